@@ -1,0 +1,91 @@
+"""The online geocoder's answers, kept in data/geocode_cache.csv.
+
+One row per (query, country_code, geocoder), sorted by that key. A row with
+lat/lon is an accepted answer. A row with blank lat/lon is remembered too:
+with a blank address the geocoder found nothing; with an address it answered
+somewhere outside country_code and the answer was rejected.
+"""
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import GeocodeCacheError
+
+CACHE_FILE = "geocode_cache.csv"
+CACHE_COLUMNS = ["query", "country_code", "lat", "lon", "address", "geocoder", "fetched_on"]
+CACHE_KEY = ["query", "country_code", "geocoder"]
+
+CacheKey = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class CachedAnswer:
+    """One row of the cache; lat/lon are NaN when there is no usable position."""
+
+    query: str
+    country_code: str
+    lat: float
+    lon: float
+    address: str
+    geocoder: str
+    fetched_on: str
+
+    @property
+    def key(self) -> CacheKey:
+        return self.query, self.country_code, self.geocoder
+
+    @property
+    def has_position(self) -> bool:
+        return not (math.isnan(self.lat) or math.isnan(self.lon))
+
+
+def read_cache(path: Path) -> dict[CacheKey, CachedAnswer]:
+    """The answers in the cache file at `path`, by key; empty if the file does not exist."""
+    if not path.exists():
+        return {}
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != CACHE_COLUMNS:
+        raise GeocodeCacheError(
+            f"{path}: header is {','.join(frame.columns)}; expected exactly {','.join(CACHE_COLUMNS)}; "
+            f"fix the header or delete the file to start a new cache"
+        )
+    answers = [_answer(row, path, line) for line, row in enumerate(frame.to_dict("records"), start=2)]
+    return {answer.key: answer for answer in answers}
+
+
+def write_cache(answers: Iterable[CachedAnswer], path: Path) -> None:
+    """Write the answers to `path`, sorted by key, with '\\n' line ends; atomic replace."""
+    frame = pd.DataFrame([astuple(answer) for answer in answers], columns=CACHE_COLUMNS)
+    frame = frame.sort_values(CACHE_KEY, kind="stable")
+    partial = path.with_name(path.name + ".partial")
+    frame.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _answer(row: dict[str, str], path: Path, line: int) -> CachedAnswer:
+    return CachedAnswer(
+        query=row["query"],
+        country_code=row["country_code"],
+        lat=_number(row["lat"], "lat", path, line),
+        lon=_number(row["lon"], "lon", path, line),
+        address=row["address"],
+        geocoder=row["geocoder"],
+        fetched_on=row["fetched_on"],
+    )
+
+
+def _number(text: str, column: str, path: Path, line: int) -> float:
+    if not text:
+        return math.nan
+    try:
+        return float(text)
+    except ValueError:
+        raise GeocodeCacheError(
+            f"{path}:{line}: {column} {text!r} is not a number; expected decimal degrees or blank; "
+            f"fix the value or delete the row so it is fetched again"
+        ) from None

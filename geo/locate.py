@@ -1,0 +1,139 @@
+"""Give every place a position, or say why it has none.
+
+Sources, in order of trust: a position set by hand in places.csv; the label
+point of a bundled boundary polygon (governorates and countries); the offline
+GeoNames gazetteer (towns and cities); the online geocoder's cache, and the
+geocoder itself when one is passed in.
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from geopy.distance import geodesic
+
+from geo.boundaries import boundary_label_points
+from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
+import os
+
+from claimmap.config import data_dir_from
+from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
+from geo.online import CachedGeocoder
+from geo.places import PRECISION_BY_KIND, SETTLEMENT_KINDS, conform_places, country_codes, place_names
+
+POSITION_COLUMNS = ["place_id", "lat", "lon", "source", "precision", "detail"]
+BOUNDARY_KINDS = frozenset({"governorate", "country"})
+HAND_SET_FIX = "set lat, lon and coord_source by hand in places.csv"
+
+
+@dataclass(frozen=True)
+class Unlocated:
+    """A place that got no position, and why."""
+
+    place_id: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """The outcome for a places table: each input row is in exactly one of the two."""
+
+    positions: pd.DataFrame
+    unlocated: list[Unlocated]
+
+
+@dataclass(frozen=True)
+class _Position:
+    lat: float
+    lon: float
+    source: str
+    detail: str = ""
+
+
+def locate_places(
+    places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: object | None = None
+) -> Located:
+    """Position every row of `places` (the places.csv table).
+
+    `data_dir` holds geocode_cache.csv (default: $CLAIMMAP_DATA or the repo's
+    data/). `geocoder` is an optional geopy geocoder, e.g.
+    ``geo.online.default_geocoder()``; without it nothing goes online, but
+    cached answers are still used. New answers are written to the cache.
+
+    Raises PlacesTableError if a required column is missing or a place_id repeats.
+    """
+    conformed = conform_places(places)
+    table = conformed.merge(country_codes(conformed), on="place_id", how="left", validate="one_to_one")
+    cache_path = (data_dir if data_dir is not None else data_dir_from(None, os.environ)) / CACHE_FILE
+    online = CachedGeocoder(read_cache(cache_path), geocoder)
+    label_points = boundary_label_points().set_index("iso_code")
+    rows, unlocated = [], []
+    for place in table.to_dict("records"):
+        found = _locate(place, label_points, online)
+        if isinstance(found, _Position):
+            precision = PRECISION_BY_KIND[place["kind"]]
+            rows.append((place["place_id"], found.lat, found.lon, found.source, precision, found.detail))
+        else:
+            unlocated.append(Unlocated(place["place_id"], place["name"], found))
+    if online.changed:
+        write_cache(online.answers, cache_path)
+    positions = pd.DataFrame(rows, columns=POSITION_COLUMNS).astype(
+        {"place_id": str, "lat": "float64", "lon": "float64", "source": str, "precision": str, "detail": str}
+    )
+    return Located(positions=positions, unlocated=unlocated)
+
+
+def _locate(place: dict, label_points: pd.DataFrame, online: CachedGeocoder) -> _Position | str:
+    """The position of one conformed place, or why there is none."""
+    if place["problem"]:
+        return place["problem"]
+    if not math.isnan(place["lat"]):
+        return _hand_set(place)
+    reasons = []
+    if place["kind"] in BOUNDARY_KINDS:
+        iso_code = place["iso_code"]
+        if iso_code in label_points.index:
+            point = label_points.loc[iso_code]
+            return _Position(float(point["lat"]), float(point["lon"]), f"boundary:{iso_code}")
+        reasons.append(f"no bundled boundary has iso_code {iso_code!r} (only SY and its governorates)")
+    if not place["country_code"]:
+        return "; ".join([*reasons, place["country_problem"]])
+    names = place_names(place["name"], place["aliases"])
+    if place["kind"] in SETTLEMENT_KINDS:
+        match = find_city(names, place["country_code"])
+        if match is not None:
+            return _from_gazetteer(match)
+        reasons.append(
+            f"no GeoNames place of {MIN_CITY_POPULATION:,}+ people in {place['country_code']} "
+            f"is called {' or '.join(repr(n) for n in names)}"
+        )
+    found = online.locate(names, place["country_code"])
+    if isinstance(found, CachedAnswer):
+        return _from_online(found)
+    return "; ".join([*reasons, found, f"or {HAND_SET_FIX}"])
+
+
+def _hand_set(place: dict) -> _Position:
+    source = place["coord_source"]
+    if source:
+        return _Position(place["lat"], place["lon"], f"hand-set: {source}")
+    return _Position(place["lat"], place["lon"], "hand-set", "coord_source is blank; say where lat/lon come from")
+
+
+def _from_gazetteer(match: CityMatch) -> _Position:
+    city = match.city
+    detail = "; ".join(
+        f"also matches {other.name} (geonames:{other.geonameid}, population {other.population:,}, "
+        f"{geodesic((city.lat, city.lon), (other.lat, other.lon)).km:.0f} km away)"
+        for other in match.others
+    )
+    if detail:
+        detail = f"ambiguous, took the most populous {city.name} (population {city.population:,}); {detail}"
+    return _Position(city.lat, city.lon, f"geonames:{city.geonameid}", detail)
+
+
+def _from_online(answer: CachedAnswer) -> _Position:
+    detail = f"query {answer.query!r} matched {answer.address!r} on {answer.fetched_on}"
+    return _Position(answer.lat, answer.lon, answer.geocoder, detail)
