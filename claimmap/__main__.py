@@ -1,0 +1,5 @@
+import sys
+
+from claimmap.cli import main
+
+sys.exit(main())

@@ -1,0 +1,182 @@
+"""Where a quote sits in its source text, as W3C TextQuoteSelector and TextPositionSelector.
+
+Offsets are Python str indices (code points) into the file decoded as UTF-8 with line ends kept
+as they are, so they mean the same on every platform.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
+
+SINGLE_QUOTES = "'‘’‚‛′"
+DOUBLE_QUOTES = "\"“”„‟″"
+DASHES = "-‐‑‒–—―−"
+_DASH = rf"\s*(?:--|[{DASHES}])\s*"  # spaced or not, so "a - b" and "a—b" meet
+_TOLERANT_TOKEN = re.compile(rf"{_DASH}|\s+|.", re.DOTALL)
+_BLANK_LINES = re.compile(r"\r?\n(?:[ \t\f\v]*\r?\n)+")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """The paragraph holding a span: its text, where it starts in the document, and the span
+    within it (span_start/span_end index into `text`)."""
+
+    text: str
+    start: int
+    span_start: int
+    span_end: int
+
+
+def read_source_text(path: Path) -> str:
+    """The file decoded as UTF-8, without newline translation (a CRLF stays two characters)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def read_source_texts(sources: pd.DataFrame, root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """By source_id: the text of each source file that can be read (paths relative to `root`),
+    and why each other one cannot be read."""
+    texts, failures = {}, {}
+    for source_id, relative in zip(sources["source_id"], sources["path"]):  # one file each: I/O
+        try:
+            texts[source_id] = read_source_text(root / relative)
+        except FileNotFoundError:
+            failures[source_id] = (f"{relative} not found in {root} (paths are relative to the folder "
+                                   "holding the data directory); fix the path or restore the file")
+        except (OSError, UnicodeDecodeError) as err:
+            failures[source_id] = f"{relative} cannot be read as UTF-8 ({err}); re-save it as UTF-8"
+    return texts, failures
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def anchor_at(text: str, start: int, end: int) -> Anchor:
+    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start of every occurrence of `quote`, overlapping ones included."""
+    found, position = [], text.find(quote) if quote else -1
+    while position >= 0:
+        found.append(position)
+        position = text.find(quote, position + 1)
+    return found
+
+
+def anchor_quote(text: str, quote: str) -> Anchor | None:
+    """The first verbatim occurrence of `quote`, or None."""
+    found = occurrences(text, quote)
+    return anchor_at(text, found[0], found[0] + len(quote)) if found else None
+
+
+def find_near_quote(text: str, quote: str) -> Anchor | None:
+    """The first span of `text` equal to `quote` up to curly/straight quotes, dash kinds and
+    whitespace runs; the Anchor holds the span exactly as the text has it."""
+    if not quote.strip():
+        return None
+    match = re.search(_tolerant_pattern(quote.strip()), text)
+    return anchor_at(text, match.start(), match.end()) if match else None
+
+
+def reanchor(text: str, quote: str, *, prefix: str = "", suffix: str = "",
+             start: int | None = None, end: int | None = None) -> Anchor | None:
+    """Find a previously anchored quote in a possibly changed text.
+
+    The stored offsets win if the quote is still there; otherwise the occurrence whose
+    surroundings match the stored prefix and suffix (both, then either), then the one nearest the
+    old start, then the first.
+    """
+    if start is not None and end is not None and 0 <= start and text[start:end] == quote and quote:
+        return anchor_at(text, start, end)
+    found = occurrences(text, quote)
+    if not found:
+        return None
+
+    def fit(position: int) -> tuple[int, int, int]:
+        context = ((text[max(0, position - len(prefix)):position] == prefix)
+                   + (text[position + len(quote):position + len(quote) + len(suffix)] == suffix))
+        return context, -abs(position - start) if start is not None else 0, -position
+
+    best = max(found, key=fit)
+    return anchor_at(text, best, best + len(quote))
+
+
+def paragraph_around(text: str, start: int, end: int) -> Paragraph:
+    """The text between the blank lines around [start, end), trimmed of outer whitespace."""
+    breaks = list(_BLANK_LINES.finditer(text))
+    begin = max((m.end() for m in breaks if m.end() <= start), default=0)
+    finish = min((m.start() for m in breaks if m.start() >= end), default=len(text))
+    begin = min(start, begin + len(text[begin:finish]) - len(text[begin:finish].lstrip()))
+    finish = max(end, begin + len(text[begin:finish].rstrip()))
+    return Paragraph(text[begin:finish], begin, start - begin, end - begin)
+
+
+def missing_quote_message(text: str, quote: str, source: str) -> str:
+    """Why a quote is not in its source, with the exact span to paste when one is close."""
+    near = find_near_quote(text, quote)
+    message = f"quote not found verbatim in {source}"
+    return f"{message}; the source has: «{near.exact}» — paste that" if near else (
+        f"{message}; copy the words from the source exactly")
+
+
+@dataclass(frozen=True)
+class AnchoredClaims:
+    """Claims (text cells, as read from the CSV) with their selectors brought up to date."""
+
+    frame: pd.DataFrame
+    anchored: pd.Series  # bool per row: the quote was found in its source
+    changed: pd.Series  # bool per row: a selector cell now differs from before
+
+
+def anchor_claims(claims: pd.DataFrame, texts: Mapping[str, str]) -> AnchoredClaims:
+    """Re-anchor every claim whose source text is given; rows that cannot be anchored are kept as they are."""
+    starts, ends = (pd.to_numeric(claims[c].where(claims[c].str.fullmatch(r"\d+")), errors="coerce").astype("Int64")
+                    for c in ("quote_start", "quote_end"))
+    found = [reanchor(texts[source], quote, prefix=prefix, suffix=suffix,
+                      start=None if pd.isna(start) else int(start), end=None if pd.isna(end) else int(end))
+             if source in texts else None
+             for source, quote, prefix, suffix, start, end in zip(
+                 claims["source_id"], claims["quote"], claims["quote_prefix"], claims["quote_suffix"], starts, ends)]
+    anchored = pd.Series([a is not None for a in found], index=claims.index)
+    hits = [a for a in found if a is not None]
+    selectors = pd.DataFrame({"quote_prefix": [a.prefix for a in hits], "quote_suffix": [a.suffix for a in hits],
+                              "quote_start": [str(a.start) for a in hits], "quote_end": [str(a.end) for a in hits]},
+                             index=claims.index[anchored], dtype=str)
+    frame = claims.copy()
+    frame.loc[anchored, selectors.columns] = selectors
+    changed = (frame[selectors.columns] != claims[selectors.columns]).any(axis=1)
+    return AnchoredClaims(frame, anchored, changed)
+
+
+def _tolerant_pattern(quote: str) -> str:
+    parts = []
+    for token in _TOLERANT_TOKEN.findall(quote):
+        if token.strip() in ("--", *DASHES):
+            parts.append(_DASH)
+        elif token.isspace():
+            parts.append(r"\s+")
+        elif token in SINGLE_QUOTES:
+            parts.append(f"[{re.escape(SINGLE_QUOTES)}]")
+        elif token in DOUBLE_QUOTES:
+            parts.append(f"[{re.escape(DOUBLE_QUOTES)}]")
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)

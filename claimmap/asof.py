@@ -1,0 +1,105 @@
+"""The situation as claimed on a given day: which claims hold, and what each place looks like.
+
+All functions are vectorised over the claims frame (no Python loop over rows), because the
+dashboard calls them on every slider move.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+# Dates the source gives only loosely: the map draws claims resting on them as uncertain.
+VAGUE_PRECISIONS = frozenset({"approximate", "range"})
+NEUTRAL_COLOR = "#9E9E9E"
+
+
+def as_timestamp(day: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+    """Normalise a slider value, an ISO string or a timestamp to midnight of that day."""
+    return pd.Timestamp(day).normalize()
+
+
+def claim_date_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last day any claim mentions (valid_from or valid_to); None without claims."""
+    days = pd.concat([claims["valid_from"], claims["valid_to"]]).dropna()
+    if days.empty:
+        return None
+    return days.min().date(), days.max().date()
+
+
+def holds_on(claims: pd.DataFrame, day) -> pd.Series:
+    """Boolean mask: the claim's validity covers `day` (a blank valid_to means it still holds)."""
+    t = as_timestamp(day)
+    return (claims["valid_from"] <= t) & (claims["valid_to"].isna() | (claims["valid_to"] >= t))
+
+
+def claims_as_of(claims: pd.DataFrame, day) -> pd.DataFrame:
+    """Claims whose claimed situation holds on `day`."""
+    return claims[holds_on(claims, day)]
+
+
+def claims_after(claims: pd.DataFrame, day) -> pd.DataFrame:
+    """Claims about situations that only start after `day` (the panel lists them as 'later')."""
+    return claims[claims["valid_from"] > as_timestamp(day)]
+
+
+def latest_control(claims: pd.DataFrame) -> pd.DataFrame:
+    """Per place, the control claim that starts last (ties: reported later, then higher id)."""
+    control = claims[claims["claim_type"] == "control"]
+    ordered = control.sort_values(["place_id", "valid_from", "reported_on", "claim_id"], na_position="first")
+    return ordered.drop_duplicates("place_id", keep="last").set_index("place_id")
+
+
+def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[str] = frozenset(),
+                 corroborated: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+    """One row per place with claims started by `day`, indexed by place_id.
+
+    Columns: n_claims (started by the day), n_holding (holding on the day), actor_id of the latest
+    control claim holding on the day ("" when none), uncertain (that control claim, or with no
+    control claim every holding claim, rests on a vague date), contested (the place is in
+    `contested`), corroborated (some holding claim is in `corroborated`, a set of claim ids).
+    """
+    t = as_timestamp(day)
+    started = claims[claims["valid_from"] <= t]
+    holding = started[holds_on(started, t)]
+    states = pd.DataFrame({"n_claims": started.groupby("place_id").size()})
+    states["n_holding"] = holding.groupby("place_id").size().reindex(states.index, fill_value=0)
+    control = latest_control(holding)
+    states["actor_id"] = control["actor_id"].reindex(states.index).fillna("")
+    vague = holding["date_precision"].isin(VAGUE_PRECISIONS)
+    all_vague = vague.groupby(holding["place_id"]).all().reindex(states.index, fill_value=False)
+    control_vague = control["date_precision"].isin(VAGUE_PRECISIONS).reindex(states.index)
+    states["uncertain"] = control_vague.where(control_vague.notna(), all_vague).astype(bool)
+    states["contested"] = states.index.isin(list(contested))
+    in_corroborated = holding["claim_id"].isin(list(corroborated))
+    states["corroborated"] = in_corroborated.groupby(holding["place_id"]).any().reindex(
+        states.index, fill_value=False).astype(bool)
+    states.index.name = "place_id"
+    return states
+
+
+def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day) -> pd.DataFrame:
+    """Per governorate (by ISO 3166-2 code), the actor of the latest governorate-level control
+    claim holding on `day`. City or facility claims never shade a province."""
+    gov = places.loc[places["kind"] == "governorate", ["place_id", "iso_code"]]
+    holding = claims_as_of(claims, day)
+    control = latest_control(holding[holding["place_id"].isin(gov["place_id"])])
+    out = gov.set_index("place_id").join(control[["actor_id", "date_precision", "claim_id"]], how="inner")
+    out["uncertain"] = out["date_precision"].isin(VAGUE_PRECISIONS)
+    return out.reset_index()[["place_id", "iso_code", "actor_id", "uncertain", "claim_id"]]
+
+
+def contested_on(pairs: pd.DataFrame, claims: pd.DataFrame, day) -> set[str]:
+    """Places where both claims of some contradicting pair (claim_a, claim_b, place_id) hold on `day`."""
+    holding = claims.loc[holds_on(claims, day), "claim_id"]
+    both = pairs["claim_a"].isin(holding) & pairs["claim_b"].isin(holding)
+    return set(pairs.loc[both, "place_id"])
+
+
+def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:
+    """A day from a URL parameter, kept inside [first, last]; the last day when it is missing or bad."""
+    try:
+        day = dt.date.fromisoformat(text or "")
+    except ValueError:
+        return last
+    return min(max(day, first), last)

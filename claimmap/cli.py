@@ -1,0 +1,127 @@
+"""`python -m claimmap COMMAND [--data DIR]`.
+
+Adding a command takes a function `run_x(args) -> exit status` and one `Command(...)` line in
+COMMANDS; every command gets `--data DIR` and finds the resolved directory in `args.data_dir`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from claimmap.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
+from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
+from claimmap.csvio import LINE, read_raw, write_canonical
+from claimmap.problems import Problem, display_path, has_errors, sort_problems
+from claimmap.schema import RESOURCE_NAMES, package_for
+from claimmap.validate import load_and_validate
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    run: Callable[[argparse.Namespace], int]
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Print every problem, sorted by file and line; exit 1 if any is an error."""
+    tables = load_and_validate(args.data_dir)
+    for problem in sort_problems(tables.problems):
+        print(problem)
+    for name in RESOURCE_NAMES:
+        path = tables.package.resource(name).path
+        print(f"{path}: {len(tables.frame(name))} rows loaded, {len(tables.dropped_rows(name))} dropped",
+              file=sys.stderr)
+    return 1 if has_errors(tables.problems) else 0
+
+
+def run_anchor(args: argparse.Namespace) -> int:
+    """Bring quote selectors and source hashes up to date; rewrite the tables in canonical form."""
+    data_dir = args.data_dir
+    package, problems = package_for(data_dir)
+    for problem in problems:
+        print(problem)
+    paths = {name: data_dir / package.resource(name).path for name in RESOURCE_NAMES}
+    raws = {name: read_raw(paths[name], package.resource(name)) for name in RESOURCE_NAMES}
+    blocked = [name for name in ("sources", "claims") if not raws[name].rewritable]
+    if blocked:
+        for problem in sort_problems(p for name in blocked for p in raws[name].problems):
+            print(problem)
+        print(f"not anchoring: fix the problems above first ({', '.join(blocked)} cannot be rewritten safely)")
+        return 1
+
+    sources = raws["sources"].frame.drop_duplicates("source_id")
+    texts, failures = read_source_texts(sources, data_dir.parent)
+    result = anchor_claims(raws["claims"].frame, texts)
+    unanchored = _unanchored(result.frame[~result.anchored], texts, failures, dict(zip(sources["source_id"], sources["path"])),
+                             display_path(paths["claims"]))
+    # A source's hash is renewed only once all of its claims are anchored to the current text.
+    complete = set(texts) - set(result.frame.loc[~result.anchored, "source_id"])
+    frames = {name: raw.frame for name, raw in raws.items()}
+    frames["claims"] = result.frame
+    frames["sources"] = _renew_hashes(raws["sources"].frame, complete, data_dir)
+
+    for _, claim in result.frame[result.changed].iterrows():
+        print(f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
+              f"{claim['quote_start']}-{claim['quote_end']}")
+    for _, source in frames["sources"][frames["sources"]["sha256"] != raws["sources"].frame["sha256"]].iterrows():
+        print(f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}")
+    for name, raw in raws.items():
+        if raw.rewritable and write_canonical(paths[name], frames[name], package.resource(name)):
+            print(f"{display_path(paths[name])}: written")
+    for problem in unanchored:
+        print(problem)
+    return 1 if unanchored else 0
+
+
+COMMANDS: Sequence[Command] = (
+    Command("validate", "check the data and print every problem (exit 1 on errors)", run_validate),
+    Command("anchor", "write quote positions and source hashes, and put the tables in canonical form",
+            run_anchor),
+)
+
+
+def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m claimmap",
+                                     description="Curated claims about a conflict, traced to their sources.")
+    subparsers = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
+    for command in commands:
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        sub.add_argument(DATA_OPTION, metavar="DIR",
+                         help=f"data directory (default: ${DATA_ENV}, else the bundled data/)")
+        if command.add_arguments:
+            command.add_arguments(sub)
+        sub.set_defaults(command=command)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.data_dir = data_dir_from(args.data, os.environ)
+    return args.command.run(args)
+
+
+def _unanchored(claims: pd.DataFrame, texts: dict[str, str], failures: dict[str, str],
+                source_paths: dict[str, str], shown: str) -> list[Problem]:
+    """Why each claim that could not be anchored was left as it is."""
+    def reason(source_id: str, quote: str) -> str:
+        if source_id in texts:
+            return missing_quote_message(texts[source_id], quote, source_paths[source_id])
+        return failures.get(source_id, f"source_id '{source_id}' is not in the sources table")
+
+    return [Problem(shown, int(line), "quote", f"left as it is: {reason(source_id, quote)}")
+            for line, source_id, quote in zip(claims[LINE], claims["source_id"], claims["quote"])]
+
+
+def _renew_hashes(sources: pd.DataFrame, source_ids: set[str], data_dir: Path) -> pd.DataFrame:
+    renewed = sources.copy()
+    due = renewed["source_id"].isin(list(source_ids))
+    renewed.loc[due, "sha256"] = [file_sha256(data_dir.parent / p) for p in renewed.loc[due, "path"]]
+    return renewed

@@ -1,0 +1,37 @@
+"""Which data directory to use: a --data option, else $CLAIMMAP_DATA, else the bundled data/."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+DATA_ENV = "CLAIMMAP_DATA"
+DATA_OPTION = "--data"
+BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir_from(option: str | None, environ: Mapping[str, str]) -> Path:
+    """The directory given by the option value, else by the environment, else the bundled one."""
+    if option:
+        return Path(option)
+    if environ.get(DATA_ENV):
+        return Path(environ[DATA_ENV])
+    return BUNDLED_DATA_DIR
+
+
+def resolve_data_dir(argv: list[str], environ: Mapping[str, str]) -> Path:
+    """The data directory for a command line that may hold `--data DIR` or `--data=DIR`.
+
+    Other arguments are ignored, so this works on argv meant for another program (streamlit).
+    """
+    return data_dir_from(_option_value(argv, DATA_OPTION), environ)
+
+
+def _option_value(argv: list[str], option: str) -> str | None:
+    # The last occurrence wins, as with argparse.
+    value = None
+    for i, arg in enumerate(argv):
+        if arg == option and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith(option + "="):
+            value = arg[len(option) + 1:]
+    return value

@@ -1,0 +1,52 @@
+"""Everything the dashboard reads, loaded, validated and derived once per version of the data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from claimmap.anchors import read_source_texts
+from claimmap.problems import Problem
+from claimmap.provenance import contradictions, corroboration
+from claimmap.tables import Tables
+from claimmap.validate import load_and_validate
+from geo import locate_places
+
+
+@dataclass(frozen=True)
+class Dataset:
+    tables: Tables
+    # Valid places that have a position: places.csv columns plus lat, lon, position_source, precision.
+    places: pd.DataFrame
+    contradictions: pd.DataFrame
+    corroboration: pd.DataFrame
+    source_texts: dict[str, str]
+
+    @property
+    def claims(self) -> pd.DataFrame:
+        return self.tables.claims
+
+    @property
+    def corroborated_claim_ids(self) -> set[str]:
+        return set(self.corroboration.loc[self.corroboration["corroborated"], "claim_id"])
+
+    @property
+    def places_with_claims(self) -> list[str]:
+        """Ids of located places that some valid claim is about, in places.csv order."""
+        return self.places.loc[self.places["place_id"].isin(self.claims["place_id"]), "place_id"].tolist()
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.tables.problems
+
+
+def load_dataset(data_dir: Path) -> Dataset:
+    """Load and validate `data_dir`, locate its places and work out corroboration and contradictions."""
+    tables = load_and_validate(data_dir)
+    located = locate_places(tables.places, data_dir=data_dir).positions
+    places = (tables.places.drop(columns=["lat", "lon"])
+              .merge(located.rename(columns={"source": "position_source"}), on="place_id"))
+    texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
+    return Dataset(tables=tables, places=places, contradictions=contradictions(tables.claims),
+                   corroboration=corroboration(tables.claims), source_texts=texts)

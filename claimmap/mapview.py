@@ -1,0 +1,221 @@
+"""Folium layers for the dashboard's map.
+
+The map is split the way streamlit-folium needs it to avoid remounts: `base_map` is built the same
+on every rerun (only the tables' actors feed its legend), and everything that depends on the date
+goes into the feature groups from `place_layer` and `governorate_layer`, which the dashboard passes
+through `st_folium(feature_group_to_add=...)`.
+
+Escaping: folium inserts tooltip and popup text raw into HTML and into JS template literals, so
+every string from the tables that reaches the map goes through `map_text` first. Markers are styled
+in the browser from their GeoJSON properties (no per-feature Python style function), which keeps the
+layer one GeoJSON object however many places there are.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from folium.utilities import JsCode
+
+from claimmap.asof import NEUTRAL_COLOR
+from claimmap.assets import MAP_CSS, MAP_JS
+
+MAP_CENTER = (35.0, 37.6)
+MAP_ZOOM = 7
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+# How precisely a kind of place is located, and the marker shape that says so.
+SHAPE_BY_KIND = {"airbase": "facility", "naval_base": "facility", "port": "facility", "facility": "facility",
+                 "city": "town", "town": "town", "governorate": "area", "country": "area"}
+SHAPE_WORDS = {"facility": "square: a facility at its exact position",
+               "town": "circle: a town or city (its centre)",
+               "area": "large ring: a province or country (the claim covers the whole area)"}
+
+
+def map_text(value: Any) -> str:
+    """Escape text for HTML and for the JS template literals folium wraps it in."""
+    return (html.escape(str(value), quote=True)
+            .replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;"))
+
+
+def css_token(value: str) -> str:
+    """A string reduced to characters that are safe in a CSS class name."""
+    return re.sub(r"[^a-z0-9_-]", "-", str(value).lower())
+
+
+_STYLE = """
+<style>
+.leaflet-div-icon.claim-marker { background: none; border: none; }
+.claim-marker .dot { box-sizing: border-box; width: 100%; height: 100%; border: 3px solid;
+  border-radius: 50%; opacity: 0.95; box-shadow: 0 0 0 1px #fff; position: relative; }
+.claim-marker.shape-facility .dot { border-radius: 2px; transform: rotate(45deg); }
+.claim-marker.shape-area .dot { border-width: 4px; background: transparent !important; }
+.claim-marker.uncertain .dot { border-style: dashed; opacity: 0.6; }
+.claim-marker.hollow .dot { background: #fff !important; }
+.claim-marker.selected .dot { box-shadow: 0 0 0 3px #000; }
+.claim-marker .contested { position: absolute; top: -10px; right: -12px; width: 14px; height: 14px;
+  background: #000; color: #fff; font: bold 11px/14px sans-serif; text-align: center; border-radius: 3px; }
+.claim-marker.shape-facility .contested { transform: rotate(-45deg); }
+.claimmap-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.35 sans-serif;
+  border: 1px solid #999; border-radius: 4px; max-width: 260px; }
+.claimmap-legend .chip { display: inline-block; width: 11px; height: 11px; margin-right: 5px;
+  border: 1px solid #333; vertical-align: -1px; }
+</style>
+"""
+
+_LEGEND = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: "bottomright"});
+{{ this.get_name() }}.onAdd = function () {
+    var div = L.DomUtil.create("div", "claimmap-legend");
+    div.innerHTML = {{ this.html | tojson }};
+    return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+
+class Legend(MacroElement):
+    """A static legend box in a map corner; `html_text` must already be escaped."""
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html = html_text
+        self._template = _LEGEND
+
+
+def legend_html(actors: pd.DataFrame) -> str:
+    """Legend text: actor colors with names, then what shapes and line styles mean, in words."""
+    rows = [f'<span class="chip" style="background:{map_text(c)}"></span>{map_text(n)}'
+            for n, c in zip(actors["name"], actors["color"])]
+    rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
+    rows += [map_text(w) for w in SHAPE_WORDS.values()]
+    rows += ["dashed, faded: date only approximate", "white fill: not corroborated by an independent origin",
+             "<b>!</b> contested: sources disagree"]
+    return "<b>Control as claimed</b><br>" + "<br>".join(rows)
+
+
+def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attribution: str) -> folium.Map:
+    """The date-independent map: vector basemap, optional OSM tiles, legend, local JS/CSS."""
+    m = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, control_scale=True)
+    m.default_js = MAP_JS
+    m.default_css = MAP_CSS
+    m.get_root().header.add_child(Element(_STYLE))
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online only)", attr=OSM_ATTRIBUTION,
+                     overlay=True, show=False).add_to(m)
+    folium.GeoJson(outline, name="Syria outline", interactive=False, attribution=map_text(attribution),
+                   style_function=lambda _: {"color": "#555", "weight": 1.5, "fillColor": "#f3efe6",
+                                             "fillOpacity": 1.0}).add_to(m)
+    folium.GeoJson(governorates, name="Governorates", interactive=False,
+                   style_function=lambda _: {"color": "#888", "weight": 1, "fill": False}).add_to(m)
+    Legend(legend_html(actors)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+_ON_EACH_PLACE = JsCode("""
+function (feature, layer) {
+    var p = feature.properties;
+    var dot = document.createElement("div");
+    dot.className = "dot";
+    dot.style.borderColor = p.color;
+    dot.style.background = p.color;
+    if (p.contested) {
+        var mark = document.createElement("span");
+        mark.className = "contested";
+        mark.textContent = "!";
+        mark.title = "contested";
+        dot.appendChild(mark);
+    }
+    layer.setIcon(L.divIcon({html: dot, className: p.classes, iconSize: [p.size, p.size]}));
+    layer.bindTooltip(p.label);
+}
+""")
+
+MARKER_SIZE = {"facility": 16, "town": 18, "area": 30}
+
+
+def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
+    """GeoJSON FeatureCollection of place markers.
+
+    `places` needs place_id, name, kind, lat, lon, color, uncertain, contested, corroborated.
+    Each feature's id and properties.id are the place_id, so a click maps back to its claims.
+    """
+    shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
+    flags = (places["uncertain"].map({True: " uncertain", False: ""})
+             + places["contested"].map({True: " contested", False: ""})
+             + (~places["corroborated"]).map({True: " hollow", False: ""})
+             + (places["place_id"] == selected).map({True: " selected", False: ""}))
+    classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags
+    label = places["name"].map(map_text) + places["contested"].map({True: " (contested)", False: ""})
+    table = pd.DataFrame({"id": places["place_id"].map(map_text), "label": label, "color": places["color"],
+                          "classes": classes, "size": shape.map(MARKER_SIZE),
+                          "contested": places["contested"], "lon": places["lon"], "lat": places["lat"]})
+    features = [{"type": "Feature", "id": r["id"],
+                 "geometry": {"type": "Point", "coordinates": [r.pop("lon"), r.pop("lat")]},
+                 "properties": r}
+                for r in table.to_dict("records")]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def place_layer(places: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
+    """One GeoJSON layer holding every place marker."""
+    group = folium.FeatureGroup(name="Places as claimed")
+    folium.GeoJson(place_features(places, selected), name="places",
+                   marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
+                   on_each_feature=_ON_EACH_PLACE).add_to(group)
+    return group
+
+
+def governorate_features(control: pd.DataFrame, governorates: Mapping, actors: pd.DataFrame) -> dict:
+    """Governorate polygons that a control claim covers, styled by the claimed actor.
+
+    `control` has place_id, iso_code, actor_id, uncertain (see asof.governorate_control). The
+    style travels in each feature's properties, which folium applies without a Python styler.
+    """
+    colors = actors.set_index("actor_id")["color"]
+    by_iso = {f["properties"]["iso_3166_2"]: f for f in governorates["features"]}
+    features = []
+    for row in control.to_dict("records"):
+        shape = by_iso.get(row["iso_code"])
+        if shape is None:
+            continue
+        color = colors.get(row["actor_id"], NEUTRAL_COLOR)
+        features.append({"type": "Feature", "id": map_text(row["place_id"]), "geometry": shape["geometry"],
+                         "properties": {"id": map_text(row["place_id"]),
+                                        "style": {"color": color, "weight": 2, "fillColor": color,
+                                                  "fillOpacity": 0.25 if row["uncertain"] else 0.45,
+                                                  "dashArray": "6 6" if row["uncertain"] else None,
+                                                  "className": "gov-" + css_token(row["place_id"])}}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def governorate_layer(control: pd.DataFrame, governorates: Mapping, actors: pd.DataFrame) -> folium.FeatureGroup:
+    """Shaded governorates, one GeoJSON layer."""
+    group = folium.FeatureGroup(name="Governorates as claimed")
+    folium.GeoJson(governorate_features(control, governorates, actors), name="governorate control").add_to(group)
+    return group
+
+
+def clicked_place_id(map_value: Mapping | None) -> str | None:
+    """The place id of the feature last clicked on the map, from st_folium's return value."""
+    drawing = (map_value or {}).get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    place_id = props.get("id") or drawing.get("id")
+    return html.unescape(place_id) if isinstance(place_id, str) and place_id else None
+
+
+def marker_table(states: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """Place states (asof.place_states) joined to names, kinds and positions, with the actor's color."""
+    located = places.set_index("place_id")[["name", "kind", "lat", "lon"]]
+    table = states.join(located, how="inner").reset_index()
+    table["color"] = table["actor_id"].map(actors.set_index("actor_id")["color"]).fillna(NEUTRAL_COLOR)
+    return table
