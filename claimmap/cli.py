@@ -18,6 +18,7 @@ from claimmap.anchors import anchor_claims, file_sha256, missing_quote_message, 
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.csvio import LINE, read_raw, write_canonical
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
+from claimmap.provenance import contradiction_lines
 from claimmap.schema import RESOURCE_NAMES, package_for
 from claimmap.validate import load_and_validate
 
@@ -81,10 +82,22 @@ def run_anchor(args: argparse.Namespace) -> int:
     return 1 if unanchored else 0
 
 
+def run_contradictions(args: argparse.Namespace) -> int:
+    """Print one line per pair of valid claims that contradict each other."""
+    tables = load_and_validate(args.data_dir)
+    if tables.problems:
+        print(f"{len(tables.problems)} data problems (see python -m claimmap validate); "
+              "claims dropped for errors are left out", file=sys.stderr)
+    for line in contradiction_lines(tables.claims):
+        print(line)
+    return 0
+
+
 COMMANDS: Sequence[Command] = (
     Command("validate", "check the data and print every problem (exit 1 on errors)", run_validate),
     Command("anchor", "write quote positions and source hashes, and put the tables in canonical form",
             run_anchor),
+    Command("contradictions", "list the pairs of claims that contradict each other, and why", run_contradictions),
 )
 
 

@@ -196,3 +196,15 @@ def corroboration(claims: pd.DataFrame) -> pd.DataFrame:
     })
     result["corroborated"] = result["independent_origins"] >= 1
     return result
+
+
+def contradiction_lines(claims: pd.DataFrame) -> pd.Series:
+    """One readable line per contradicting pair, in `contradictions` order:
+    'khmeimim: c010 "statement" [claimant via relays] <> c026 "statement" [claimant] (reason)'."""
+    relays = (" via " + claims["via"].str.replace(">", " > ", regex=False)).where(claims["via"] != "", "")
+    voice = claims["claimant"] + relays
+    described = (claims["claim_id"] + ' "' + claims["statement"] + '" [' + voice + "]").set_axis(claims["claim_id"])
+    described = described[~described.index.duplicated()]
+    pairs = contradictions(claims)
+    return (pairs["place_id"] + ": " + pairs["claim_a"].map(described) + " <> " + pairs["claim_b"].map(described)
+            + " (" + pairs["reason"] + ")")

@@ -15,6 +15,7 @@ import pandas as pd
 
 from claimmap.anchors import file_sha256, missing_quote_message, occurrences, read_source_texts, reanchor
 from claimmap.csvio import LINE, read_raw
+from claimmap.hedging import hedge_disagreements
 from claimmap.problems import Problem, Severity, display_path
 from claimmap.rowchecks import did_you_mean, quoted_values
 from claimmap.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
@@ -80,7 +81,7 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     tables = _cascade(tables)
     tables = _cascade(_apply(tables, _locate_flags(tables, locate)))
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
-    return _apply(tables, warnings)
+    return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
 
 
 def references(package: PackageSpec) -> list[Reference]:
@@ -268,6 +269,15 @@ def _self_contradiction_flags(claims: pd.DataFrame) -> list[Flag]:
     own = listed == claims["claim_id"].reindex(listed.index)
     text = "claim lists itself in contradicts; remove '" + listed[own] + "'"
     return _flags("claims", "contradicts", text[~text.index.duplicated()])
+
+
+def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
+    """Warnings where the quote's own words hedge more than the curated `hedge` says."""
+    found = hedge_disagreements(claims)
+    cues = found["cues"].map(lambda texts: ", ".join(f"'{text}'" for text in texts))
+    text = ("curated '" + found["curated"] + "' but the quote says " + cues
+            + " (suggests '" + found["detected"] + "')")
+    return _flags("claims", "hedge", text, "warning")
 
 
 def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:

@@ -136,3 +136,15 @@ def test_bundled_claims_agree_with_their_quotes():
     assert hedge_disagreements(claims).empty
     detected = detected_hedges(claims["quote"]).set_axis(claims["claim_id"])
     assert detected[["c022", "c023", "c037", "c024"]].tolist() == ["alleged", "presumed", "rumored", "reported"]
+
+
+def test_validation_warns_when_the_curated_hedge_is_firmer_than_the_quote(data_dir, edit, line_of):
+    from claimmap.validate import load_and_validate
+
+    # c022's quote says 'allegedly'; curate it as plain fact.
+    edit("claims.csv", "night,flightradar24_tg,,alleged,", "night,flightradar24_tg,,stated,")
+    tables = load_and_validate(data_dir)
+    hedge_problems = [p for p in tables.problems if p.column == "hedge"]
+    assert [(p.row, p.severity, p.message) for p in hedge_problems] == [
+        (line_of("claims.csv", "c022,"), "warning", "curated 'stated' but the quote says 'allegedly' (suggests 'alleged')")]
+    assert "c022" in set(tables.claims["claim_id"])  # a warning keeps the claim

@@ -2,14 +2,19 @@
 frames (each built so that a plausible bug changes the answer), then the bundled data."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from bundled_tables import read_table
-from claimmap.provenance import (ChainLink, attribution_chain, contested_places, contradictions,
-                                 corroboration, format_chain, origin_of)
+from claimmap.provenance import (ChainLink, attribution_chain, contested_places, contradiction_lines,
+                                 contradictions, corroboration, format_chain, origin_of)
 
-DEFAULTS = {"source_id": "src1", "place_id": "base", "actor_id": "russia", "claim_type": "control",
+REPO = Path(__file__).resolve().parents[1]
+DEFAULTS = {"statement": "A statement.", "source_id": "src1", "place_id": "base", "actor_id": "russia", "claim_type": "control",
             "valid_from": "2024-12-01", "valid_to": "", "claimant": "tass", "via": "", "contradicts": ""}
 
 
@@ -100,6 +105,14 @@ def test_curated_and_rule_reasons_join_on_one_row():
     claims = claims_frame({"claim_id": "c001", "claim_type": "facility_operating", "contradicts": "c002"},
                           {"claim_id": "c002", "claim_type": "facility_isolated", "contradicts": "c001"})
     assert pairs_of(claims) == {("c001", "c002"): "curated, facility_operating vs facility_isolated"}
+
+
+def test_contradiction_line_names_both_claims_their_voices_and_the_reason():
+    claims = claims_frame({"claim_id": "c001", "statement": "Russia holds it.", "claimant": "kremlin_anon", "via": "tass>rybar"},
+                          {"claim_id": "c002", "statement": "Rebels hold it.", "actor_id": "opposition"})
+    assert contradiction_lines(claims).tolist() == [
+        'base: c001 "Russia holds it." [kremlin_anon via tass > rybar] <> c002 "Rebels hold it." [tass]'
+        " (control by different actors)"]
 
 
 def test_no_claims_no_contradictions():
@@ -230,3 +243,28 @@ def test_bundled_latakia_control_is_independently_corroborated(bundled):
     assert {claim_id for claim_id, (_, _, corroborated) in support.items() if corroborated} == {
         "c007", "c014", "c015", "c008", "c018", "c009", "c019", "c010", "c020", "c011", "c021",
         "c012", "c013", "c027"}
+
+
+# --- python -m claimmap contradictions ----------------------------------------------------------
+
+def run_contradictions(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "claimmap", "contradictions", *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_lists_the_bundled_contradictions():
+    result = run_contradictions()
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 10
+    assert ('khmeimim: c010 "The Russian bases work as usual (Khmeimim)." [tass_syria_source via tass] <> '
+            'c026 "The Khmeimim base is cut off." [rybar] (curated, facility_operating vs facility_isolated)') in lines
+
+
+def test_cli_reads_the_data_option(data_dir, edit):
+    edit("claims.csv", ",true,c010|c020,the Khmeimim base is isolated", ",true,,the Khmeimim base is isolated")
+    result = run_contradictions("--data", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    rybar = [line for line in result.stdout.splitlines() if "c026" in line]
+    assert len(rybar) == 2
+    assert all(line.endswith("[rybar] (facility_operating vs facility_isolated)") for line in rybar)
