@@ -1,7 +1,8 @@
 """claimmap: `streamlit run dashboard.py [-- --data DIR]`.
 
-Layout and widget wiring only; loading, validation, the state as of a date, map layers and the
-panel's content come from functions in claimmap/ and geo/ that the tests call directly.
+Layout and widget wiring only; loading, validation, the state as of a date, filters, map layers,
+the panel, the timeline and the reader come from functions in claimmap/ and geo/ that the tests
+call directly.
 """
 from __future__ import annotations
 
@@ -13,17 +14,26 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from claimmap.asof import claim_date_span, contested_on, day_within, governorate_control, place_states
+from claimmap.asof import (claim_date_span, claims_started, contested_on, day_within, governorate_control,
+                           next_day, place_states)
 from claimmap.assets import install_map_assets
 from claimmap.config import resolve_data_dir
 from claimmap.dataset import Dataset, load_dataset
+from claimmap.export import to_csv_bytes, to_geojson_bytes, view_claims_table
+from claimmap.filters import ClaimFilter, filter_choices
 from claimmap.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
 from claimmap.panel import ClaimCard, Dossier, markdown_text, place_dossier
+from claimmap.reader import article_paragraphs, paragraph_markdown
+from claimmap.timeline import selected_start, timeline_chart, timeline_frame
 from claimmap.validate import data_fingerprint
-from geo.boundaries import ATTRIBUTION, load_country_outline, load_governorates
+from geo import MAP_CREDITS
+from geo.boundaries import load_country_outline, load_governorates
 
 MAP_KEY = "claimmap_map"
+PLAY_SECONDS_PER_DAY = 1.0
 HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
+FACET_LABELS = {"actor": "Actor", "claimant": "Claimant", "relay": "Relayed by", "claim_type": "Claim type",
+                "hedge": "Hedge", "reliability": "Source reliability", "source": "Source"}
 
 
 @st.cache_resource
@@ -54,12 +64,41 @@ def show_problems(problems: list) -> None:
         st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str]]) -> ClaimFilter:
+    """One multiselect per facet, first filled from the URL; empty means everything."""
+    if "filters_from_url" not in st.session_state:
+        st.session_state.filters_from_url = True
+        for facet, values in ClaimFilter.from_query(st.query_params, choices).to_query().items():
+            st.session_state[f"filter_{facet}"] = values.split(",")
+    picked = {}
+    for facet in ClaimFilter.facets():
+        labels = names.get(facet, {})
+        picked[facet] = tuple(st.multiselect(FACET_LABELS[facet], choices[facet], key=f"filter_{facet}",
+                                             format_func=lambda v, labels=labels: labels.get(v, v),
+                                             placeholder="all"))
+    return ClaimFilter(**picked)
+
+
+def player(first: dt.date, last: dt.date) -> None:
+    """While 'Play' is on, a fragment moves the date one day per tick and reruns the page."""
+    @st.fragment(run_every=PLAY_SECONDS_PER_DAY)
+    def tick() -> None:
+        following = next_day(st.session_state.day, last)
+        if following is None:
+            st.session_state.playing = False
+        else:
+            st.session_state.day = following
+        st.rerun()
+
+    if st.session_state.get("playing"):
+        tick()
+
+
 def show_card(card: ClaimCard) -> None:
     with st.container(border=True):
         st.markdown(f"**{markdown_text(card.statement)}**  \n`{card.claim_id}` · {markdown_text(card.claim_type)}"
                     f" · actor: {markdown_text(card.actor)}")
-        badges = st.container(horizontal=True)
-        with badges:
+        with st.container(horizontal=True):
             st.badge(f"hedge: {card.hedge}", color=HEDGE_BADGE.get(card.hedge, "gray"))
             if card.words_doubt_more:
                 st.badge(f"words suggest: {card.detected_hedge}", color="orange")
@@ -70,21 +109,19 @@ def show_card(card: ClaimCard) -> None:
                 st.badge("contested", icon="⚔️", color="red")
         st.markdown("> " + markdown_text(card.before) + ":orange-background[**" + markdown_text(card.quote)
                     + "**]" + markdown_text(card.after))
-        st.markdown(f"**Chain:** {markdown_text(card.chain)}  \n"
-                    f"**Situation:** {markdown_text(card.validity)}  \n"
-                    f"**Reported:** {markdown_text(card.reported)}  \n"
-                    f"**Hedge:** {markdown_text(card.hedge)} (curated); hedging words in the quote: "
-                    f"{markdown_text(card.hedge_cues or 'none')}  \n"
-                    f"**Grade:** {markdown_text(card.grade)}"
-                    + ("; the claimant speaks against its own side's interest" if card.against_interest else "")
-                    + "  \n"
-                    + f"**Corroboration:** {markdown_text(card.supporting)}"
-                    + (f"  \n**Contradicted by:** {markdown_text(', '.join(card.contradicted_by))}"
-                       if card.contradicted_by else ""))
+        lines = [("Chain", card.chain), ("Situation", card.validity), ("Reported", card.reported),
+                 ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
+                 ("Grade", card.grade + ("; the claimant speaks against its own side's interest"
+                                         if card.against_interest else "")),
+                 ("Corroboration", card.supporting)]
+        if card.contradicted_by:
+            lines.append(("Contradicted by", ", ".join(card.contradicted_by)))
+        st.markdown("  \n".join(f"**{label}:** {markdown_text(text)}" for label, text in lines))
 
 
-def show_dossier(dossier: Dossier, place_name: str, day: dt.date) -> None:
-    st.subheader(f"Sourcing: {markdown_text(place_name)}")
+def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
+    st.subheader(f"Sourcing: {markdown_text(place['name'])}")
+    st.caption(markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}"))
     if dossier.competing:
         st.markdown("#### Sources disagree")
         for a, b, reason in dossier.competing:
@@ -104,33 +141,8 @@ def show_dossier(dossier: Dossier, place_name: str, day: dt.date) -> None:
                     show_card(card)
 
 
-def main() -> None:
-    st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
-    _assets_installed()
-    data_dir = resolve_data_dir(sys.argv[1:], os.environ)
-    dataset = cached_dataset(str(data_dir), data_fingerprint(data_dir))
-    claims, places, actors = dataset.claims, dataset.places, dataset.tables.actors
-
-    st.title("claimmap: who claims what, where, and on whose word")
-    st.caption(f"{len(claims)} claims about {claims['place_id'].nunique()} places from "
-               f"{len(dataset.tables.sources)} source(s), data in {markdown_text(str(data_dir))}")
-    show_problems(dataset.problems)
-    span = claim_date_span(claims)
-    if span is None:
-        st.warning("No valid claims to show.")
-        return
-
-    params = st.query_params
-    if "day" not in st.session_state:
-        st.session_state.day = day_within(params.get("date"), *span)
-    day = st.slider("Situation as claimed on", min_value=span[0], max_value=span[1], step=dt.timedelta(days=1),
-                    format="YYYY-MM-DD", key="day")
-    params["date"] = day.isoformat()
-
-    place_names = places.set_index("place_id")["name"]
-    with_claims = dataset.places_with_claims
-    if "place" not in st.session_state:
-        st.session_state.place = params.get("place") if params.get("place") in with_claims else None
+def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]) -> None:
+    places, actors = dataset.places, dataset.tables.actors
 
     def select_clicked_place() -> None:
         clicked = clicked_place_id(st.session_state.get(MAP_KEY))
@@ -141,24 +153,117 @@ def main() -> None:
                           corroborated=dataset.corroborated_claim_ids)
     markers = marker_table(states, places, actors)
     governorates, outline = basemap_geojson()
-
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        st_folium(base_map(governorates, outline, actors, ATTRIBUTION), key=MAP_KEY, height=640,
+        st_folium(base_map(governorates, outline, actors, MAP_CREDITS), key=MAP_KEY, height=640,
                   use_container_width=True, returned_objects=["last_active_drawing"], on_change=select_clicked_place,
                   feature_group_to_add=[governorate_layer(governorate_control(claims, places, day), governorates, actors),
                                         place_layer(markers, st.session_state.place)])
-        st.caption(f"{len(markers)} places with claims by {day.isoformat()}; "
-                   f"{int(markers['contested'].sum())} contested. Click a marker, or choose a place on the right.")
+        st.caption(f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
+                   "contested. Click a marker, or choose a place on the right.")
     with panel_col:
-        place = st.selectbox("Place", options=with_claims, format_func=lambda p: place_names[p], key="place",
+        by_id = places.set_index("place_id")
+        place = st.selectbox("Place", options=with_claims, format_func=lambda p: by_id.at[p, "name"], key="place",
                              index=None, placeholder="Click a marker or choose a place")
         if place:
-            params["place"] = place
-            show_dossier(place_dossier(dataset, place, day), place_names[place], day)
+            st.query_params["place"] = place
+            show_dossier(place_dossier(dataset, place, day, claims), by_id.loc[place].to_dict(), day)
         else:
-            params.pop("place", None)
+            st.query_params.pop("place", None)
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
+
+
+def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.date]) -> None:
+    def move_to_selected_bar() -> None:
+        start = selected_start(st.session_state.get("timeline"))
+        if start is not None:
+            st.session_state.day = day_within(start.isoformat(), *span)
+
+    frame = timeline_frame(claims, dataset.places, dataset.tables.actors, span[1])
+    st.caption("Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
+               "Click a bar to move the date to its start.")
+    st.altair_chart(timeline_chart(frame, dataset.tables.actors, day), key="timeline", on_select=move_to_selected_bar,
+                    use_container_width=True)
+
+
+def article_reader(dataset: Dataset, claims) -> None:
+    sources = dataset.tables.sources.set_index("source_id")
+    source = st.selectbox("Source", sources.index, format_func=lambda s: f"{s}: {sources.at[s, 'path']}", key="reader_source")
+    st.caption(markdown_text(f"Published {sources.at[source, 'published'].date().isoformat()} · outlet: "
+                             f"{sources.at[source, 'outlet']} · {sources.at[source, 'url']}"))
+    quoted = claims[claims["source_id"] == source]
+    places_of = quoted.set_index("claim_id")["place_id"]
+    selected = st.session_state.get("place")
+    emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
+    names = dataset.places.set_index("place_id")["name"]
+
+    def select_place_of(key: str) -> None:
+        if st.session_state.get(key):
+            st.session_state.place = places_of[st.session_state[key]]
+
+    for number, paragraph in enumerate(article_paragraphs(dataset.source_texts[source], quoted)):
+        st.markdown(paragraph_markdown(paragraph, emphasised))
+        if paragraph.claim_ids:
+            key = f"reader_{source}_{number}"
+            st.pills("Claims quoted here", paragraph.claim_ids, key=key, label_visibility="collapsed",
+                     format_func=lambda c: f"{c} · {names.get(places_of[c], places_of[c])}",
+                     on_change=select_place_of, args=(key,))
+
+
+def main() -> None:
+    st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
+    _assets_installed()
+    data_dir = resolve_data_dir(sys.argv[1:], os.environ)
+    dataset = cached_dataset(str(data_dir), data_fingerprint(data_dir))
+    params = st.query_params
+
+    st.title("claimmap")
+    st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")
+    show_problems(dataset.problems)
+    span = claim_date_span(dataset.claims)
+    if span is None:
+        st.warning("No valid claims to show.")
+        return
+    if "day" not in st.session_state:
+        st.session_state.day = day_within(params.get("date"), *span)
+    with_claims = dataset.places_with_claims
+    if "place" not in st.session_state:
+        st.session_state.place = params.get("place") if params.get("place") in with_claims else None
+
+    tables = dataset.tables
+    names = {"actor": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
+             "claimant": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
+             "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"]))}
+    with st.sidebar:
+        st.header("Filters")
+        claim_filter = filter_widgets(filter_choices(tables), names)
+        st.toggle("▶ Play: one day per second", key="playing")
+        player(*span)
+    for facet in ClaimFilter.facets():
+        params.pop(facet, None)
+    params.update(claim_filter.to_query())
+    claims = claim_filter.apply(dataset.claims)
+
+    day = st.slider("Situation as claimed on", min_value=span[0], max_value=span[1], step=dt.timedelta(days=1),
+                    format="YYYY-MM-DD", key="day")
+    params["date"] = day.isoformat()
+    st.caption(f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
+               f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}")
+
+    map_tab, timeline_tab, reader_tab = st.tabs(["Map and sourcing", "Timeline", "Article reader"])
+    with map_tab:
+        map_and_panel(dataset, claims, day, with_claims)
+    with timeline_tab:
+        timeline(dataset, claims, day, span)
+    with reader_tab:
+        article_reader(dataset, claims)
+
+    with st.sidebar:
+        st.header("Export this view")
+        view = view_claims_table(dataset, claims_started(claims, day))
+        st.download_button("Claims as CSV", to_csv_bytes(view), f"claimmap-{day.isoformat()}.csv", "text/csv")
+        st.download_button("Places as GeoJSON", to_geojson_bytes(view), f"claimmap-{day.isoformat()}.geojson",
+                           "application/geo+json")
 
 
 main()

@@ -60,7 +60,7 @@ def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[s
     `contested`), corroborated (some holding claim is in `corroborated`, a set of claim ids).
     """
     t = as_timestamp(day)
-    started = claims[claims["valid_from"] <= t]
+    started = claims_started(claims, t)
     holding = started[holds_on(started, t)]
     states = pd.DataFrame({"n_claims": started.groupby("place_id").size()})
     states["n_holding"] = holding.groupby("place_id").size().reindex(states.index, fill_value=0)
@@ -103,3 +103,13 @@ def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:
     except ValueError:
         return last
     return min(max(day, first), last)
+
+
+def claims_started(claims: pd.DataFrame, day) -> pd.DataFrame:
+    """Claims whose situation has begun by `day` (holding or ended): what the map has drawn by then."""
+    return claims[claims["valid_from"] <= as_timestamp(day)]
+
+
+def next_day(day: dt.date, last: dt.date) -> dt.date | None:
+    """The day after `day` for playback, or None once `last` is reached."""
+    return day + dt.timedelta(days=1) if day < last else None

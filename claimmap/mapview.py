@@ -33,9 +33,11 @@ OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Open
 # How precisely a kind of place is located, and the marker shape that says so.
 SHAPE_BY_KIND = {"airbase": "facility", "naval_base": "facility", "port": "facility", "facility": "facility",
                  "city": "town", "town": "town", "governorate": "area", "country": "area"}
-SHAPE_WORDS = {"facility": "square: a facility at its exact position",
-               "town": "circle: a town or city (its centre)",
-               "area": "large ring: a province or country (the claim covers the whole area)"}
+SHAPE_WORDS = {"facility": "square: facility, exact position",
+               "town": "circle: town or city centre",
+               "area": "large ring: the whole province or country"}
+# Syria's extent, so the whole country fits whatever the map's width.
+SYRIA_BOUNDS = [[32.3, 35.6], [37.35, 42.4]]
 
 
 def map_text(value: Any) -> str:
@@ -62,8 +64,9 @@ _STYLE = """
 .claim-marker .contested { position: absolute; top: -10px; right: -12px; width: 14px; height: 14px;
   background: #000; color: #fff; font: bold 11px/14px sans-serif; text-align: center; border-radius: 3px; }
 .claim-marker.shape-facility .contested { transform: rotate(-45deg); }
-.claimmap-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.35 sans-serif;
-  border: 1px solid #999; border-radius: 4px; max-width: 260px; }
+.claimmap-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; font: 11px/1.3 sans-serif;
+  border: 1px solid #999; border-radius: 4px; max-width: 220px; }
+.claimmap-legend summary { cursor: pointer; }
 .claimmap-legend .chip { display: inline-block; width: 11px; height: 11px; margin-right: 5px;
   border: 1px solid #333; vertical-align: -1px; }
 </style>
@@ -98,14 +101,16 @@ def legend_html(actors: pd.DataFrame) -> str:
             for n, c in zip(actors["name"], actors["color"])]
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
     rows += [map_text(w) for w in SHAPE_WORDS.values()]
-    rows += ["dashed, faded: date only approximate", "white fill: not corroborated by an independent origin",
+    rows += ["dashed, faded: date only approximate", "white fill: no independent corroboration",
              "<b>!</b> contested: sources disagree"]
-    return "<b>Control as claimed</b><br>" + "<br>".join(rows)
+    return "<details open><summary><b>Legend: control as claimed</b></summary>" + "<br>".join(rows) + "</details>"
 
 
 def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attribution: str) -> folium.Map:
     """The date-independent map: vector basemap, optional OSM tiles, legend, local JS/CSS."""
-    m = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, control_scale=True)
+    m = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, control_scale=True,
+                   zoom_snap=0.25)  # fractional zoom lets Syria fill narrow maps too
+    m.fit_bounds(SYRIA_BOUNDS)
     m.default_js = MAP_JS
     m.default_css = MAP_CSS
     m.get_root().header.add_child(Element(_STYLE))
@@ -136,11 +141,15 @@ function (feature, layer) {
         dot.appendChild(mark);
     }
     layer.setIcon(L.divIcon({html: dot, className: p.classes, iconSize: [p.size, p.size]}));
+    layer.setZIndexOffset(p.z);
     layer.bindTooltip(p.label);
 }
 """)
 
 MARKER_SIZE = {"facility": 16, "town": 18, "area": 30}
+# Small, exact markers stay clickable above the large area rings; the selected one above all.
+MARKER_LAYER = {"area": 0, "town": 500, "facility": 1000}
+SELECTED_LAYER = 2000
 
 
 def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
@@ -158,6 +167,7 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     label = places["name"].map(map_text) + places["contested"].map({True: " (contested)", False: ""})
     table = pd.DataFrame({"id": places["place_id"].map(map_text), "label": label, "color": places["color"],
                           "classes": classes, "size": shape.map(MARKER_SIZE),
+                          "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
                           "contested": places["contested"], "lon": places["lon"], "lat": places["lat"]})
     features = [{"type": "Feature", "id": r["id"],
                  "geometry": {"type": "Point", "coordinates": [r.pop("lon"), r.pop("lat")]},

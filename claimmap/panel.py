@@ -116,10 +116,12 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
     return cards
 
 
-def place_dossier(dataset: Dataset, place_id: str, day) -> Dossier:
-    """Every claim about `place_id`, split into holding on `day`, ended before it and starting after it."""
+def place_dossier(dataset: Dataset, place_id: str, day, claims: pd.DataFrame | None = None) -> Dossier:
+    """Every claim about `place_id` (among `claims`, by default all), split into holding on `day`,
+    ended before it and starting after it."""
     t = as_timestamp(day)
-    claims = dataset.claims[dataset.claims["place_id"] == place_id].sort_values(["valid_from", "claim_id"])
+    claims = dataset.claims if claims is None else claims
+    claims = claims[claims["place_id"] == place_id].sort_values(["valid_from", "claim_id"])
     cards = _cards(claims, dataset)
     holding = holds_on(claims, t)
     later = claims["valid_from"] > t

@@ -5,10 +5,15 @@ data/places.csv. Boundary polygons and the map credit live in geo.boundaries.
 """
 
 from geo.boundaries import ATTRIBUTION
+from geo.gazetteer import GEONAMES_CREDIT
 from geo.errors import GeocodeCacheError, GeoError, PlacesTableError
 from geo.locate import Located, Unlocated, locate_places
 
+# Everything the map must credit for what geo/ supplies.
+MAP_CREDITS = f"{ATTRIBUTION} {GEONAMES_CREDIT}"
+
 __all__ = [
+    "MAP_CREDITS",
     "ATTRIBUTION",
     "GeoError",
     "GeocodeCacheError",

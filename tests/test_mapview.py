@@ -133,3 +133,10 @@ def test_legend_names_every_actor_escaped():
     out = rendered(base_map(load_governorates(), load_country_outline(), ACTORS, ATTRIBUTION))
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", out).group(1))
     assert "Rebels &lt;b&gt;" in legend and "Russia" in legend and "contested" in legend
+
+
+def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
+    table = pd.concat([markers(place_id="gov", kind="governorate"), markers(place_id="base", kind="airbase"),
+                       markers(place_id="town", kind="city")])
+    z = {f["id"]: f["properties"]["z"] for f in place_features(table, selected="town")["features"]}
+    assert z["gov"] < z["base"] < z["town"]

@@ -1,0 +1,29 @@
+"""The README and the schema stay honest about the commands and the columns."""
+import json
+import re
+from pathlib import Path
+
+from claimmap.cli import COMMANDS
+
+REPO = Path(__file__).resolve().parents[1]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+PACKAGE = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_every_cli_command_is_in_the_readme():
+    for name in [command.name for command in COMMANDS]:
+        assert f"python -m claimmap {name}" in README, name
+    assert "python -m geo" in README
+
+
+def test_every_table_is_in_the_readme_and_every_column_has_a_description():
+    for resource in PACKAGE["resources"]:
+        assert f"`{resource['path']}`" in README, resource["path"]
+        for field in resource["schema"]["fields"]:
+            assert field.get("description", "").strip(), f"{resource['path']}: {field['name']} has no description"
+
+
+def test_the_two_fresh_machine_commands_and_the_ci_test_command_agree():
+    assert "scripts/run" in README and "scripts/test" in README
+    assert "streamlit run dashboard.py" in (REPO / "scripts" / "run").read_text()
+    assert re.search(r"^exec scripts/test\b", (REPO / ".ci" / "run").read_text(), re.M)
