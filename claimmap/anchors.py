@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
+SELECTOR_COLUMNS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix")  # in claims.csv
 
 SINGLE_QUOTES = "'‘’‚‛′"
 DOUBLE_QUOTES = "\"“”„‟″"
@@ -25,6 +26,8 @@ _BLANK_LINES = re.compile(r"\r?\n(?:[ \t\f\v]*\r?\n)+")
 
 @dataclass(frozen=True)
 class Anchor:
+    """A quote's place in a text: offsets [start, end) and up to CONTEXT characters either side."""
+
     start: int
     end: int
     exact: str
@@ -147,23 +150,25 @@ class AnchoredClaims:
 
 
 def anchor_claims(claims: pd.DataFrame, texts: Mapping[str, str]) -> AnchoredClaims:
-    """Re-anchor every claim whose source text is given; rows that cannot be anchored are kept as they are."""
-    starts, ends = (pd.to_numeric(claims[c].where(claims[c].str.fullmatch(r"\d+")), errors="coerce").astype("Int64")
-                    for c in ("quote_start", "quote_end"))
-    found = [reanchor(texts[source], quote, prefix=prefix, suffix=suffix,
-                      start=None if pd.isna(start) else int(start), end=None if pd.isna(end) else int(end))
+    """Re-anchor each claim whose source text is given; the others are kept as they are."""
+    columns = list(SELECTOR_COLUMNS)
+    starts, ends = (_stored_offsets(claims[c]) for c in ("quote_start", "quote_end"))
+    found = [reanchor(texts[source], quote, prefix=prefix, suffix=suffix, start=start, end=end)
              if source in texts else None
-             for source, quote, prefix, suffix, start, end in zip(
-                 claims["source_id"], claims["quote"], claims["quote_prefix"], claims["quote_suffix"], starts, ends)]
+             for source, quote, prefix, suffix, start, end in zip(claims["source_id"], claims["quote"],
+                                                                  claims["quote_prefix"], claims["quote_suffix"],
+                                                                  starts, ends)]
     anchored = pd.Series([a is not None for a in found], index=claims.index)
-    hits = [a for a in found if a is not None]
-    selectors = pd.DataFrame({"quote_prefix": [a.prefix for a in hits], "quote_suffix": [a.suffix for a in hits],
-                              "quote_start": [str(a.start) for a in hits], "quote_end": [str(a.end) for a in hits]},
-                             index=claims.index[anchored], dtype=str)
+    cells = pd.DataFrame([(str(a.start), str(a.end), a.prefix, a.suffix) for a in found if a is not None],
+                         index=claims.index[anchored], columns=columns, dtype=str)
     frame = claims.copy()
-    frame.loc[anchored, selectors.columns] = selectors
-    changed = (frame[selectors.columns] != claims[selectors.columns]).any(axis=1)
-    return AnchoredClaims(frame, anchored, changed)
+    frame.loc[anchored, columns] = cells
+    return AnchoredClaims(frame, anchored, frame[columns].ne(claims[columns]).any(axis=1))
+
+
+def _stored_offsets(cells: pd.Series) -> list[int | None]:
+    # Text cells as read from the CSV; anything but plain digits counts as not stored.
+    return [int(cell) if cell.isascii() and cell.isdigit() else None for cell in cells]
 
 
 def _tolerant_pattern(quote: str) -> str:

@@ -16,10 +16,11 @@ import pandas as pd
 
 from claimmap.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
-from claimmap.csvio import LINE, read_raw, write_canonical
+from claimmap.csvio import LINE, RawTable, read_raw, write_canonical
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.provenance import contradiction_lines
 from claimmap.schema import RESOURCE_NAMES, package_for
+from claimmap.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
 from claimmap.validate import load_and_validate
 
 
@@ -58,21 +59,12 @@ def run_anchor(args: argparse.Namespace) -> int:
         print(f"not anchoring: fix the problems above first ({', '.join(blocked)} cannot be rewritten safely)")
         return 1
 
-    sources = raws["sources"].frame.drop_duplicates("source_id")
-    texts, failures = read_source_texts(sources, data_dir.parent)
-    result = anchor_claims(raws["claims"].frame, texts)
-    unanchored = _unanchored(result.frame[~result.anchored], texts, failures, dict(zip(sources["source_id"], sources["path"])),
-                             display_path(paths["claims"]))
-    # A source's hash is renewed only once all of its claims are anchored to the current text.
-    complete = set(texts) - set(result.frame.loc[~result.anchored, "source_id"])
-    frames = {name: raw.frame for name, raw in raws.items()}
-    frames["claims"] = result.frame
-    frames["sources"] = _renew_hashes(raws["sources"].frame, complete, data_dir)
-
-    for _, claim in result.frame[result.changed].iterrows():
+    frames, changed, unanchored = _anchored_frames(raws, data_dir, display_path(paths["claims"]))
+    claims, sources = frames["claims"], frames["sources"]
+    for _, claim in claims[changed].iterrows():
         print(f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
               f"{claim['quote_start']}-{claim['quote_end']}")
-    for _, source in frames["sources"][frames["sources"]["sha256"] != raws["sources"].frame["sha256"]].iterrows():
+    for _, source in sources[sources["sha256"] != raws["sources"].frame["sha256"]].iterrows():
         print(f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}")
     for name, raw in raws.items():
         if raw.rewritable and write_canonical(paths[name], frames[name], package.resource(name)):
@@ -98,6 +90,7 @@ COMMANDS: Sequence[Command] = (
     Command("anchor", "write quote positions and source hashes, and put the tables in canonical form",
             run_anchor),
     Command("contradictions", "list the pairs of claims that contradict each other, and why", run_contradictions),
+    Command("suggest", SUGGEST_HELP, run_suggest, add_suggest_arguments),
 )
 
 
@@ -115,10 +108,27 @@ def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentPar
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: list[str] | None = None, commands: Sequence[Command] = COMMANDS) -> int:
+    args = build_parser(commands).parse_args(argv)
     args.data_dir = data_dir_from(args.data, os.environ)
     return args.command.run(args)
+
+
+def _anchored_frames(raws: dict[str, RawTable], data_dir: Path, shown: str
+                     ) -> tuple[dict[str, pd.DataFrame], pd.Series, list[Problem]]:
+    """The tables' text frames with claims re-anchored and source hashes renewed, a mask of the
+    claims whose selectors changed, and why the others could not be anchored."""
+    sources = raws["sources"].frame.drop_duplicates("source_id")
+    texts, failures = read_source_texts(sources, data_dir.parent)
+    result = anchor_claims(raws["claims"].frame, texts)
+    unanchored = _unanchored(result.frame[~result.anchored], texts, failures,
+                             dict(zip(sources["source_id"], sources["path"])), shown)
+    # A source's hash is renewed only once all of its claims are anchored to the current text.
+    complete = set(texts) - set(result.frame.loc[~result.anchored, "source_id"])
+    frames = {name: raw.frame for name, raw in raws.items()}
+    frames["claims"] = result.frame
+    frames["sources"] = _renew_hashes(raws["sources"].frame, complete, data_dir)
+    return frames, result.changed, unanchored
 
 
 def _unanchored(claims: pd.DataFrame, texts: dict[str, str], failures: dict[str, str],

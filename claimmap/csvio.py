@@ -158,7 +158,10 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
 
 
 def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarray) -> list[Problem]:
+    def runs_on(first: int, last: int) -> str:
+        return f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""
+
     return [Problem(shown, int(first), NO_COLUMN,
                     f"row has {n} fields but the header has {width}; quote values that contain commas"
-                    + (f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""))
+                    + runs_on(first, last))
             for n, (first, last) in zip(lengths, spans)]

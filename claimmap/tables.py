@@ -19,7 +19,15 @@ from claimmap.config import BUNDLED_DATA_DIR
 from claimmap.csvio import LINE, read_raw
 from claimmap.problems import Problem, display_path
 from claimmap.rowchecks import check_rows, parse_numbers
-from claimmap.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, ResourceSpec, package_for, read_package
+from claimmap.schema import (
+    PACKAGE_FILE,
+    RESOURCE_NAMES,
+    FieldSpec,
+    PackageSpec,
+    ResourceSpec,
+    package_for,
+    read_package,
+)
 
 DATE_DTYPE = pd.to_datetime(pd.Series(["2000-01-01"]), format="%Y-%m-%d").dtype
 
@@ -51,11 +59,14 @@ class Tables:
 
     def with_frames(self, frames: dict[str, pd.DataFrame], dropped: dict[str, pd.DataFrame],
                     problems: list[Problem]) -> Tables:
+        """A copy with some frames replaced, their dropped rows recorded and the problem list renewed."""
         return replace(self, **frames, dropped={**self.dropped, **dropped}, problems=problems)
 
 
 @dataclass(frozen=True)
 class LoadedTable:
+    """One CSV loaded: its valid rows typed, the key and line of the others, and what is wrong."""
+
     frame: pd.DataFrame
     dropped: pd.DataFrame
     problems: list[Problem]
@@ -82,22 +93,35 @@ def load_table(path: Path, spec: ResourceSpec) -> LoadedTable:
 
 def typed_frame(frame: pd.DataFrame, spec: ResourceSpec) -> pd.DataFrame:
     """Text cells converted to the frame conventions; only valid rows should be passed."""
+    fields = {f.name: f for f in spec.fields}
     typed = {}
-    for column in frame.columns.drop(LINE):
-        values = frame[column]
-        fieldspec = next((f for f in spec.fields if f.name == column), None)
-        blank = values.isin(spec.missing_values)
-        kind = fieldspec.type if fieldspec else "string"
-        if kind == "date":
-            typed[column] = pd.to_datetime(values.where(~blank), format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
-        elif kind == "number":
-            typed[column] = parse_numbers(values, fieldspec, blank)
-        elif kind == "integer":
-            typed[column] = parse_numbers(values, fieldspec, blank).astype("Int64")
-        elif kind == "boolean":
-            # A blank optional boolean reads as false: the bool dtype has no missing value.
-            typed[column] = values.isin(fieldspec.true_values)
-        else:
-            typed[column] = values.where(~blank, "").astype(str)
+    for column in frame.columns.drop(LINE):  # one conversion per column
+        field_ = fields.get(column)
+        convert = _CONVERTERS.get(field_.type, _to_text) if field_ else _to_text
+        typed[column] = convert(frame[column], frame[column].isin(spec.missing_values), field_)
     typed[LINE] = frame[LINE].astype(np.int64)
     return pd.DataFrame(typed).reset_index(drop=True)
+
+
+def _to_dates(values: pd.Series, blank: pd.Series, _: FieldSpec) -> pd.Series:
+    return pd.to_datetime(values.where(~blank), format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE)
+
+
+def _to_floats(values: pd.Series, blank: pd.Series, field_: FieldSpec) -> pd.Series:
+    return parse_numbers(values, field_, blank)
+
+
+def _to_integers(values: pd.Series, blank: pd.Series, field_: FieldSpec) -> pd.Series:
+    return parse_numbers(values, field_, blank).astype("Int64")
+
+
+def _to_booleans(values: pd.Series, blank: pd.Series, field_: FieldSpec) -> pd.Series:
+    # A blank optional boolean reads as false: the bool dtype has no missing value.
+    return values.isin(field_.true_values)
+
+
+def _to_text(values: pd.Series, blank: pd.Series, _: FieldSpec | None) -> pd.Series:
+    return values.where(~blank, "").astype(str)
+
+
+_CONVERTERS = {"date": _to_dates, "number": _to_floats, "integer": _to_integers, "boolean": _to_booleans}

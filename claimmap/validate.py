@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.anchors import file_sha256, missing_quote_message, occurrences, read_source_texts, reanchor
+from claimmap.anchors import (
+    SELECTOR_COLUMNS,
+    file_sha256,
+    missing_quote_message,
+    occurrences,
+    read_source_texts,
+    reanchor,
+)
 from claimmap.csvio import LINE, read_raw
 from claimmap.hedging import hedge_disagreements
 from claimmap.problems import Problem, Severity, display_path
@@ -22,7 +29,6 @@ from claimmap.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_f
 from claimmap.tables import Tables, load_tables
 
 ANCHOR_FIX = "run `python -m claimmap anchor`"
-SELECTORS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix")
 
 
 @dataclass(frozen=True)
@@ -118,12 +124,12 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
         frame = tables.frame(name)
         shown = display_path(tables.data_dir / spec.path)
         flagged = [f for f in flags if f.resource == name]
-        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity) for f in flagged]
+        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity)
+                     for f in flagged]
         failed = frame.index.isin([f.label for f in flagged if f.severity == "error"])
-        key = [*spec.primary_key, LINE]
+        keys = frame.loc[failed, [*spec.primary_key, LINE]].astype({c: str for c in spec.primary_key})
         frames[name] = frame[~failed].reset_index(drop=True)
-        dropped[name] = pd.concat([tables.dropped_rows(name), frame.loc[failed, key].astype({c: str for c in spec.primary_key})],
-                                  ignore_index=True)
+        dropped[name] = pd.concat([tables.dropped_rows(name), keys], ignore_index=True)
     return tables.with_frames(frames, dropped, problems)
 
 
@@ -156,6 +162,8 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     target = tables.frame(ref.target)[list(ref.target_fields)].set_axis(fields, axis=1)
     loaded = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(target))
     dropped_rows = tables.dropped_rows(ref.target)
+    if not set(ref.target_fields) <= set(dropped_rows.columns):  # only primary keys of dropped rows are kept
+        dropped_rows = pd.DataFrame({c: pd.Series(dtype=str) for c in [*ref.target_fields, LINE]})
     dropped = (dropped_rows[[*ref.target_fields, LINE]].set_axis([*fields, LINE], axis=1)
                .drop_duplicates(fields))
     lines = keys.merge(dropped, on=fields, how="left")[LINE].to_numpy()  # a left merge keeps key order
@@ -166,8 +174,11 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     gone = ~loaded & ~pd.isna(lines)
     label = ", ".join(ref.target_fields)
     column = ", ".join(ref.fields)
-    unknown_text = (values[unknown] + f" is not a {label} in {target_file}"
-                    + keys.loc[unknown, fields[0]].map(lambda v: did_you_mean(v, tuple(known))))
+    if any(p.row is None and p.is_error and p.file == target_file for p in tables.problems):
+        unknown_text = values[unknown] + f" cannot be checked: {target_file} could not be loaded"
+    else:
+        unknown_text = (f"no {label} " + values[unknown] + f" in {target_file}"
+                        + keys.loc[unknown, fields[0]].map(lambda v: did_you_mean(v, tuple(known))))
     gone_text = (values[gone] + f" refers to {target_file}:"
                  + pd.Series(lines[gone], index=values[gone].index).astype("int64").astype(str)
                  + (", which has problems; fix that row first" if ref.on_dropped == "error"
@@ -183,19 +194,21 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
     labels = dict(zip(sources["source_id"], sources.index))
     flags = [Flag("sources", labels[source_id], "path", reason) for source_id, reason in failures.items()]
     readable = sources[sources["source_id"].isin(list(texts))]
-    actual = pd.Series([file_sha256(tables.data_dir.parent / p) for p in readable["path"]], index=readable.index, dtype=str)
+    actual = pd.Series([file_sha256(tables.data_dir.parent / p) for p in readable["path"]],
+                       index=readable.index, dtype=str)
     changed = ("'" + readable["path"] + "' has changed since its quotes were anchored (sha256 " + actual
                + ", stored " + readable["sha256"] + f"); {ANCHOR_FIX}")
     return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]))
 
 
 def _quote_flags(tables: Tables, texts: dict[str, str]) -> list[Flag]:
-    """Each claim's quote against its source text (claims of unreadable sources are left to the cascade)."""
+    """Each claim's quote against its source text; claims of unreadable sources go in the cascade."""
     paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
     claims = tables.claims[tables.claims["source_id"].isin(list(texts))]
     return [Flag("claims", label, column, message, severity)
-            for label, claim in claims.iterrows()
-            for column, message, severity in quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])]
+            for label, claim in claims.iterrows()  # a text search per claim cannot be vectorised
+            for column, message, severity in quote_findings(texts[claim["source_id"]], claim,
+                                                            paths[claim["source_id"]])]
 
 
 def quote_findings(text: str, claim: pd.Series, source: str) -> list[tuple[str, str, Severity]]:
@@ -205,17 +218,19 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> list[tuple[str, 
     if not found:
         return [("quote", missing_quote_message(text, quote, source), "error")]
     start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
-    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"], start=start, end=end)
+    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"],
+                       start=start, end=end)
     findings: list[tuple[str, str, Severity]] = []
     if len(found) > 1:
-        findings.append(("quote", f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))}); "
-                                  f"it is anchored at {current.start}; lengthen it if that is the wrong one", "warning"))
+        findings.append(("quote", f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))});"
+                                  f" it is anchored at {current.start}; lengthen it if that is the wrong one",
+                         "warning"))
     if start is None and end is None:
         return findings + [("quote_start", f"quote is not anchored yet (it is at {current.start}-{current.end}); "
                                            f"{ANCHOR_FIX}", "warning")]
-    stored = dict(zip(SELECTORS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
-    expected = dict(zip(SELECTORS, (current.start, current.end, current.prefix, current.suffix)))
-    wrong = [c for c in SELECTORS if stored[c] != expected[c]]
+    stored = dict(zip(SELECTOR_COLUMNS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
+    expected = dict(zip(SELECTOR_COLUMNS, (current.start, current.end, current.prefix, current.suffix)))
+    wrong = [c for c in SELECTOR_COLUMNS if stored[c] != expected[c]]
     if wrong:
         findings.append((wrong[0], f"stored {'/'.join(wrong)} disagree with {source}: the quote is at "
                                    f"{current.start}-{current.end} (stored {start}-{end}); {ANCHOR_FIX}", "error"))
@@ -224,15 +239,14 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> list[tuple[str, 
 
 def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:
     has_lat, has_lon = places["lat"].notna(), places["lon"].notna()
-    return [
-        *_flags("places", "lon", pd.Series("lat is set but lon is blank; set both or neither",
-                                           index=places.index).where(has_lat & ~has_lon)),
-        *_flags("places", "lat", pd.Series("lon is set but lat is blank; set both or neither",
-                                           index=places.index).where(has_lon & ~has_lat)),
-        *_flags("places", "coord_source", pd.Series("lat/lon are set but coord_source is blank; "
-                                                    "say where the position comes from", index=places.index)
-                .where((has_lat | has_lon) & (places["coord_source"] == ""))),
-    ]
+    checks = (
+        ("lon", has_lat & ~has_lon, "lat is set but lon is blank; set both or neither"),
+        ("lat", has_lon & ~has_lat, "lon is set but lat is blank; set both or neither"),
+        ("coord_source", (has_lat | has_lon) & (places["coord_source"] == ""),
+         "lat/lon are set but coord_source is blank; say where the position comes from"),
+    )
+    return [flag for column, mask, text in checks
+            for flag in _flags("places", column, pd.Series(text, index=places.index).where(mask))]
 
 
 def _parent_loop_flags(places: pd.DataFrame) -> list[Flag]:
@@ -286,5 +300,6 @@ def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:
         from geo import locate_places as locate  # geo is heavy; only validation needs it here
     located = locate(tables.places, data_dir=tables.data_dir)
     labels = dict(zip(tables.places["place_id"], tables.places.index))
-    return [Flag("places", labels[u.place_id], "place_id", f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")
+    return [Flag("places", labels[u.place_id], "place_id",
+                 f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")
             for u in located.unlocated if u.place_id in labels]

@@ -1,0 +1,241 @@
+"""The dashboard in headless Debian Chromium, offline: map, marker clicks, slider, shared URLs,
+hostile table text, and (with CLAIMMAP_SCREENSHOT set) the screenshot in docs/.
+
+Run alone with `pytest -m browser -s` (the -s shows the measured times).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+expect = pytest.importorskip("playwright.sync_api").expect
+expect.set_options(timeout=15_000)  # a rerun can take seconds on a busy machine
+
+pytestmark = pytest.mark.browser
+
+MARKER_TIMEOUT = 30_000
+LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
+XSS_FLAGS = ["__xss", "__xss2", "__xss3", "__xss4"]
+
+
+def open_app(page, base_url: str, query: str = "") -> float:
+    """Navigate and wait until the script has run; return the time.perf_counter() of navigation."""
+    start = time.perf_counter()
+    page.goto(f"{base_url}/{query}", wait_until="domcontentloaded")
+    expect(page.locator(APP_IDLE)).to_be_attached(timeout=60_000)
+    return start
+
+
+def map_frame(page):
+    """The map iframe as a FrameLocator (auto-waiting) and, once attached, as a Frame (for evaluate)."""
+    return page.frame_locator(MAP_IFRAME)
+
+
+def map_window(page):
+    """The current Frame object of the map iframe (re-read each time, so a remount shows)."""
+    handle = page.locator(MAP_IFRAME).element_handle()
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+def sourcing_heading(page, name: str):
+    return page.get_by_role("heading", name=f"Sourcing: {name}")
+
+
+def date_slider(page):
+    """The slider's thumb (Streamlit 1.67 renders it as a react-aria <input type=range>)."""
+    return page.locator("[data-testid='stSlider']").get_by_role("slider")
+
+
+# Markers overlap at the default zoom (Jableh's circle covers the middle of Khmeimim's square), so
+# a click on the element's centre may land on another marker. Find a point of the element that
+# really receives the pointer, as a user aiming at the visible part would.
+_UNCOVERED_POINT = """el => {
+    const r = el.getBoundingClientRect();
+    const points = [];
+    for (let y = 1; y < r.height; y += 1) for (let x = 1; x < r.width; x += 1) points.push([x, y]);
+    const mid = [r.width / 2, r.height / 2];
+    points.sort((a, b) => Math.hypot(a[0] - mid[0], a[1] - mid[1]) - Math.hypot(b[0] - mid[0], b[1] - mid[1]));
+    for (const [x, y] of points) {
+        const hit = el.ownerDocument.elementFromPoint(r.left + x, r.top + y);
+        if (hit && el.contains(hit)) return {x: x, y: y};
+    }
+    return null;
+}"""
+
+
+def uncovered_point(locator) -> dict:
+    expect(locator).to_be_visible(timeout=MARKER_TIMEOUT)
+    # Leaflet focuses the map container on mousedown; when the 640 px iframe is partly below the
+    # fold, that focus scrolls the page between mousedown and mouseup and the click is lost
+    # (the problems banner pushes the map down far enough for that). Show the whole map first.
+    locator.page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    point = locator.evaluate(_UNCOVERED_POINT)
+    assert point is not None, "the marker is entirely covered by other markers"
+    return point
+
+
+def click_marker(locator) -> None:
+    locator.click(position=uncovered_point(locator))
+
+
+def hover_marker(locator) -> None:
+    locator.hover(position=uncovered_point(locator))
+
+
+# a. offline load -------------------------------------------------------------------------------
+
+def test_map_renders_offline_from_local_leaflet(page, app_server, page_log):
+    start = open_app(page, app_server)
+    frame = map_frame(page)
+    expect(frame.locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
+    elapsed = time.perf_counter() - start
+    print(f"\ntime to first marker: {elapsed:.2f} s")
+    expect(frame.locator(".place-tartus_naval_base")).to_be_visible()
+
+    leaflet = [u for u in page_log.requests if u.endswith("/leaflet.js")]
+    assert leaflet and all(re.match(rf"http://127\.0\.0\.1:\d+{re.escape(LEAFLET_JS)}$", u) for u in leaflet), leaflet
+    version = map_window(page).evaluate("() => window.L && window.L.version")
+    assert version, "Leaflet is not loaded in the map iframe"
+    assert not page_log.blocked, f"requests to other hosts: {page_log.blocked}"
+
+
+# b. click a marker -----------------------------------------------------------------------------
+
+def test_clicking_a_marker_opens_its_sourcing(page, app_server):
+    open_app(page, app_server)
+    marker = map_frame(page).locator(".place-khmeimim")
+    click_marker(marker)
+    expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
+    expect(page.get_by_text("the Khmeimim base is isolated", exact=True).first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
+    expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible()
+
+
+# c. slider by keyboard, without remounting the map ---------------------------------------------
+
+def test_slider_home_key_updates_map_in_place(page, app_server):
+    open_app(page, app_server)
+    frame = map_frame(page)
+    expect(frame.locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
+    map_window(page).evaluate("() => { window.__probe = 42; }")
+
+    date_slider(page).focus()
+    start = time.perf_counter()
+    page.keyboard.press("Home")
+    expect(frame.locator(".place-khmeimim")).to_have_count(0)
+    elapsed = time.perf_counter() - start
+    print(f"\nslider move to map change: {elapsed:.2f} s")
+
+    expect(frame.locator(".place-syria, .place-aleppo").first).to_be_visible()
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-11-21")
+    expect(page).to_have_url(re.compile(r"[?&]date=2024-11-21(&|$)"))
+    expect(page.locator(APP_IDLE)).to_be_attached()
+    assert map_window(page).evaluate("() => window.__probe") == 42, "the map iframe was re-created"
+
+
+# d. a shared URL restores the view -------------------------------------------------------------
+
+def test_shared_url_restores_date_and_place(page, app_server):
+    open_app(page, app_server, "?date=2024-12-08&place=tartus_naval_base")
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-08")
+    expect(sourcing_heading(page, "Tartus naval facility")).to_be_visible()
+    expect(page.get_by_text("Russia is withdrawing its warships from the port of Tartus", exact=True).first
+           ).to_be_visible()
+    expect(map_frame(page).locator(".place-tartus_naval_base.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
+
+
+# e. hostile text in the tables -----------------------------------------------------------------
+
+HOSTILE_PLACE = 'Khmeimim <img src=x onerror="window.__xss=1"> ${window.__xss2=1} `q` \\ </script>'
+HOSTILE_ACTOR = "<script>window.__xss3=1</script>"
+HOSTILE_STATEMENT = '<img src=x onerror="window.__xss4=1">'
+
+
+def _csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def hostile_data(tmp_path: Path) -> tuple[Path, int]:
+    """A copy of data/ and seeds/ with script-like names and statements and one broken claim row;
+    returns the data dir and the line of the broken row."""
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    data = tmp_path / "data"
+    _replace_once(data / "places.csv", "\nkhmeimim,Khmeimim Air Base,", f"\nkhmeimim,{_csv_field(HOSTILE_PLACE)},")
+    _replace_once(data / "actors.csv", "\nopposition,Syrian armed opposition (HTS-led rebels),",
+                  f"\nopposition,{_csv_field(HOSTILE_ACTOR)},")
+    _replace_once(data / "claims.csv", ",The Khmeimim base is cut off.,", f",{_csv_field(HOSTILE_STATEMENT)},")
+    claims = data / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    broken_line = text.count("\n") + 1
+    text += ("c999,src000,atlantis,russia,facility_isolated,A claim about a place not in places.csv.,,"
+             "2024-12-09,,as_of_report,rybar,,reported,C,3,true,,the Khmeimim base is isolated,"
+             '" region is hanging by a thread, ",", and Russian naval vessels have",2051,2080\n')
+    claims.write_text(text, encoding="utf-8")
+    return data, broken_line
+
+
+def test_hostile_table_text_is_shown_literally_and_never_runs(page, start_server, hostile_data, page_log):
+    data, broken_line = hostile_data
+    with start_server("--data", str(data)) as url:
+        open_app(page, url)
+        frame = map_frame(page)
+        marker = frame.locator(".place-khmeimim")
+        expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
+        expect(frame.locator(".place-tartus_naval_base")).to_be_visible()  # the rest renders too
+
+        hover_marker(marker)
+        tooltip = frame.locator(".leaflet-tooltip")
+        expect(tooltip).to_contain_text(HOSTILE_PLACE)
+        expect(frame.locator(".claimmap-legend")).to_contain_text(HOSTILE_ACTOR)
+
+        click_marker(marker)
+        heading = page.get_by_role("heading", name=re.compile("^Sourcing: "))
+        expect(heading).to_have_text(f"Sourcing: {HOSTILE_PLACE}")
+        expect(page.get_by_text(HOSTILE_STATEMENT, exact=True)).to_be_visible()
+        expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
+
+        expect(page.get_by_text(re.compile(r"^1 problem\(s\) in the data"))).to_be_visible()
+        page.get_by_text("Show every problem").click()
+        problems = page.locator("[data-testid='stCode']")
+        expect(problems).to_contain_text(re.compile(rf"claims\.csv:{broken_line}: place_id: .*atlantis"))
+
+        expect(page.locator(APP_IDLE)).to_be_attached()
+        for window in (page, map_window(page)):
+            set_flags = window.evaluate(f"() => {XSS_FLAGS!r}.filter(k => k in window)")
+            assert set_flags == [], f"script from the tables ran in {window.url}: {set_flags}"
+        assert page_log.js_errors == [] and page_log.dialogs == []
+
+
+# f. the screenshot in docs/ --------------------------------------------------------------------
+
+@pytest.mark.skipif(not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot.png")
+def test_save_docs_screenshot(page, app_server):
+    open_app(page, app_server, "?place=khmeimim")
+    expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
+    expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
+    expect(page.locator(APP_IDLE)).to_be_attached()
+    out = REPO / "docs" / "screenshot.png"
+    out.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(out), full_page=True)
+    print(f"\nsaved {out}")

@@ -1,0 +1,123 @@
+"""The command line, run as users run it: exit codes, line format, where the data comes from."""
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimmap.cli import COMMANDS, Command, main
+from claimmap.config import BUNDLED_DATA_DIR, resolve_data_dir
+
+REPO = Path(__file__).resolve().parents[1]
+PROBLEM_LINE = re.compile(r"^data/\w+\.csv(:\d+)?: [\w, /-]+: (warning: )?\S")
+
+
+def run(*args, cwd, **env):
+    return subprocess.run([sys.executable, "-m", "claimmap", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(REPO), **env}, timeout=120)
+
+
+def test_validate_clean_data_exits_0_and_summarises_on_stderr(data_dir):
+    result = run("validate", "--data", "data", cwd=data_dir.parent)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "claims.csv: 37 rows loaded, 0 dropped" in result.stderr.splitlines()
+
+
+def test_validate_errors_exit_1_one_line_each_sorted_by_file_and_row(data_dir, edit):
+    edit("places.csv", ",35.41167,35.945,", ",135,35.945,")
+    edit("actors.csv", "iran,Iran,", "iran,,")
+    edit("actors.csv", "assad,Bashar al-Assad and family,government,", "assad,Bashar al-Assad and family,govt,")
+    result = run("validate", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert all(PROBLEM_LINE.match(line) for line in lines), lines
+    assert lines[:2] == [
+        "data/actors.csv:2: side: 'govt' is not allowed; expected one of: opposition, government, "
+        "government_ally, other",
+        "data/actors.csv:3: name: value is required but empty",
+    ]
+    located = [(m.group(1), int(m.group(2))) for m in map(re.compile(r"^(data/\w+\.csv):(\d+):").match, lines)]
+    assert located == sorted(located)
+    assert "data/places.csv:7: lat: lat 135 is outside [-90, 90]; are lat and lon swapped?" in lines
+    assert "actors.csv: 3 rows loaded, 2 dropped" in result.stderr
+
+
+def test_validate_warnings_alone_exit_0(data_dir):
+    # a spreadsheet export with a trailing comma on every line
+    path = data_dir / "actors.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b",\n"))
+    result = run("validate", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "data/actors.csv: (unnamed column 6): warning: column is not in datapackage.json; it is loaded as text and "
+        "not checked (declare it there or remove it)"]
+
+
+def test_data_directory_comes_from_the_environment_without_option(data_dir):
+    (data_dir / "speakers.csv").unlink()
+    result = run("validate", cwd=data_dir.parent, CLAIMMAP_DATA=str(data_dir))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == ("data/claims.csv:2: claimant: 'narrator' cannot be checked: data/speakers.csv could not "
+                        "be loaded")
+    assert lines[-1].startswith("data/speakers.csv: -: file not found")
+
+
+def test_anchor_leaves_rows_it_cannot_anchor_and_exits_1(data_dir, edit, line_of):
+    edit("claims.csv", "they entered the country’s second", "they entered the country's second")
+    before = (data_dir / "claims.csv").read_bytes()
+    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"data/claims.csv:{line_of('claims.csv', 'c029,')}: quote: left as it is: quote not found verbatim in "
+        "seeds/000_ae3071192ac73a97.txt; the source has: «Within days, they entered the country’s second-largest "
+        "city, Aleppo» — paste that"]
+    assert (data_dir / "claims.csv").read_bytes() == before
+
+
+def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit):
+    edit("claims.csv", "c001,src000,syria,", "c001,src000,syria,extra,")
+    before = (data_dir / "claims.csv").read_bytes()
+    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "data/claims.csv:2: -: row has 23 fields but the header has 22; quote values that contain commas",
+        "not anchoring: fix the problems above first (claims cannot be rewritten safely)"]
+    assert (data_dir / "claims.csv").read_bytes() == before
+
+
+def test_anchor_reports_what_it_changed(data_dir, edit, line_of):
+    edit("claims.csv", ",227,311\n", ",,\n")
+    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [f"data/claims.csv:{line_of('claims.csv', 'c005,')}: c005: anchored at 227-311",
+                                          "data/claims.csv: written"]
+
+
+@pytest.mark.parametrize("argv, environ, expected", [
+    (["--data", "a"], {"CLAIMMAP_DATA": "b"}, Path("a")),  # the option beats the environment
+    (["run", "dashboard.py", "--", "--data=a"], {}, Path("a")),  # buried in another program's argv
+    (["--data", "a", "--data", "c"], {}, Path("c")),  # the last one wins, as with argparse
+    ([], {"CLAIMMAP_DATA": "b"}, Path("b")),
+    ([], {"CLAIMMAP_DATA": ""}, BUNDLED_DATA_DIR),  # set but empty counts as unset
+    (["--data"], {}, BUNDLED_DATA_DIR),  # an option without its value is ignored
+])
+def test_resolve_data_dir_precedence(argv, environ, expected):
+    assert resolve_data_dir(argv, environ) == expected
+
+
+def test_bundled_data_dir_is_the_repository_data():
+    assert BUNDLED_DATA_DIR == REPO / "data"
+
+
+def test_a_command_is_one_function_and_one_registration(data_dir):
+    seen = []
+
+    def run_hello(args):
+        seen.append(args.data_dir)
+        return 3
+
+    assert main(["hello", "--data", str(data_dir)], [*COMMANDS, Command("hello", "say hello", run_hello)]) == 3
+    assert seen == [data_dir]
