@@ -72,7 +72,11 @@ def file_sha256(path: Path) -> str:
 
 
 def anchor_at(text: str, start: int, end: int) -> Anchor:
-    return Anchor(start, end, text[start:end], text[max(0, start - CONTEXT):start], text[end:end + CONTEXT])
+    """The selector for text[start:end]. Prefix and suffix stop at a line break, so they stay on
+    one line of the CSV that stores them."""
+    prefix = text[max(0, start - CONTEXT):start].rpartition("\n")[2]
+    suffix = text[end:end + CONTEXT].partition("\n")[0]
+    return Anchor(start, end, text[start:end], prefix, suffix)
 
 
 def occurrences(text: str, quote: str) -> list[int]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from claimmap.anchors import (
     SELECTOR_COLUMNS,
+    Anchor,
     file_sha256,
     missing_quote_message,
     occurrences,
@@ -76,15 +77,15 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     `locate` defaults to geo.locate_places, imported only when needed.
     """
     texts, file_flags = _source_texts(tables)
-    tables = _apply(tables, [
+    flags = [
         *file_flags,
         *_coordinate_flags(tables.places),
         *_parent_loop_flags(tables.places),
         *_date_order_flags(tables.claims),
         *_self_contradiction_flags(tables.claims),
-        *_quote_flags(tables, texts),
-    ])
-    tables = _cascade(tables)
+    ]
+    quote_flags, claims = _check_quotes(tables, texts)
+    tables = _cascade(_apply(replace(tables, claims=claims), flags + quote_flags))
     tables = _cascade(_apply(tables, _locate_flags(tables, locate)))
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
     return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
@@ -198,25 +199,32 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
                        index=readable.index, dtype=str)
     changed = ("'" + readable["path"] + "' has changed since its quotes were anchored (sha256 " + actual
                + ", stored " + readable["sha256"] + f"); {ANCHOR_FIX}")
-    return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]))
+    # A changed file is a warning: its quotes are looked for again, and only those gone are errors.
+    return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
 
 
-def _quote_flags(tables: Tables, texts: dict[str, str]) -> list[Flag]:
-    """Each claim's quote against its source text; claims of unreadable sources go in the cascade."""
+def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd.DataFrame]:
+    """Each claim's quote against its source text: the flags, and the claims with their selectors
+    set to where each quote is now (so a moved quote is still highlighted in the right place
+    before `anchor` rewrites the file). Claims of unreadable sources go in the cascade."""
     paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
-    claims = tables.claims[tables.claims["source_id"].isin(list(texts))]
-    return [Flag("claims", label, column, message, severity)
-            for label, claim in claims.iterrows()  # a text search per claim cannot be vectorised
-            for column, message, severity in quote_findings(texts[claim["source_id"]], claim,
-                                                            paths[claim["source_id"]])]
+    current = tables.claims.copy()
+    flags = []
+    for label, claim in tables.claims[tables.claims["source_id"].isin(list(texts))].iterrows():  # a text search per claim
+        findings, anchor = quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])
+        flags += [Flag("claims", label, column, message, severity) for column, message, severity in findings]
+        if anchor is not None:
+            current.loc[label, list(SELECTOR_COLUMNS)] = [anchor.start, anchor.end, anchor.prefix, anchor.suffix]
+    return flags, current
 
 
-def quote_findings(text: str, claim: pd.Series, source: str) -> list[tuple[str, str, Severity]]:
-    """(column, message, severity) for one claim's quote and stored selectors in `text`."""
+def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple[str, str, Severity]], Anchor | None]:
+    """(column, message, severity) for one claim's quote and stored selectors in `text`, and where
+    the quote is now (None when it is not in the text)."""
     quote = claim["quote"]
     found = occurrences(text, quote)
     if not found:
-        return [("quote", missing_quote_message(text, quote, source), "error")]
+        return [("quote", missing_quote_message(text, quote, source), "error")], None
     start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
     current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"],
                        start=start, end=end)
@@ -227,14 +235,15 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> list[tuple[str, 
                          "warning"))
     if start is None and end is None:
         return findings + [("quote_start", f"quote is not anchored yet (it is at {current.start}-{current.end}); "
-                                           f"{ANCHOR_FIX}", "warning")]
+                                           f"{ANCHOR_FIX}", "warning")], current
     stored = dict(zip(SELECTOR_COLUMNS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
     expected = dict(zip(SELECTOR_COLUMNS, (current.start, current.end, current.prefix, current.suffix)))
     wrong = [c for c in SELECTOR_COLUMNS if stored[c] != expected[c]]
     if wrong:
-        findings.append((wrong[0], f"stored {'/'.join(wrong)} disagree with {source}: the quote is at "
-                                   f"{current.start}-{current.end} (stored {start}-{end}); {ANCHOR_FIX}", "error"))
-    return findings
+        findings.append((wrong[0], f"stored {'/'.join(wrong)} disagree with {source}: the quote is now at "
+                                   f"{current.start}-{current.end} (stored {start}-{end}) and is shown there; "
+                                   f"{ANCHOR_FIX}", "warning"))
+    return findings, current
 
 
 def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:

@@ -27,16 +27,16 @@ def test_anchor_is_first_occurrence_with_32_characters_of_context():
     start = TEXT.index("is isolated")
     assert (anchor.start, anchor.end, anchor.exact) == (start, start + 11, "is isolated")
     assert anchor.prefix == TEXT[start - CONTEXT:start] and len(anchor.prefix) == 32
-    assert anchor.suffix == TEXT[anchor.end:anchor.end + CONTEXT]
+    assert anchor.suffix == "."  # the context stops at the paragraph break that follows
     assert occurrences(TEXT, "is isolated") == [start]
     assert occurrences(TEXT, "isolated") == [TEXT.index("isolated"), TEXT.rindex("isolated")]
 
 
 @pytest.mark.parametrize("quote, prefix, suffix", [
-    ("First", "", " paragraph says nothing.\n\nRussia"),  # at the very start: no prefix
-    ("Last one.", "same paragraph: the base is isolated.\n\n"[-CONTEXT:], ""),  # at the end: no suffix
+    ("First", "", " paragraph says nothing."),  # at the very start: no prefix; stops at the line break
+    ("Last one.", "", ""),  # at the end: no suffix; the prefix stops at the line break before it
 ])
-def test_context_is_cut_at_the_ends_of_the_text(quote, prefix, suffix):
+def test_context_is_cut_at_the_ends_of_the_text_and_at_line_breaks(quote, prefix, suffix):
     anchor = anchor_quote(TEXT, quote)
     assert (anchor.prefix, anchor.suffix) == (prefix, suffix[:CONTEXT])
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimmap.anchors import read_source_text
+from claimmap.anchors import anchor_at, read_source_text
 from claimmap.cli import main
 from claimmap.csvio import canonical_csv, read_raw
 from claimmap.schema import read_package
@@ -27,8 +27,8 @@ def test_every_quote_is_verbatim_in_its_source_at_its_stored_offsets():
         text = read_source_text(REPO / paths[claim.source_id])
         start, end = claim.quote_start, claim.quote_end
         assert text[start:end] == claim.quote, claim.claim_id
-        assert claim.quote_prefix == text[max(0, start - 32):start], claim.claim_id
-        assert claim.quote_suffix == text[end:end + 32], claim.claim_id
+        anchor = anchor_at(text, start, end)
+        assert (claim.quote_prefix, claim.quote_suffix) == (anchor.prefix, anchor.suffix), claim.claim_id
 
 
 @pytest.mark.parametrize("resource", PACKAGE["resources"], ids=RESOURCES)

@@ -219,12 +219,12 @@ def test_frame_conventions(data_dir):
     assert claims["_line"].dtype == "int64"
 
 
-def test_line_numbers_count_lines_inside_quoted_cells(data_dir, line_of):
-    # anchored claims have prefixes spanning paragraph breaks, so records span several lines
+def test_line_numbers_count_lines_inside_quoted_cells(data_dir, edit, line_of):
+    # a curator's statement with a line break makes its record span two lines of the file
+    edit("claims.csv", "The Russian bases work as usual (Khmeimim).", '"The Russian bases\nwork as usual (Khmeimim)."')
     claims = load_tables(data_dir).claims.set_index("claim_id")
     assert claims.loc["c029", "_line"] == line_of("claims.csv", "c029,")
-    assert claims.loc["c037", "_line"] == line_of("claims.csv", "c037,")
-    assert line_of("claims.csv", "c037,") > 38
+    assert claims.loc["c037", "_line"] == line_of("claims.csv", "c037,") == 39
 
 
 HEADERS = {
