@@ -33,7 +33,7 @@ MAP_KEY = "claimmap_map"
 PLAY_SECONDS_PER_DAY = 1.0
 HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
 FACET_LABELS = {"actor": "Actor", "claimant": "Claimant", "relay": "Relayed by", "claim_type": "Claim type",
-                "hedge": "Hedge", "reliability": "Source reliability", "source": "Source"}
+                "hedge": "Hedge (curated, or stronger in the quote's words)", "reliability": "Source reliability", "source": "Source"}
 
 
 @st.cache_resource
@@ -236,7 +236,7 @@ def main() -> None:
              "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"]))}
     with st.sidebar:
         st.header("Filters")
-        claim_filter = filter_widgets(filter_choices(tables), names)
+        claim_filter = filter_widgets(filter_choices(dataset.claims), names)
         st.toggle("▶ Play: one day per second", key="playing")
         player(*span)
     for facet in ClaimFilter.facets():

@@ -11,6 +11,8 @@ import pandas as pd
 
 # Dates the source gives only loosely: the map draws claims resting on them as uncertain.
 VAGUE_PRECISIONS = frozenset({"approximate", "range"})
+# Hedges that put a claim in doubt; a place with nothing firmer is marked on the map.
+DOUBTFUL_HEDGES = frozenset({"alleged", "presumed", "rumored"})
 NEUTRAL_COLOR = "#9E9E9E"
 
 
@@ -56,8 +58,10 @@ def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[s
 
     Columns: n_claims (started by the day), n_holding (holding on the day), actor_id of the latest
     control claim holding on the day ("" when none), uncertain (that control claim, or with no
-    control claim every holding claim, rests on a vague date), contested (the place is in
-    `contested`), corroborated (some holding claim is in `corroborated`, a set of claim ids).
+    control claim every holding claim, rests on a vague date), doubtful (every holding claim is
+    alleged, presumed or rumored, by the `doubt` column when there is one, else `hedge`),
+    contested (the place is in `contested`), corroborated (some holding claim is in
+    `corroborated`, a set of claim ids).
     """
     t = as_timestamp(day)
     started = claims_started(claims, t)
@@ -70,6 +74,9 @@ def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[s
     all_vague = vague.groupby(holding["place_id"]).all().reindex(states.index, fill_value=False)
     control_vague = control["date_precision"].isin(VAGUE_PRECISIONS).reindex(states.index)
     states["uncertain"] = control_vague.where(control_vague.notna(), all_vague).astype(bool)
+    doubt = holding["doubt"] if "doubt" in holding else holding["hedge"]
+    states["doubtful"] = (doubt.isin(DOUBTFUL_HEDGES).groupby(holding["place_id"]).all()
+                          .reindex(states.index, fill_value=False).astype(bool))
     states["contested"] = states.index.isin(list(contested))
     in_corroborated = holding["claim_id"].isin(list(corroborated))
     states["corroborated"] = in_corroborated.groupby(holding["place_id"]).any().reindex(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimmap.anchors import read_source_texts
+from claimmap.hedging import effective_hedges
 from claimmap.problems import Problem
 from claimmap.provenance import contradictions, corroboration
 from claimmap.tables import Tables
@@ -17,15 +18,13 @@ from geo import locate_places
 @dataclass(frozen=True)
 class Dataset:
     tables: Tables
+    # The valid claims plus `doubt`: the more doubtful of the curated and the detected hedge.
+    claims: pd.DataFrame
     # Valid places that have a position: places.csv columns plus lat, lon, position_source, precision.
     places: pd.DataFrame
     contradictions: pd.DataFrame
     corroboration: pd.DataFrame
     source_texts: dict[str, str]
-
-    @property
-    def claims(self) -> pd.DataFrame:
-        return self.tables.claims
 
     @property
     def corroborated_claim_ids(self) -> set[str]:
@@ -48,5 +47,6 @@ def load_dataset(data_dir: Path) -> Dataset:
     places = (tables.places.drop(columns=["lat", "lon"])
               .merge(located.rename(columns={"source": "position_source"}), on="place_id"))
     texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
-    return Dataset(tables=tables, places=places, contradictions=contradictions(tables.claims),
+    claims = tables.claims.assign(doubt=effective_hedges(tables.claims))
+    return Dataset(tables=tables, claims=claims, places=places, contradictions=contradictions(tables.claims),
                    corroboration=corroboration(tables.claims), source_texts=texts)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 
 import pandas as pd
 
+from claimmap.hedging import HEDGE_LEVELS
+
 
 @dataclass(frozen=True)
 class ClaimFilter:
@@ -15,7 +17,7 @@ class ClaimFilter:
     claimant: tuple[str, ...] = ()
     relay: tuple[str, ...] = ()  # a claim passes when any of its `via` links is allowed
     claim_type: tuple[str, ...] = ()
-    hedge: tuple[str, ...] = ()
+    hedge: tuple[str, ...] = ()  # matched against `doubt`, the curated or detected hedge
     reliability: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
 
@@ -26,7 +28,7 @@ class ClaimFilter:
     def mask(self, claims: pd.DataFrame) -> pd.Series:
         """Boolean mask of the claims that pass every facet (vectorised)."""
         keep = pd.Series(True, index=claims.index)
-        plain = {"actor": "actor_id", "claimant": "claimant", "claim_type": "claim_type", "hedge": "hedge",
+        plain = {"actor": "actor_id", "claimant": "claimant", "claim_type": "claim_type", "hedge": "doubt",
                  "reliability": "reliability", "source": "source_id"}
         for facet, column in plain.items():
             allowed = getattr(self, facet)
@@ -55,16 +57,15 @@ class ClaimFilter:
         return cls(**picked)
 
 
-def filter_choices(tables) -> dict[str, list[str]]:
-    """Every value each facet can take in the loaded tables, in a stable order."""
-    claims = tables.claims
+def filter_choices(claims: pd.DataFrame) -> dict[str, list[str]]:
+    """Every value each facet can take among `claims` (with `doubt`), in a stable order."""
     relays = claims["via"].str.split(">").explode()
     return {
         "actor": sorted(set(claims["actor_id"]) - {""}),
         "claimant": sorted(set(claims["claimant"])),
         "relay": sorted(set(relays) - {""}),
         "claim_type": sorted(set(claims["claim_type"])),
-        "hedge": [h for h in ("stated", "reported", "alleged", "presumed", "rumored") if h in set(claims["hedge"])],
+        "hedge": [h for h in HEDGE_LEVELS if h in set(claims["doubt"])],
         "reliability": sorted(set(claims["reliability"])),
         "source": sorted(set(claims["source_id"])),
     }

@@ -94,6 +94,13 @@ def detected_hedges(quotes: pd.Series) -> pd.Series:
     return pd.Series(np.select(conditions, doubtful_first, default="stated"), index=quotes.index, dtype="str")
 
 
+def effective_hedges(claims: pd.DataFrame) -> pd.Series:
+    """Per claim, the more doubtful of the curated hedge and the one its quote's words show:
+    what the map's style and the hedge filter go by."""
+    detected = detected_hedges(claims["quote"])
+    return detected.where(detected.map(HEDGE_RANK) > claims["hedge"].map(HEDGE_RANK), claims["hedge"])
+
+
 def hedge_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     """Claims whose quote shows more doubt than their curated `hedge`.
 

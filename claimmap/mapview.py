@@ -61,9 +61,11 @@ _STYLE = """
 .claim-marker.uncertain .dot { border-style: dashed; opacity: 0.6; }
 .claim-marker.hollow .dot { background: #fff !important; }
 .claim-marker.selected .dot { box-shadow: 0 0 0 3px #000; }
-.claim-marker .contested { position: absolute; top: -10px; right: -12px; width: 14px; height: 14px;
-  background: #000; color: #fff; font: bold 11px/14px sans-serif; text-align: center; border-radius: 3px; }
-.claim-marker.shape-facility .contested { transform: rotate(-45deg); }
+.claim-marker .mark-contested, .claim-marker .mark-doubtful { position: absolute; top: -10px; width: 14px;
+  height: 14px; color: #fff; font: bold 11px/14px sans-serif; text-align: center; border-radius: 3px; }
+.claim-marker .mark-contested { right: -12px; background: #000; }
+.claim-marker .mark-doubtful { left: -12px; background: #555; }
+.claim-marker.shape-facility .mark-contested, .claim-marker.shape-facility .mark-doubtful { transform: rotate(-45deg); }
 .claimmap-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; font: 11px/1.3 sans-serif;
   border: 1px solid #999; border-radius: 4px; max-width: 220px; }
 .claimmap-legend summary { cursor: pointer; }
@@ -102,7 +104,7 @@ def legend_html(actors: pd.DataFrame) -> str:
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
     rows += [map_text(w) for w in SHAPE_WORDS.values()]
     rows += ["dashed, faded: date only approximate", "white fill: no independent corroboration",
-             "<b>!</b> contested: sources disagree"]
+             "<b>!</b> contested: sources disagree", "<b>?</b> only alleged, presumed or rumored"]
     return "<details open><summary><b>Legend: control as claimed</b></summary>" + "<br>".join(rows) + "</details>"
 
 
@@ -133,13 +135,15 @@ function (feature, layer) {
     dot.className = "dot";
     dot.style.borderColor = p.color;
     dot.style.background = p.color;
-    if (p.contested) {
-        var mark = document.createElement("span");
-        mark.className = "contested";
-        mark.textContent = "!";
-        mark.title = "contested";
-        dot.appendChild(mark);
-    }
+    [["contested", "!", "sources disagree"], ["doubtful", "?", "only alleged, presumed or rumored"]].forEach(
+        function (flag) {
+            if (!p[flag[0]]) { return; }
+            var mark = document.createElement("span");
+            mark.className = "mark-" + flag[0];
+            mark.textContent = flag[1];
+            mark.title = flag[2];
+            dot.appendChild(mark);
+        });
     layer.setIcon(L.divIcon({html: dot, className: p.classes, iconSize: [p.size, p.size]}));
     layer.setZIndexOffset(p.z);
     layer.bindTooltip(p.label);
@@ -161,6 +165,7 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
     flags = (places["uncertain"].map({True: " uncertain", False: ""})
              + places["contested"].map({True: " contested", False: ""})
+             + places["doubtful"].map({True: " doubtful", False: ""})
              + (~places["corroborated"]).map({True: " hollow", False: ""})
              + (places["place_id"] == selected).map({True: " selected", False: ""}))
     classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags
@@ -168,7 +173,8 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     table = pd.DataFrame({"id": places["place_id"].map(map_text), "label": label, "color": places["color"],
                           "classes": classes, "size": shape.map(MARKER_SIZE),
                           "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
-                          "contested": places["contested"], "lon": places["lon"], "lat": places["lat"]})
+                          "contested": places["contested"], "doubtful": places["doubtful"],
+                          "lon": places["lon"], "lat": places["lat"]})
     features = [{"type": "Feature", "id": r["id"],
                  "geometry": {"type": "Point", "coordinates": [r.pop("lon"), r.pop("lat")]},
                  "properties": r}

@@ -6,6 +6,7 @@ that every normalized character remembers where it came from in the original tex
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import pandas as pd
@@ -41,7 +42,7 @@ def find_place_mentions(document: str, places: pd.DataFrame) -> pd.DataFrame:
     alternatives = "|".join(map(re.escape, sorted(set(names["key"]), key=len, reverse=True)))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     normalized, origins = _normalized(document)
-    found = pd.DataFrame([(m.group(0), origins[m.start()], origins[m.end() - 1] + 1)
+    found = pd.DataFrame([(m.group(0), origins[m.start()], _past_marks(document, origins[m.end() - 1] + 1))
                           for m in pattern.finditer(normalized)], columns=["key", "start", "end"], dtype=object)
     mentions = found.merge(names[["key", "place_id"]], on="key")
     mentions["matched"] = [document[start:end] for start, end in zip(mentions["start"], mentions["end"])]
@@ -65,6 +66,13 @@ def _normalized(text: str) -> tuple[str, list[int]]:
         characters.pop()
         origins.pop()
     return "".join(characters), origins
+
+
+def _past_marks(document: str, end: int) -> int:
+    """`end` moved past the combining marks that follow it, which belong to the last letter."""
+    while end < len(document) and unicodedata.combining(document[end]):
+        end += 1
+    return end
 
 
 @lru_cache(maxsize=4096)

@@ -38,8 +38,9 @@ def split_sentences(document: str) -> list[Sentence]:
 
 
 def _ends_sentence(document: str, end: re.Match) -> bool:
-    # Only a few characters around the stop are looked at, so long texts stay linear.
-    before = document[max(0, end.start() + 1 - _LONGEST_ABBREVIATION):end.start() + 1].split()
+    # Only a few characters around the stop are looked at, so long texts stay linear; one more
+    # than the longest abbreviation, so that a word cut by the window is too long to be one.
+    before = document[max(0, end.start() - _LONGEST_ABBREVIATION):end.start() + 1].split()
     following = _NEXT_CHARACTER.match(document, end.end())
     abbreviated = bool(before) and before[-1].lower() in ABBREVIATIONS
     return not abbreviated and not (following and following.group(1).islower())

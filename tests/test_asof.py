@@ -23,6 +23,7 @@ def claims(*rows):
     for column in ("valid_from", "valid_to"):
         frame[column] = pd.to_datetime(frame[column])
     frame["reported_on"] = pd.NaT
+    frame["hedge"] = "stated"
     return frame
 
 
@@ -111,3 +112,12 @@ def test_contested_only_while_both_sides_hold():
 ])
 def test_day_from_url(text, expected):
     assert day_within(text, dt.date(2024, 11, 21), dt.date(2024, 12, 9)) == expected
+
+
+def test_place_is_doubtful_only_when_no_holding_claim_is_firmer():
+    frame = claims(("c1", "p", "", "arrival", "2024-12-08", None, "night"),
+                   ("c2", "p", "", "evacuation", "2024-12-08", None, "night"),
+                   ("c3", "q", "", "arrival", "2024-12-08", None, "day"),
+                   ("c4", "q", "", "withdrawal", "2024-12-08", None, "day"))
+    frame["doubt"] = ["alleged", "presumed", "rumored", "reported"]
+    assert place_states(frame, "2024-12-09")["doubtful"].to_dict() == {"p": True, "q": False}

@@ -9,7 +9,7 @@ CLAIMS = pd.DataFrame({
     "claimant": ["kremlin_anon", "rybar", "ukraine_gur", "rumors"],
     "via": ["tass", "", "osint>tass", ""],
     "claim_type": ["pledge", "facility_isolated", "withdrawal", "evacuation"],
-    "hedge": ["reported", "reported", "reported", "rumored"],
+    "doubt": ["reported", "reported", "reported", "rumored"],
     "reliability": ["F", "C", "C", "F"],
     "source_id": ["src000", "src000", "src001", "src001"],
 })
@@ -44,9 +44,7 @@ def test_unknown_values_in_a_link_are_dropped():
 
 
 def test_choices_list_every_value_once():
-    class Tables:
-        claims = CLAIMS
-    choices = filter_choices(Tables)
+    choices = filter_choices(CLAIMS)
     assert choices["relay"] == ["osint", "tass"]
     assert choices["hedge"] == ["reported", "rumored"]  # in order of doubt, not alphabetical
     assert "" not in choices["actor"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bundled_tables import read_table
-from claimmap.hedging import (HEDGE_LEVELS, detect_hedge_cues, detected_hedge, detected_hedges,
+from claimmap.hedging import (HEDGE_LEVELS, detect_hedge_cues, detected_hedge, detected_hedges, effective_hedges,
                               hedge_disagreements)
 
 ARTICLE = (Path(__file__).resolve().parents[1] / "seeds" / "000_ae3071192ac73a97.txt").read_text(encoding="utf-8")
@@ -148,3 +148,9 @@ def test_validation_warns_when_the_curated_hedge_is_firmer_than_the_quote(data_d
     assert [(p.row, p.severity, p.message) for p in hedge_problems] == [
         (line_of("claims.csv", "c022,"), "warning", "curated 'stated' but the quote says 'allegedly' (suggests 'alleged')")]
     assert "c022" in set(tables.claims["claim_id"])  # a warning keeps the claim
+
+
+def test_effective_hedge_is_the_more_doubtful_of_curated_and_detected():
+    claims = pd.DataFrame({"hedge": ["stated", "rumored", "reported"],
+                           "quote": ["planes allegedly landed", "the base is isolated", "operating normally"]})
+    assert effective_hedges(claims).tolist() == ["alleged", "rumored", "reported"]

@@ -18,7 +18,7 @@ ACTORS = pd.DataFrame({"actor_id": ["rebels", "russia"], "name": ["Rebels <b>", 
 
 def markers(**overrides):
     row = {"place_id": "khmeimim", "name": "Khmeimim Air Base", "kind": "airbase", "lat": 35.41, "lon": 35.95,
-           "color": "#0072B2", "uncertain": False, "contested": False, "corroborated": True}
+           "color": "#0072B2", "uncertain": False, "contested": False, "doubtful": False, "corroborated": True}
     row.update(overrides)
     return pd.DataFrame([row])
 
@@ -46,6 +46,7 @@ def test_place_features_carry_the_place_id_for_click_mapping():
     ({"uncertain": True}, {"uncertain"}, {"contested", "hollow"}),
     ({"contested": True}, {"contested"}, {"uncertain"}),
     ({"corroborated": False}, {"hollow"}, {"contested"}),  # drawn hollow until independently corroborated
+    ({"doubtful": True}, {"doubtful"}, {"contested", "hollow"}),
 ])
 def test_marker_classes_show_uncertainty_dispute_and_corroboration(flags, expected, absent):
     classes = set(place_features(markers(**flags))["features"][0]["properties"]["classes"].split())
@@ -110,6 +111,7 @@ def test_governorates_shaded_by_claimed_actor_only_where_claimed():
 
 def test_marker_table_colors_by_control_and_neutral_without():
     states = pd.DataFrame({"actor_id": ["rebels", ""], "uncertain": [False, False], "contested": [False, False],
+                           "doubtful": [False, False],
                            "corroborated": [True, True]}, index=pd.Index(["tartus", "khmeimim"], name="place_id"))
     places = pd.DataFrame({"place_id": ["tartus", "khmeimim"], "name": ["Tartus", "Khmeimim"],
                            "kind": ["city", "airbase"], "lat": [34.9, 35.4], "lon": [35.9, 35.9]})
