@@ -22,7 +22,7 @@ from claimmap.dataset import Dataset, load_dataset
 from claimmap.export import to_csv_bytes, to_geojson_bytes, view_claims_table
 from claimmap.filters import ClaimFilter, filter_choices
 from claimmap.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
-from claimmap.panel import ClaimCard, Dossier, markdown_text, place_dossier
+from claimmap.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
 from claimmap.reader import article_paragraphs, paragraph_markdown
 from claimmap.timeline import selected_start, timeline_chart, timeline_frame
 from claimmap.validate import data_fingerprint
@@ -31,6 +31,7 @@ from geo.boundaries import load_country_outline, load_governorates
 
 MAP_KEY = "claimmap_map"
 PLAY_SECONDS_PER_DAY = 1.0
+TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
 HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
 FACET_LABELS = {"actor": "Actor", "claimant": "Claimant", "relay": "Relayed by", "claim_type": "Claim type",
                 "hedge": "Hedge (curated, or stronger in the quote's words)", "reliability": "Source reliability", "source": "Source"}
@@ -107,8 +108,7 @@ def show_card(card: ClaimCard) -> None:
                 st.badge("against interest", color="green")
             if card.contradicted_by:
                 st.badge("contested", icon="⚔️", color="red")
-        st.markdown("> " + markdown_text(card.before) + ":orange-background[**" + markdown_text(card.quote)
-                    + "**]" + markdown_text(card.after))
+        st.markdown("> " + markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after))
         lines = [("Chain", card.chain), ("Situation", card.validity), ("Reported", card.reported),
                  ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
                  ("Grade", card.grade + ("; the claimant speaks against its own side's interest"
@@ -181,7 +181,10 @@ def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.dat
 
     frame = timeline_frame(claims, dataset.places, dataset.tables.actors, span[1])
     st.caption("Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
-               "Click a bar to move the date to its start.")
+               "Click a bar to move the date to its start."
+               + (f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims: narrow them with the filters."
+                  if len(frame) > TIMELINE_ROWS else ""))
+    frame = frame.head(TIMELINE_ROWS)
     st.altair_chart(timeline_chart(frame, dataset.tables.actors, day), key="timeline", on_select=move_to_selected_bar,
                     use_container_width=True)
 

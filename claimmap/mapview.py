@@ -80,6 +80,8 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 {{ this.get_name() }}.onAdd = function () {
     var div = L.DomUtil.create("div", "claimmap-legend");
     div.innerHTML = {{ this.html | tojson }};
+    // On a narrow map (a phone) the legend starts folded so it does not cover the markers.
+    if ({{ this._parent.get_name() }}.getSize().x < 500) { div.querySelector("details").open = false; }
     return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});

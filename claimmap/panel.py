@@ -32,6 +32,16 @@ def markdown_text(value: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
+def highlighted(value: str, color: str = "orange") -> str:
+    """Literal text shown bold on a colored background; surrounding spaces stay outside the bold
+    markers, where Markdown needs them."""
+    core = value.strip()
+    if not core:
+        return markdown_text(value)
+    lead, trail = value[:len(value) - len(value.lstrip())], value[len(value.rstrip()):]
+    return f"{markdown_text(lead)}:{color}-background[**{markdown_text(core)}**]{markdown_text(trail)}"
+
+
 @dataclass(frozen=True)
 class ClaimCard:
     claim_id: str

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from claimmap.panel import markdown_text
+from claimmap.panel import highlighted, markdown_text
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)*")  # runs of non-blank lines
 
@@ -56,11 +56,11 @@ def paragraph_markdown(paragraph: ReaderParagraph, emphasised: set[str]) -> str:
     (the selected place's) on orange and bold, each quote followed by its claim id."""
     out = []
     for segment in paragraph.segments:
-        text = markdown_text(segment.text)
         if set(segment.claim_ids) & emphasised:
-            text = f":orange-background[**{text}**]"
+            out.append(highlighted(segment.text))
         elif segment.claim_ids:
-            text = f":blue-background[{text}]"
-        out.append(text)
+            out.append(f":blue-background[{markdown_text(segment.text)}]")
+        else:
+            out.append(markdown_text(segment.text))
         out.extend(f" :gray[\\[{markdown_text(c)}\\]]" for c in segment.ends)
     return "".join(out)

@@ -1,4 +1,4 @@
-"""The timeline: each claim as a bar over the days it holds, by place, colored by actor."""
+"""The timeline: each claim as a bar over the days it holds, grouped by place, colored by actor."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,9 +15,11 @@ def timeline_frame(claims: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFr
     names = places.set_index("place_id")["name"]
     actor_names = actors.set_index("actor_id")["name"]
     end = claims["valid_to"].fillna(pd.Timestamp(last_day)) + pd.Timedelta(days=1)
-    return pd.DataFrame({
+    place = claims["place_id"].map(names).fillna(claims["place_id"])
+    frame = pd.DataFrame({
+        "row": place + " · " + claims["claim_type"].str.replace("_", " ") + " · " + claims["claim_id"],
         "claim_id": claims["claim_id"],
-        "place": claims["place_id"].map(names).fillna(claims["place_id"]),
+        "place": place,
         "actor": claims["actor_id"].map(actor_names).fillna("not named"),
         "claim_type": claims["claim_type"],
         "statement": claims["statement"],
@@ -25,6 +27,7 @@ def timeline_frame(claims: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFr
         "end": end,
         "dates": claims["date_precision"].where(~claims["date_precision"].isin(VAGUE_PRECISIONS), "vague"),
     })
+    return frame.sort_values(["place", "start", "claim_id"])
 
 
 def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> alt.LayerChart:
@@ -33,11 +36,12 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     domain = [*actors["name"], "not named"]
     palette = [*actors["color"], NEUTRAL_COLOR]
     pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
-    bars = alt.Chart(frame).mark_bar(height=10, strokeWidth=1.5).encode(
-        x=alt.X("start:T", title="Claimed to hold"),
+    bars = alt.Chart(frame).mark_bar(height=9, strokeWidth=1.5).encode(
+        x=alt.X("start:T", title="Claimed to hold", axis=alt.Axis(format="%b %d")),
         x2="end:T",
-        y=alt.Y("place:N", title=None, sort="ascending"),
-        color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), title="Actor"),
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), title="Actor",
+                        legend=alt.Legend(orient="top", columns=3)),
         opacity=alt.condition("datum.dates == 'vague'", alt.value(0.45), alt.value(0.9)),
         stroke=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
         strokeDash=alt.condition("datum.dates == 'vague'", alt.value([4, 3]), alt.value([1, 0])),
@@ -45,7 +49,7 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
                  alt.Tooltip("start:T", format="%Y-%m-%d")],
     ).add_params(pick)
     rule = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeWidth=2).encode(x="day:T")
-    return alt.layer(bars, rule).properties(height=max(120, 28 * frame["place"].nunique()))
+    return alt.layer(bars, rule).properties(height=max(120, 20 * len(frame)))
 
 
 def selected_start(selection: dict | None) -> dt.date | None:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from claimmap.dataset import load_dataset
-from claimmap.panel import markdown_text, place_dossier, validity_text
+from claimmap.panel import highlighted, markdown_text, place_dossier, validity_text
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -80,3 +80,12 @@ def test_detected_hedge_words_are_reported(bundled):
 def test_corroboration_is_counted_by_independent_origin(bundled):
     cards = place_dossier(bundled, "latakia_gov", "2024-12-09").holding
     assert any(c.supporting.startswith("corroborated by") for c in cards)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("the base", ":orange-background[**the base**]"),
+    ("whose leaders have ", ":orange-background[**whose leaders have**] "),  # '** ' would not close the bold
+    ("  ", "  "),
+])
+def test_highlighted_keeps_spaces_outside_the_bold_markers(raw, expected):
+    assert highlighted(raw) == expected
