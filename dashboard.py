@@ -95,7 +95,9 @@ def player(first: dt.date, last: dt.date) -> None:
         tick()
 
 
-def show_card(card: ClaimCard) -> None:
+def show_card(card: ClaimCard, compact: bool = False) -> None:
+    """A claim with its evidence; `compact` (for side-by-side comparison) keeps the statement,
+    badges, the quote alone and the chain."""
     with st.container(border=True):
         st.markdown(f"**{markdown_text(card.statement)}**  \n`{card.claim_id}` · {markdown_text(card.claim_type)}"
                     f" · actor: {markdown_text(card.actor)}")
@@ -108,6 +110,9 @@ def show_card(card: ClaimCard) -> None:
                 st.badge("against interest", color="green")
             if card.contradicted_by:
                 st.badge("contested", icon="⚔️", color="red")
+        if compact:
+            st.markdown("> " + highlighted(card.quote) + f"  \n**Chain:** {markdown_text(card.chain)}")
+            return
         st.markdown("> " + markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after))
         lines = [("Chain", card.chain), ("Situation", card.validity), ("Reported", card.reported),
                  ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
@@ -128,9 +133,9 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
             st.caption(markdown_text(reason))
             left, right = st.columns(2)
             with left:
-                show_card(a)
+                show_card(a, compact=True)
             with right:
-                show_card(b)
+                show_card(b, compact=True)
     st.markdown(f"#### Claims holding on {day.isoformat()} ({len(dossier.holding)})")
     for card in dossier.holding:
         show_card(card)

@@ -113,7 +113,11 @@ def legend_html(actors: pd.DataFrame) -> str:
 def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attribution: str) -> folium.Map:
     """The date-independent map: vector basemap, optional OSM tiles, legend, local JS/CSS."""
     m = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, control_scale=True,
-                   zoom_snap=0.25)  # fractional zoom lets Syria fill narrow maps too
+                   zoom_snap=0.25,  # fractional zoom lets Syria fill narrow maps too
+                   # Leaflet's keyboard handler focuses the map on mouse-down, which scrolls the page
+                   # around the map's frame and swallows the click; places are keyboard-selectable
+                   # in the panel instead.
+                   keyboard=False)
     m.fit_bounds(SYRIA_BOUNDS)
     m.default_js = MAP_JS
     m.default_css = MAP_CSS

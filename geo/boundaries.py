@@ -19,8 +19,6 @@ BOUNDARY_DIR = Path(__file__).resolve().parent / "data"
 GOVERNORATES_FILE = BOUNDARY_DIR / "syria_governorates.geojson"
 OUTLINE_FILE = BOUNDARY_DIR / "syria_outline.geojson"
 
-# Natural Earth's suggested credit; contains no characters that need HTML escaping.
-ATTRIBUTION = "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."
 
 LABEL_POINT_COLUMNS = ["iso_code", "name_en", "name_ar", "lat", "lon"]
 

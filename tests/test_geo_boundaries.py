@@ -1,9 +1,8 @@
 import hashlib
 import re
 
-from geo import boundaries
+from geo import MAP_CREDITS, boundaries
 from geo.boundaries import (
-    ATTRIBUTION,
     BOUNDARY_DIR,
     boundary_geometry,
     contains,
@@ -81,9 +80,9 @@ def test_unknown_iso_code_has_no_geometry():
     assert boundary_geometry("TR-31") is None
 
 
-def test_attribution_is_natural_earths_credit_and_html_safe():
-    assert ATTRIBUTION == "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."
-    assert not set("<>&\"'") & set(ATTRIBUTION)
+def test_map_credits_name_both_sources_and_are_html_safe():
+    assert "Natural Earth" in MAP_CREDITS and "GeoNames (CC BY 4.0)" in MAP_CREDITS
+    assert not set("<>&\"'") & set(MAP_CREDITS)
 
 
 def test_geometry_reads_are_cached():

@@ -9,7 +9,8 @@ import pytest
 from claimmap.assets import STATIC_URL
 from claimmap.mapview import (base_map, clicked_place_id, governorate_features, map_text, marker_table,
                               place_features, place_layer)
-from geo.boundaries import ATTRIBUTION, load_country_outline, load_governorates
+from geo import MAP_CREDITS
+from geo.boundaries import load_country_outline, load_governorates
 
 HOSTILE = 'Khmeimim <img src=x onerror=alert(1)> ${alert(2)} `tick` C:\\users "q" \'s & </script>'
 ACTORS = pd.DataFrame({"actor_id": ["rebels", "russia"], "name": ["Rebels <b>", "Russia"],
@@ -70,7 +71,7 @@ def rendered(m) -> str:
 
 
 def test_hostile_names_reach_the_rendered_map_only_escaped():
-    m = base_map(load_governorates(), load_country_outline(), ACTORS.assign(name=HOSTILE), ATTRIBUTION)
+    m = base_map(load_governorates(), load_country_outline(), ACTORS.assign(name=HOSTILE), MAP_CREDITS)
     place_layer(markers(name=HOSTILE)).add_to(m)
     out = rendered(m)
     for fragment in ("<img src=x", "${alert", "`tick`", "C:\\users", "</script> ", "<b>"):
@@ -79,7 +80,7 @@ def test_hostile_names_reach_the_rendered_map_only_escaped():
 
 
 def test_every_script_and_stylesheet_is_served_locally():
-    m = base_map(load_governorates(), load_country_outline(), ACTORS, ATTRIBUTION)
+    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
     place_layer(markers()).add_to(m)
 
     def walk(element):
@@ -95,7 +96,7 @@ def test_every_script_and_stylesheet_is_served_locally():
 def test_base_map_is_the_same_on_every_build():
     """streamlit-folium remounts the map when its script changes; only the date layers may vary."""
     def script():
-        m = base_map(load_governorates(), load_country_outline(), ACTORS, ATTRIBUTION)
+        m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
         return re.sub(r"_[0-9a-f]{32}", "", rendered(m))
     assert script() == script()
 
@@ -132,7 +133,7 @@ def test_clicked_place_id(value, expected):
 
 
 def test_legend_names_every_actor_escaped():
-    out = rendered(base_map(load_governorates(), load_country_outline(), ACTORS, ATTRIBUTION))
+    out = rendered(base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS))
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", out).group(1))
     assert "Rebels &lt;b&gt;" in legend and "Russia" in legend and "contested" in legend
 

@@ -5,6 +5,7 @@ Run alone with `pytest -m browser -s` (the -s shows the measured times).
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -32,16 +33,18 @@ def open_app(page, base_url: str, query: str = "") -> float:
     start = time.perf_counter()
     page.goto(f"{base_url}/{query}", wait_until="domcontentloaded")
     expect(page.locator(APP_IDLE)).to_be_attached(timeout=60_000)
+    exception = page.locator("[data-testid='stException']")
+    assert exception.count() == 0, f"the app raised: {exception.first.inner_text()}"
     return start
 
 
 def map_frame(page):
-    """The map iframe as a FrameLocator (auto-waiting) and, once attached, as a Frame (for evaluate)."""
+    """The map iframe as a FrameLocator (auto-waiting locators inside it)."""
     return page.frame_locator(MAP_IFRAME)
 
 
 def map_window(page):
-    """The current Frame object of the map iframe (re-read each time, so a remount shows)."""
+    """The map iframe's current Frame, for evaluate() (looked up anew each time, so a remount shows)."""
     handle = page.locator(MAP_IFRAME).element_handle()
     frame = handle.content_frame()
     assert frame is not None
@@ -57,8 +60,8 @@ def date_slider(page):
     return page.locator("[data-testid='stSlider']").get_by_role("slider")
 
 
-# Markers overlap at the default zoom (Jableh's circle covers the middle of Khmeimim's square), so
-# a click on the element's centre may land on another marker. Find a point of the element that
+# Markers overlap at the default zoom (on the coast, Jableh's circle and the Latakia ring cover much
+# of Khmeimim's square), so a click on the element's centre may land on another marker. Find a point of the element that
 # really receives the pointer, as a user aiming at the visible part would.
 _UNCOVERED_POINT = """el => {
     const r = el.getBoundingClientRect();
@@ -100,8 +103,11 @@ def test_map_renders_offline_from_local_leaflet(page, app_server, page_log):
     frame = map_frame(page)
     expect(frame.locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
     elapsed = time.perf_counter() - start
-    print(f"\ntime to first marker: {elapsed:.2f} s")
     expect(frame.locator(".place-tartus_naval_base")).to_be_visible()
+    # again, with the server's caches warm (the first load also reads and validates the tables)
+    start = open_app(page, app_server)
+    expect(frame.locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
+    print(f"\ntime to first marker: {elapsed:.2f} s (new server), {time.perf_counter() - start:.2f} s (reload)")
 
     leaflet = [u for u in page_log.requests if u.endswith("/leaflet.js")]
     assert leaflet and all(re.match(rf"http://127\.0\.0\.1:\d+{re.escape(LEAFLET_JS)}$", u) for u in leaflet), leaflet
@@ -129,6 +135,7 @@ def test_slider_home_key_updates_map_in_place(page, app_server):
     frame = map_frame(page)
     expect(frame.locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
     map_window(page).evaluate("() => { window.__probe = 42; }")
+    page.locator(MAP_IFRAME).evaluate("el => { el.dataset.probe = 'same'; }")
 
     date_slider(page).focus()
     start = time.perf_counter()
@@ -141,7 +148,8 @@ def test_slider_home_key_updates_map_in_place(page, app_server):
     expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-11-21")
     expect(page).to_have_url(re.compile(r"[?&]date=2024-11-21(&|$)"))
     expect(page.locator(APP_IDLE)).to_be_attached()
-    assert map_window(page).evaluate("() => window.__probe") == 42, "the map iframe was re-created"
+    expect(page.locator(MAP_IFRAME)).to_have_attribute("data-probe", "same")  # same <iframe> element
+    assert map_window(page).evaluate("() => window.__probe") == 42, "the map's document was reloaded"
 
 
 # d. a shared URL restores the view -------------------------------------------------------------
@@ -162,36 +170,46 @@ HOSTILE_ACTOR = "<script>window.__xss3=1</script>"
 HOSTILE_STATEMENT = '<img src=x onerror="window.__xss4=1">'
 
 
-def _csv_field(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
+def _rewrite_csv(path: Path, change) -> list[dict]:
+    """Read a table, let `change(rows)` edit the row dicts in place, write it back."""
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    change(rows)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return rows
 
 
-def _replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+def _set(rows: list[dict], key: str, value: str, column: str, new: str) -> None:
+    hits = [r for r in rows if r[key] == value]
+    assert hits, f"no row with {key}={value}"
+    hits[0][column] = new
 
 
 @pytest.fixture
 def hostile_data(tmp_path: Path) -> tuple[Path, int]:
-    """A copy of data/ and seeds/ with script-like names and statements and one broken claim row;
-    returns the data dir and the line of the broken row."""
+    """A copy of data/ and seeds/ with script-like names and statements and one broken claim row
+    (a place_id that places.csv lacks); returns the data dir and the line of the broken row."""
     shutil.copytree(REPO / "data", tmp_path / "data")
     shutil.copytree(REPO / "seeds", tmp_path / "seeds")
     data = tmp_path / "data"
-    _replace_once(data / "places.csv", "\nkhmeimim,Khmeimim Air Base,", f"\nkhmeimim,{_csv_field(HOSTILE_PLACE)},")
-    _replace_once(data / "actors.csv", "\nopposition,Syrian armed opposition (HTS-led rebels),",
-                  f"\nopposition,{_csv_field(HOSTILE_ACTOR)},")
-    _replace_once(data / "claims.csv", ",The Khmeimim base is cut off.,", f",{_csv_field(HOSTILE_STATEMENT)},")
-    claims = data / "claims.csv"
-    text = claims.read_text(encoding="utf-8")
-    if not text.endswith("\n"):
-        text += "\n"
-    broken_line = text.count("\n") + 1
-    text += ("c999,src000,atlantis,russia,facility_isolated,A claim about a place not in places.csv.,,"
-             "2024-12-09,,as_of_report,rybar,,reported,C,3,true,,the Khmeimim base is isolated,"
-             '" region is hanging by a thread, ",", and Russian naval vessels have",2051,2080\n')
-    claims.write_text(text, encoding="utf-8")
+    _rewrite_csv(data / "places.csv", lambda rows: _set(rows, "place_id", "khmeimim", "name", HOSTILE_PLACE))
+    _rewrite_csv(data / "actors.csv", lambda rows: _set(rows, "actor_id", "opposition", "name", HOSTILE_ACTOR))
+
+    def edit_claims(rows: list[dict]) -> None:
+        # a Khmeimim claim with no end date, so it holds on the default (last) date and is in the panel
+        open_ended = [r for r in rows if r["place_id"] == "khmeimim" and not r["valid_to"]]
+        assert open_ended, "no open-ended Khmeimim claim to make hostile"
+        open_ended[-1]["statement"] = HOSTILE_STATEMENT
+        broken = dict(open_ended[0], claim_id="c999", place_id="atlantis", contradicts="")
+        rows.append(broken)
+
+    _rewrite_csv(data / "claims.csv", edit_claims)
+    text = (data / "claims.csv").read_text(encoding="utf-8")
+    broken_line = text[:text.index("\nc999,")].count("\n") + 2
     return data, broken_line
 
 
@@ -212,10 +230,10 @@ def test_hostile_table_text_is_shown_literally_and_never_runs(page, start_server
         click_marker(marker)
         heading = page.get_by_role("heading", name=re.compile("^Sourcing: "))
         expect(heading).to_have_text(f"Sourcing: {HOSTILE_PLACE}")
-        expect(page.get_by_text(HOSTILE_STATEMENT, exact=True)).to_be_visible()
+        expect(page.get_by_text(HOSTILE_STATEMENT, exact=True).first).to_be_visible()
         expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
 
-        expect(page.get_by_text(re.compile(r"^1 problem\(s\) in the data"))).to_be_visible()
+        expect(page.get_by_text(re.compile(r"^\d+ problem\(s\) in the data"))).to_be_visible()
         page.get_by_text("Show every problem").click()
         problems = page.locator("[data-testid='stCode']")
         expect(problems).to_contain_text(re.compile(rf"claims\.csv:{broken_line}: place_id: .*atlantis"))
@@ -229,13 +247,35 @@ def test_hostile_table_text_is_shown_literally_and_never_runs(page, start_server
 
 # f. the screenshot in docs/ --------------------------------------------------------------------
 
+SCREENSHOT_VIEWPORT = {"width": 1400, "height": 1300}
+
+# Resolves once every CSS background image in the document has loaded (or failed).
+_CSS_IMAGES_LOADED = """async () => {
+    const urls = new Set();
+    for (const el of document.querySelectorAll("*")) {
+        const m = getComputedStyle(el).backgroundImage.match(/url\\("?(.*?)"?\\)/);
+        if (m) urls.add(m[1]);
+    }
+    await Promise.all([...urls].map(u => new Promise(done => {
+        const img = new Image(); img.onload = img.onerror = done; img.src = u; })));
+    return urls.size;
+}"""
+
+
 @pytest.mark.skipif(not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot.png")
 def test_save_docs_screenshot(page, app_server):
+    # Streamlit scrolls inside its main container, so a "full page" screenshot is the viewport;
+    # 1300 px tall holds the whole map and the start of the panel (Khmeimim's whole dossier
+    # would make a ~15,000 px image).
+    page.set_viewport_size(SCREENSHOT_VIEWPORT)
     open_app(page, app_server, "?place=khmeimim")
     expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
     expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
+    expect(page.get_by_text("the Khmeimim base is isolated", exact=True).first).to_be_attached()
     expect(page.locator(APP_IDLE)).to_be_attached()
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    map_window(page).evaluate(_CSS_IMAGES_LOADED)  # e.g. the layer control's icon
     out = REPO / "docs" / "screenshot.png"
     out.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(out), full_page=True)
+    page.screenshot(path=str(out), full_page=True, animations="disabled")
     print(f"\nsaved {out}")
