@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -80,15 +81,18 @@ def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str
     return ClaimFilter(**picked)
 
 
-def player(first: dt.date, last: dt.date) -> None:
-    """While 'Play' is on, a fragment moves the date one day per tick and reruns the page."""
+def player(last: dt.date) -> None:
+    """While 'Play' is on, a fragment asks for the next day once per tick and reruns the page.
+
+    The fragment leaves the slider's own state alone (a widget not drawn in a fragment run loses
+    a value set there); the next full run applies `next_day_wanted` before drawing the slider.
+    A fragment's body also runs within every full run, so a step waits for its full interval."""
     @st.fragment(run_every=PLAY_SECONDS_PER_DAY)
     def tick() -> None:
-        following = next_day(st.session_state.day, last)
-        if following is None:
-            st.session_state.playing = False
-        else:
-            st.session_state.day = following
+        if time.monotonic() - st.session_state.get("stepped_at", 0.0) < PLAY_SECONDS_PER_DAY:
+            return
+        st.session_state.stepped_at = time.monotonic()
+        st.session_state.next_day_wanted = next_day(st.session_state.day, last)
         st.rerun()
 
     if st.session_state.get("playing"):
@@ -234,6 +238,12 @@ def main() -> None:
         return
     if "day" not in st.session_state:
         st.session_state.day = day_within(params.get("date"), *span)
+    if "next_day_wanted" in st.session_state:  # a playback step
+        following = st.session_state.pop("next_day_wanted")
+        if following is None:
+            st.session_state.playing = False
+        else:
+            st.session_state.day = following
     with_claims = dataset.places_with_claims
     if "place" not in st.session_state:
         st.session_state.place = params.get("place") if params.get("place") in with_claims else None
@@ -246,7 +256,7 @@ def main() -> None:
         st.header("Filters")
         claim_filter = filter_widgets(filter_choices(dataset.claims), names)
         st.toggle("▶ Play: one day per second", key="playing")
-        player(*span)
+        player(span[1])
     for facet in ClaimFilter.facets():
         params.pop(facet, None)
     params.update(claim_filter.to_query())

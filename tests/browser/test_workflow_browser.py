@@ -1,0 +1,57 @@
+"""An analyst's workflow in headless Chromium: the article reader, a filter and playback."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.test_dashboard_browser import (APP_IDLE, MAP_IFRAME, MARKER_TIMEOUT, date_slider, map_frame,
+                                                  map_window, open_app, sourcing_heading)
+
+expect = pytest.importorskip("playwright.sync_api").expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_clicking_a_quote_in_the_reader_selects_its_place(page, app_server):
+    open_app(page, app_server)
+    page.get_by_role("tab", name="Article reader").click()
+    expect(page.get_by_text("the Khmeimim base is isolated").first).to_be_visible()
+    page.get_by_text("c026 · Khmeimim Air Base", exact=True).click()
+    expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
+    page.get_by_role("tab", name="Map and sourcing").click()
+    expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
+    expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
+
+
+def test_hedge_filter_narrows_map_and_counts_and_stays_in_the_url(page, app_server):
+    open_app(page, app_server)
+    expect(map_frame(page).locator(".place-khmeimim")).to_be_visible(timeout=MARKER_TIMEOUT)
+    hedge = page.locator("[data-testid='stMultiSelect']").filter(has_text="Hedge")
+    hedge.locator("input").click()
+    page.get_by_role("option", name="rumored").click()
+    page.keyboard.press("Escape")
+    expect(page.get_by_text("Showing 1 of 37 claims")).to_be_visible()
+    expect(map_frame(page).locator(".place-khmeimim")).to_have_count(0)
+    expect(map_frame(page).locator(".place-syria")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"[?&]hedge=rumored(&|$)"))
+
+    open_app(page, page.url.split("/?")[0], "?" + page.url.split("?", 1)[1])  # the shared link keeps the filter
+    expect(page.get_by_text("Showing 1 of 37 claims")).to_be_visible()
+
+
+def test_play_steps_the_date_without_remounting_the_map(page, app_server):
+    open_app(page, app_server, "?date=2024-12-06")
+    expect(map_frame(page).locator(".claim-marker").first).to_be_visible(timeout=MARKER_TIMEOUT)
+    map_window(page).evaluate("() => { window.__probe = 7; }")
+    page.get_by_text("Play: one day per second").click()
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-07", timeout=15_000)
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-08", timeout=15_000)
+    expect(map_frame(page).locator(".place-khmeimim")).to_be_visible(timeout=15_000)  # first claimed on the 8th
+    page.get_by_text("Play: one day per second").click()  # pause
+    expect(page.locator(APP_IDLE)).to_be_attached()
+    paused_at = date_slider(page).get_attribute("aria-valuetext")
+    page.wait_for_timeout(2500)  # longer than a playback step: the date must stay put
+    assert date_slider(page).get_attribute("aria-valuetext") == paused_at
+    assert map_window(page).evaluate("() => window.__probe") == 7, "the map was reloaded during playback"
+    expect(page.locator(MAP_IFRAME)).to_have_count(1)
