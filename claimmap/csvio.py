@@ -51,8 +51,7 @@ def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
     problems = [Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
                 for line, bad in bad_lines.items()]
     records, spans, failures = _parse(data.decode("utf-8", errors="replace"))
-    problems += [Problem(shown, line, NO_COLUMN, f"malformed CSV ({reason}); check the quotes on this line")
-                 for line, reason in failures]
+    problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
     if not records:
         problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
         return _unreadable(spec, problems)
@@ -136,6 +135,13 @@ def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tupl
                 records.append(record)
                 spans.append((consumed + 1, reader.line_num))
         consumed = reader.line_num
+
+
+def _parse_failure_message(reason: str) -> str:
+    if "field larger than field limit" in reason:
+        return (f"a cell is longer than {csv.field_size_limit():,} characters, or a quote opened here is never "
+                "closed; shorten the cell or close the quote")
+    return f"malformed CSV ({reason}); check the quotes on this line"
 
 
 def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[Problem]:
