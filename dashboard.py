@@ -21,7 +21,7 @@ from claimmap.assets import install_map_assets
 from claimmap.config import resolve_data_dir
 from claimmap.dataset import Dataset, load_dataset
 from claimmap.export import to_csv_bytes, to_geojson_bytes, view_claims_table
-from claimmap.filters import ClaimFilter, filter_choices
+from claimmap.filters import ClaimFilter
 from claimmap.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
 from claimmap.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
 from claimmap.reader import article_paragraphs, paragraph_markdown
@@ -44,9 +44,12 @@ def _assets_installed() -> bool:
     return True
 
 
-@st.cache_data(show_spinner="Loading and validating the tables…")
+@st.cache_resource(show_spinner="Loading and validating the tables…", max_entries=4)
 def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
-    """The fingerprint (a hash of every data file) is part of the cache key, so edits show up."""
+    """The fingerprint (a hash of every data file) is part of the cache key, so edits show up.
+
+    A shared resource rather than cache_data: every rerun would otherwise unpickle a fresh copy
+    of all the tables. Nothing downstream modifies a Dataset."""
     return load_dataset(Path(data_dir))
 
 
@@ -254,7 +257,7 @@ def main() -> None:
              "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"]))}
     with st.sidebar:
         st.header("Filters")
-        claim_filter = filter_widgets(filter_choices(dataset.claims), names)
+        claim_filter = filter_widgets(dataset.filter_choices, names)
         st.toggle("▶ Play: one day per second", key="playing")
         player(span[1])
     for facet in ClaimFilter.facets():
@@ -278,10 +281,15 @@ def main() -> None:
 
     with st.sidebar:
         st.header("Export this view")
-        view = view_claims_table(dataset, claims_started(claims, day))
-        st.download_button("Claims as CSV", to_csv_bytes(view), f"claimmap-{day.isoformat()}.csv", "text/csv")
-        st.download_button("Places as GeoJSON", to_geojson_bytes(view), f"claimmap-{day.isoformat()}.geojson",
-                           "application/geo+json")
+
+        def view():
+            return view_claims_table(dataset, claims_started(claims, day))
+
+        # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
+        st.download_button("Claims as CSV", lambda: to_csv_bytes(view()), f"claimmap-{day.isoformat()}.csv",
+                           "text/csv", on_click="ignore")
+        st.download_button("Places as GeoJSON", lambda: to_geojson_bytes(view()),
+                           f"claimmap-{day.isoformat()}.geojson", "application/geo+json", on_click="ignore")
 
 
 main()

@@ -19,6 +19,9 @@ from claimmap.schema import ResourceSpec
 
 LINE = "_line"  # the row's line number in its CSV, header = 1
 
+# Longer cells are reported, not loaded: no curated text is that long, but a quote never closed is.
+MAX_CELL_CHARS = 131_072
+
 
 @dataclass(frozen=True)
 class RawTable:
@@ -116,6 +119,8 @@ def _undecodable_lines(data: bytes) -> dict[int, bytes]:
 
 def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tuple[int, str]]]:
     """Non-blank records, the (first, last) line of each, and (line, reason) of unparsable ones."""
+    # The limit is process-wide and other libraries (frictionless) raise it; ours must not vary.
+    csv.field_size_limit(MAX_CELL_CHARS)
     # newline="" leaves CRLF to the csv module, which also keeps line breaks inside quoted cells.
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
@@ -139,7 +144,7 @@ def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tupl
 
 def _parse_failure_message(reason: str) -> str:
     if "field larger than field limit" in reason:
-        return (f"a cell is longer than {csv.field_size_limit():,} characters, or a quote opened here is never "
+        return (f"a cell is longer than {MAX_CELL_CHARS:,} characters, or a quote opened here is never "
                 "closed; shorten the cell or close the quote")
     return f"malformed CSV ({reason}); check the quotes on this line"
 

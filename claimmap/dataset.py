@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimmap.anchors import read_source_texts
+from claimmap.filters import filter_choices
 from claimmap.hedging import effective_hedges
 from claimmap.problems import Problem
 from claimmap.provenance import contradictions, corroboration
@@ -25,15 +26,11 @@ class Dataset:
     contradictions: pd.DataFrame
     corroboration: pd.DataFrame
     source_texts: dict[str, str]
-
-    @property
-    def corroborated_claim_ids(self) -> set[str]:
-        return set(self.corroboration.loc[self.corroboration["corroborated"], "claim_id"])
-
-    @property
-    def places_with_claims(self) -> list[str]:
-        """Ids of located places that some valid claim is about, in places.csv order."""
-        return self.places.loc[self.places["place_id"].isin(self.claims["place_id"]), "place_id"].tolist()
+    # Ids of located places that some valid claim is about, in places.csv order.
+    places_with_claims: list[str]
+    # Every value each filter facet can take (filters.filter_choices).
+    filter_choices: dict[str, list[str]]
+    corroborated_claim_ids: frozenset[str]
 
     @property
     def problems(self) -> list[Problem]:
@@ -48,5 +45,9 @@ def load_dataset(data_dir: Path) -> Dataset:
               .merge(located.rename(columns={"source": "position_source"}), on="place_id"))
     texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
     claims = tables.claims.assign(doubt=effective_hedges(tables.claims))
+    support = corroboration(tables.claims)
     return Dataset(tables=tables, claims=claims, places=places, contradictions=contradictions(tables.claims),
-                   corroboration=corroboration(tables.claims), source_texts=texts)
+                   corroboration=support, source_texts=texts,
+                   places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
+                   filter_choices=filter_choices(claims),
+                   corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]))

@@ -71,22 +71,23 @@ def to_geojson(table: pd.DataFrame) -> dict:
     claims in a `claims` property. A place without a position gets a null geometry, so that
     every claim of the view is in the collection."""
     claims = table[_FEATURE_CLAIM_FIELDS].astype(object)
-    claims = claims.where(table[_FEATURE_CLAIM_FIELDS].notna(), None)
-    features = []
-    for place_id, rows in table.groupby("place_id", sort=False):
-        place = rows.iloc[0]
-        features.append({
-            "type": "Feature",
-            "id": place_id,
-            "geometry": _point(place["lon"], place["lat"]),
-            "properties": {
-                "name": place["place_name"],
-                "kind": place["place_kind"],
-                "precision": place["position_precision"],
-                "position_source": place["position_source"],
-                "claims": claims.loc[rows.index].to_dict("records"),
-            },
-        })
+    claims = claims.where(table[_FEATURE_CLAIM_FIELDS].notna(), None).to_dict("records")
+    by_place: dict[str, list[dict]] = {}
+    for place_id, claim in zip(table["place_id"], claims):  # plain dicts: pandas per group is far slower
+        by_place.setdefault(place_id, []).append(claim)
+    places = table.drop_duplicates("place_id").set_index("place_id")
+    features = [{
+        "type": "Feature",
+        "id": place_id,
+        "geometry": _point(place["lon"], place["lat"]),
+        "properties": {
+            "name": place["place_name"],
+            "kind": place["place_kind"],
+            "precision": place["position_precision"],
+            "position_source": place["position_source"],
+            "claims": by_place[place_id],
+        },
+    } for place_id, place in zip(places.index, places.to_dict("records"))]
     return {"type": "FeatureCollection", "features": features}
 
 

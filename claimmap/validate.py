@@ -213,7 +213,7 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     for label, claim in tables.claims[tables.claims["source_id"].isin(list(texts))].iterrows():  # a text search per claim
         findings, anchor = quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])
         flags += [Flag("claims", label, column, message, severity) for column, message, severity in findings]
-        if anchor is not None:
+        if anchor is not None and findings:  # no finding: the stored selectors already match
             current.loc[label, list(SELECTOR_COLUMNS)] = [anchor.start, anchor.end, anchor.prefix, anchor.suffix]
     return flags, current
 
