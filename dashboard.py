@@ -32,6 +32,7 @@ from geo.boundaries import load_country_outline, load_governorates
 
 MAP_KEY = "claimmap_map"
 PLAY_SECONDS_PER_DAY = 1.0
+VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
 HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
 FACET_LABELS = {"actor": "Actor", "claimant": "Claimant", "relay": "Relayed by", "claim_type": "Claim type",
@@ -156,10 +157,13 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
 def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]) -> None:
     places, actors = dataset.places, dataset.tables.actors
 
+    def select_boxed_place() -> None:
+        st.session_state.selected_place = st.session_state.place_box
+
     def select_clicked_place() -> None:
         clicked = clicked_place_id(st.session_state.get(MAP_KEY))
         if clicked in with_claims:
-            st.session_state.place = clicked
+            st.session_state.selected_place = clicked
 
     states = place_states(claims, day, contested=contested_on(dataset.contradictions, claims, day),
                           corroborated=dataset.corroborated_claim_ids)
@@ -170,18 +174,18 @@ def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]
         st_folium(base_map(governorates, outline, actors, MAP_CREDITS), key=MAP_KEY, height=640,
                   use_container_width=True, returned_objects=["last_active_drawing"], on_change=select_clicked_place,
                   feature_group_to_add=[governorate_layer(governorate_control(claims, places, day), governorates, actors),
-                                        place_layer(markers, st.session_state.place)])
+                                        place_layer(markers, st.session_state.selected_place)])
         st.caption(f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
                    "contested. Click a marker, or choose a place on the right.")
     with panel_col:
         by_id = places.set_index("place_id")
-        place = st.selectbox("Place", options=with_claims, format_func=lambda p: by_id.at[p, "name"], key="place",
-                             index=None, placeholder="Click a marker or choose a place")
+        # The box mirrors `selected_place`, which outlives views where the box is not drawn.
+        st.session_state.place_box = st.session_state.selected_place
+        place = st.selectbox("Place", options=with_claims, format_func=lambda p: by_id.at[p, "name"], key="place_box",
+                             placeholder="Click a marker or choose a place", on_change=select_boxed_place)
         if place:
-            st.query_params["place"] = place
             show_dossier(place_dossier(dataset, place, day, claims), by_id.loc[place].to_dict(), day)
         else:
-            st.query_params.pop("place", None)
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
 
 
@@ -198,7 +202,7 @@ def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.dat
                   if len(frame) > TIMELINE_ROWS else ""))
     frame = frame.head(TIMELINE_ROWS)
     st.altair_chart(timeline_chart(frame, dataset.tables.actors, day), key="timeline", on_select=move_to_selected_bar,
-                    use_container_width=True)
+                    width="stretch")
 
 
 def article_reader(dataset: Dataset, claims) -> None:
@@ -208,13 +212,13 @@ def article_reader(dataset: Dataset, claims) -> None:
                              f"{sources.at[source, 'outlet']} · {sources.at[source, 'url']}"))
     quoted = claims[claims["source_id"] == source]
     places_of = quoted.set_index("claim_id")["place_id"]
-    selected = st.session_state.get("place")
+    selected = st.session_state.selected_place
     emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
     names = dataset.places.set_index("place_id")["name"]
 
     def select_place_of(key: str) -> None:
         if st.session_state.get(key):
-            st.session_state.place = places_of[st.session_state[key]]
+            st.session_state.selected_place = places_of[st.session_state[key]]
 
     for number, paragraph in enumerate(article_paragraphs(dataset.source_texts[source], quoted)):
         st.markdown(paragraph_markdown(paragraph, emphasised))
@@ -248,8 +252,8 @@ def main() -> None:
         else:
             st.session_state.day = following
     with_claims = dataset.places_with_claims
-    if "place" not in st.session_state:
-        st.session_state.place = params.get("place") if params.get("place") in with_claims else None
+    if "selected_place" not in st.session_state:
+        st.session_state.selected_place = params.get("place") if params.get("place") in with_claims else None
 
     tables = dataset.tables
     names = {"actor": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
@@ -271,13 +275,22 @@ def main() -> None:
     st.caption(f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
                f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}")
 
-    map_tab, timeline_tab, reader_tab = st.tabs(["Map and sourcing", "Timeline", "Article reader"])
-    with map_tab:
-        map_and_panel(dataset, claims, day, with_claims)
-    with timeline_tab:
+    # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
+    if "view" not in st.session_state:
+        st.session_state.view = params.get("view") if params.get("view") in VIEWS else "map"
+    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view",
+                                label_visibility="collapsed") or "map"
+    params["view"] = view
+    if st.session_state.selected_place:
+        params["place"] = st.session_state.selected_place
+    else:
+        params.pop("place", None)
+    if view == "timeline":
         timeline(dataset, claims, day, span)
-    with reader_tab:
+    elif view == "reader":
         article_reader(dataset, claims)
+    else:
+        map_and_panel(dataset, claims, day, with_claims)
 
     with st.sidebar:
         st.header("Export this view")

@@ -93,7 +93,7 @@ def test_date_from_the_url_moves_the_slider_and_splits_later_claims():
 
 def test_unknown_place_in_the_url_is_ignored():
     at = run_app(place="atlantis")
-    assert not at.exception and at.selectbox(key="place").value is None
+    assert not at.exception and at.selectbox(key="place_box").value is None
 
 
 def test_problems_are_listed_while_valid_rows_still_draw(tmp_path, monkeypatch):
@@ -108,3 +108,15 @@ def test_problems_are_listed_while_valid_rows_still_draw(tmp_path, monkeypatch):
     listing = at.code[0].value
     assert re.search(r"claims\.csv:\d+: place_id: .*atlantis", listing)
     assert "khmeimim" in place_ids_on_map(at)  # its other claims still draw
+
+
+def test_only_the_chosen_view_is_built():
+    """Timeline and reader are computed only when shown, so slider moves on the map stay fast."""
+    at = run_app()
+    assert not at.get("vega_lite_chart") and at.get("component_instance")
+    timeline = run_app(view="timeline")
+    assert timeline.get("vega_lite_chart") and not timeline.get("component_instance")
+    reader = run_app(view="reader", place="khmeimim")
+    text = all_markdown(reader)
+    assert ":orange-background[**the Khmeimim base is isolated**]" in text  # the selected place's quote
+    assert not reader.get("component_instance")

@@ -13,13 +13,17 @@ expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.browser
 
 
+def switch_view(page, name: str) -> None:
+    page.locator("[data-testid='stButtonGroup']").get_by_text(name, exact=True).click()
+
+
 def test_clicking_a_quote_in_the_reader_selects_its_place(page, app_server):
     open_app(page, app_server)
-    page.get_by_role("tab", name="Article reader").click()
+    switch_view(page, "Article reader")
     expect(page.get_by_text("the Khmeimim base is isolated").first).to_be_visible()
     page.get_by_text("c026 · Khmeimim Air Base", exact=True).click()
     expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
-    page.get_by_role("tab", name="Map and sourcing").click()
+    switch_view(page, "Map and sourcing")
     expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
     expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
 
