@@ -178,13 +178,13 @@ def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]
         st.caption(f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
                    "contested. Click a marker, or choose a place on the right.")
     with panel_col:
-        by_id = places.set_index("place_id")
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
         st.session_state.place_box = st.session_state.selected_place
-        place = st.selectbox("Place", options=with_claims, format_func=lambda p: by_id.at[p, "name"], key="place_box",
+        place = st.selectbox("Place", options=with_claims, format_func=dataset.place_names.__getitem__, key="place_box",
                              placeholder="Click a marker or choose a place", on_change=select_boxed_place)
         if place:
-            show_dossier(place_dossier(dataset, place, day, claims), by_id.loc[place].to_dict(), day)
+            show_dossier(place_dossier(dataset, place, day, claims),
+                         places.loc[places["place_id"] == place].iloc[0].to_dict(), day)
         else:
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
 
@@ -214,7 +214,6 @@ def article_reader(dataset: Dataset, claims) -> None:
     places_of = quoted.set_index("claim_id")["place_id"]
     selected = st.session_state.selected_place
     emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
-    names = dataset.places.set_index("place_id")["name"]
 
     def select_place_of(key: str) -> None:
         if st.session_state.get(key):
@@ -225,7 +224,7 @@ def article_reader(dataset: Dataset, claims) -> None:
         if paragraph.claim_ids:
             key = f"reader_{source}_{number}"
             st.pills("Claims quoted here", paragraph.claim_ids, key=key, label_visibility="collapsed",
-                     format_func=lambda c: f"{c} · {names.get(places_of[c], places_of[c])}",
+                     format_func=lambda c: f"{c} · {dataset.place_names[places_of[c]]}",
                      on_change=select_place_of, args=(key,))
 
 

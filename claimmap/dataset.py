@@ -28,6 +28,7 @@ class Dataset:
     source_texts: dict[str, str]
     # Ids of located places that some valid claim is about, in places.csv order.
     places_with_claims: list[str]
+    place_names: dict[str, str]
     # Every value each filter facet can take (filters.filter_choices).
     filter_choices: dict[str, list[str]]
     corroborated_claim_ids: frozenset[str]
@@ -49,5 +50,6 @@ def load_dataset(data_dir: Path) -> Dataset:
     return Dataset(tables=tables, claims=claims, places=places, contradictions=contradictions(tables.claims),
                    corroboration=support, source_texts=texts,
                    places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
+                   place_names=dict(zip(places["place_id"], places["name"])),
                    filter_choices=filter_choices(claims),
                    corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]))

@@ -7,14 +7,6 @@ when one happened or when a blocked request was for a script or a stylesheet.
 """
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,18 +15,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from claimmap.localserver import CHROMIUM, CHROMIUM_ARGS, offline_route, streamlit_server
+
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-SERVER_START_TIMEOUT = 60.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -42,42 +25,11 @@ def dashboard_server(*app_args: str, cwd: Path = REPO) -> Iterator[str]:
     """Run `streamlit run dashboard.py [-- APP_ARGS]` from `cwd`; yield its base URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--browser.gatherUsageStats", "false"]
-    if app_args:
-        cmd += ["--", *app_args]
-    env = {k: v for k, v in os.environ.items() if k != "CLAIMMAP_DATA"}
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if server.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read().decode(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer {url}/_stcore/health within {SERVER_START_TIMEOUT:.0f} s")
-            time.sleep(0.2)  # polling a plain HTTP endpoint, not browser synchronisation
-        yield url
-    finally:
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=10)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        log.close()
+        with streamlit_server(cwd / "dashboard.py", *app_args, cwd=cwd) as (url, _process):
+            yield url
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
@@ -131,19 +83,11 @@ def page(browser, page_log: PageLog):
     context.set_default_timeout(30_000)
     page = context.new_page()
 
-    def route(r):
-        host = urlparse(r.request.url).hostname
-        if host is None or host in LOCAL_HOSTS:  # data: and blob: URLs have no host
-            r.continue_()
-        else:
-            page_log.blocked.append(r.request.url)
-            r.abort()
-
     def on_dialog(d):
         page_log.dialogs.append(f"{d.type}: {d.message}")
         d.dismiss()
 
-    page.route("**/*", route)
+    page.route("**/*", offline_route(page_log.blocked))
     page.on("pageerror", lambda e: page_log.js_errors.append(str(e)))
     page.on("dialog", on_dialog)
     page.on("request", lambda r: page_log.requests.append(r.url))
