@@ -20,7 +20,7 @@ when already there) and measures, in a fresh child process per size:
                (what the server sends per rerun, download-button payloads excepted: those are
                fetched only on click);
   browser s    `streamlit run` on a free port, Chromium (Debian's, headless) with every non-local
-               request aborted: navigation -> first `.claim-marker` visible inside the map iframe,
+               request aborted: navigation -> first `.claim-marker` or `.claim-cluster` (a bubble of crowded markers) visible inside the map iframe,
                cold (first visit: the server loads and validates the data) and warm (a second,
                fresh browser context); for the naive app the first `.leaflet-marker-icon`, capped at
                --naive-browser-cap seconds;
@@ -294,7 +294,7 @@ def child(config: dict) -> dict:
             res["bench_rss_naive_mb"] = self_peak_rss_mb()
         if config["browser"]:
             log = OUT / f"server_{config['n_claims']}.log"
-            res["browser"] = browser_first_marker(DASHBOARD, REPO, data_dir, ".claim-marker", ["cold", "warm"],
+            res["browser"] = browser_first_marker(DASHBOARD, REPO, data_dir, ".claim-marker, .claim-cluster", ["cold", "warm"],
                                                   config["browser_cap"], log)
             if config["naive_browser"]:
                 res["naive_browser"] = browser_first_marker(naive_app, Path(tmp), data_dir, ".leaflet-marker-icon",

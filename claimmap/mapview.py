@@ -66,6 +66,10 @@ _STYLE = """
 .claim-marker .mark-contested { right: -12px; background: #000; }
 .claim-marker .mark-doubtful { left: -12px; background: #555; }
 .claim-marker.shape-facility .mark-contested, .claim-marker.shape-facility .mark-doubtful { transform: rotate(-45deg); }
+.leaflet-div-icon.claim-cluster { background: none; border: none; }
+.claim-cluster .count { box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%; background: #333;
+  color: #fff; border: 3px solid #fff; box-shadow: 0 0 0 1px #333; font: bold 12px/28px sans-serif;
+  text-align: center; cursor: zoom-in; }
 .claimmap-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; font: 11px/1.3 sans-serif;
   border: 1px solid #999; border-radius: 4px; max-width: 220px; }
 .claimmap-legend summary { cursor: pointer; }
@@ -106,7 +110,8 @@ def legend_html(actors: pd.DataFrame) -> str:
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
     rows += [map_text(w) for w in SHAPE_WORDS.values()]
     rows += ["dashed, faded: date only approximate", "white fill: no independent corroboration",
-             "<b>!</b> contested: sources disagree", "<b>?</b> only alleged, presumed or rumored"]
+             "<b>!</b> contested: sources disagree", "<b>?</b> only alleged, presumed or rumored",
+             "dark disc with a number: that many places; click to zoom in"]
     return "<details open><summary><b>Legend: control as claimed</b></summary>" + "<br>".join(rows) + "</details>"
 
 
@@ -188,12 +193,81 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+# Where markers crowd (CLUSTER_MIN or more in one CLUSTER_CELL_PX square on screen), they leave the
+# map for a bubble with their count; a click on it zooms in. Worked out again on every zoom, in the
+# browser. The selected place always stays visible as itself.
+CLUSTER_CELL_PX = 44
+CLUSTER_MIN = 6
+_CLUSTERS = Template("""
+{% macro script(this, kwargs) %}
+(function (layer) {
+    var bubbles = L.layerGroup();
+    function recluster() {
+        var map = layer._map;
+        if (!map) { return; }
+        bubbles.clearLayers();
+        var cells = {};
+        layer.eachLayer(function (marker) {
+            if (marker.feature.properties.classes.indexOf(" selected") >= 0) {
+                if (!map.hasLayer(marker)) { marker.addTo(map); }
+                return;
+            }
+            var p = map.latLngToLayerPoint(marker.getLatLng());
+            var key = Math.floor(p.x / {{ this.cell }}) + ":" + Math.floor(p.y / {{ this.cell }});
+            (cells[key] = cells[key] || []).push(marker);
+        });
+        Object.keys(cells).forEach(function (key) {
+            var members = cells[key];
+            var crowded = members.length >= {{ this.minimum }};
+            var lat = 0, lng = 0;
+            members.forEach(function (marker) {
+                if (crowded) { marker.remove(); } else if (!map.hasLayer(marker)) { marker.addTo(map); }
+                lat += marker.getLatLng().lat;
+                lng += marker.getLatLng().lng;
+            });
+            if (!crowded) { return; }
+            var center = L.latLng(lat / members.length, lng / members.length);
+            var count = document.createElement("div");
+            count.className = "count";
+            count.textContent = members.length;
+            count.title = members.length + " places: zoom in to see them";
+            L.marker(center, {icon: L.divIcon({html: count, className: "claim-cluster", iconSize: [34, 34]})})
+                .on("click", function () { map.setView(center, map.getZoom() + 2); })
+                .addTo(bubbles);
+        });
+    }
+    layer.on("add", function () {
+        bubbles.addTo(layer._map);
+        layer._map.on("zoomend", recluster);
+        recluster();
+    });
+    layer.on("remove", function () {
+        bubbles.remove();
+        bubbles.clearLayers();
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+
+class Clusters(MacroElement):
+    """Clustering of crowded markers for the GeoJSON marker layer it is added to."""
+
+    def __init__(self, cell: int = CLUSTER_CELL_PX, minimum: int = CLUSTER_MIN):
+        super().__init__()
+        self._name = "Clusters"
+        self.cell, self.minimum = cell, minimum
+        self._template = _CLUSTERS
+
+
 def place_layer(places: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
-    """One GeoJSON layer holding every place marker."""
+    """One GeoJSON layer holding every place marker, clustered where they crowd."""
     group = folium.FeatureGroup(name="Places as claimed")
-    folium.GeoJson(place_features(places, selected), name="places",
-                   marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
-                   on_each_feature=_ON_EACH_PLACE).add_to(group)
+    markers = folium.GeoJson(place_features(places, selected), name="places",
+                             marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
+                             on_each_feature=_ON_EACH_PLACE)
+    Clusters().add_to(markers)
+    markers.add_to(group)
     return group
 
 
