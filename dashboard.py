@@ -224,7 +224,7 @@ def article_reader(dataset: Dataset, claims) -> None:
         if paragraph.claim_ids:
             key = f"reader_{source}_{number}"
             st.pills("Claims quoted here", paragraph.claim_ids, key=key, label_visibility="collapsed",
-                     format_func=lambda c: f"{c} · {dataset.place_names[places_of[c]]}",
+                     format_func=lambda c: markdown_text(f"{c} · {dataset.place_names[places_of[c]]}"),
                      on_change=select_place_of, args=(key,))
 
 

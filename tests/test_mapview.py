@@ -142,3 +142,12 @@ def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
                        markers(place_id="town", kind="city")])
     z = {f["id"]: f["properties"]["z"] for f in place_features(table, selected="town")["features"]}
     assert z["gov"] < z["base"] < z["town"]
+
+
+def test_place_layer_clusters_crowded_markers_in_the_browser():
+    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+    place_layer(markers()).add_to(m)
+    out = rendered(m)
+    assert "function recluster()" in out and 'on("zoomend", recluster)' in out
+    assert "Math.floor(p.x / 44)" in out and "members.length >= 6" in out
+    assert "count.textContent = members.length" in out  # the bubble's text is never parsed as HTML
