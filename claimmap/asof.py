@@ -51,11 +51,6 @@ def claims_as_of(claims: pd.DataFrame, day) -> pd.DataFrame:
     return claims[holds_on(claims, day)]
 
 
-def claims_after(claims: pd.DataFrame, day) -> pd.DataFrame:
-    """Claims about situations that only start after `day` (the panel lists them as 'later')."""
-    return claims[claims["valid_from"] > as_timestamp(day)]
-
-
 def latest_control(claims: pd.DataFrame) -> pd.DataFrame:
     """Per place, the control claim that starts last (ties: reported later, then higher id)."""
     control = claims[claims["claim_type"] == "control"]
@@ -108,10 +103,12 @@ def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day) -> pd.D
 
 
 def contested_on(pairs: pd.DataFrame, claims: pd.DataFrame, day) -> set[str]:
-    """Places where both claims of some contradicting pair (claim_a, claim_b, place_id) hold on `day`."""
-    holding = claims.loc[holds_on(claims, day), "claim_id"]
-    both = member_of(pairs["claim_a"], holding) & member_of(pairs["claim_b"], holding)
-    return set(pairs.loc[both, "place_id"])
+    """Places of the claims in contradicting pairs (claim_a, claim_b) whose two sides both hold on
+    `day`; a curated link between claims about two places marks both."""
+    holding = claims[holds_on(claims, day)]
+    both = member_of(pairs["claim_a"], holding["claim_id"]) & member_of(pairs["claim_b"], holding["claim_id"])
+    involved = member_of(holding["claim_id"], pd.concat([pairs.loc[both, "claim_a"], pairs.loc[both, "claim_b"]]))
+    return set(holding.loc[involved, "place_id"])
 
 
 def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:

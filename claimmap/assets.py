@@ -1,6 +1,6 @@
 """Serve the map's JavaScript and CSS locally instead of from folium's CDN links.
 
-folium points every map at jsDelivr, code.jquery.com and friends; with no internet the map never
+folium points every map at public CDNs for its scripts and stylesheets; with no internet the map never
 renders. Streamlit serves files under `static/` at `/app/static/` when
 `server.enableStaticServing` is on, so we copy Leaflet and jQuery there from their XStatic
 packages (installed from PyPI with the app) and point the map at those copies.

@@ -163,13 +163,6 @@ def contradictions(claims: pd.DataFrame) -> pd.DataFrame:
     return _sort_pairs(merged[_CONTRADICTION_COLUMNS].astype("str"))
 
 
-def contested_places(claims: pd.DataFrame) -> set[str]:
-    """Ids of the places where at least one claim is in a contradiction (both sides' places)."""
-    pairs = contradictions(claims)
-    involved = claims["claim_id"].isin(pd.concat([pairs["claim_a"], pairs["claim_b"]]))
-    return set(claims.loc[involved, "place_id"])
-
-
 def corroboration(claims: pd.DataFrame) -> pd.DataFrame:
     """For every claim: the claims that back it up and how many independent origins they add.
 

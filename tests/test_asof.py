@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from claimmap.asof import (claim_date_span, claims_after, claims_as_of, contested_on, day_within,
+from claimmap.asof import (claim_date_span, claims_as_of, claims_started, contested_on, day_within,
                            governorate_control, holds_on, latest_control, place_states)
 from claimmap.dataset import load_dataset
 
@@ -49,9 +49,9 @@ def test_bundled_span_runs_from_late_november_to_publication(bundled):
 
 def test_bundled_claims_early_in_the_offensive(bundled):
     holding = set(claims_as_of(bundled.claims, dt.date(2024, 11, 25))["claim_type"])
-    later = claims_after(bundled.claims, dt.date(2024, 11, 25))
+    started = claims_started(bundled.claims, dt.date(2024, 11, 25))
     assert "offensive" in holding and "facility_isolated" not in holding
-    assert "facility_isolated" in set(later["claim_type"])
+    assert "facility_isolated" not in set(started["claim_type"])
 
 
 def test_latest_control_wins_and_follows_the_date():
@@ -93,6 +93,14 @@ def test_city_claims_never_shade_a_province():
                       ("c2", "gov", "rebels", "control", "2024-12-08", None, "approximate"))
     shaded = governorate_control(with_gov, places, "2024-12-09")
     assert shaded[["place_id", "iso_code", "actor_id", "uncertain"]].values.tolist() == [["gov", "SY-TA", "rebels", True]]
+
+
+def test_a_curated_link_across_places_contests_both():
+    frame = claims(("c1", "base", "a", "facility_operating", "2024-12-01", None, "day"),
+                   ("c2", "port", "a", "withdrawal", "2024-12-01", None, "day"),
+                   ("c3", "town", "a", "control", "2024-12-01", None, "day"))
+    pairs = pd.DataFrame({"claim_a": ["c1"], "claim_b": ["c2"], "place_id": ["base"], "reason": ["curated"]})
+    assert contested_on(pairs, frame, "2024-12-02") == {"base", "port"}
 
 
 def test_contested_only_while_both_sides_hold():

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from bundled_tables import read_table
-from claimmap.provenance import (ChainLink, attribution_chain, contested_places, contradiction_lines,
+from claimmap.asof import contested_on
+from claimmap.provenance import (ChainLink, attribution_chain, contradiction_lines,
                                  contradictions, corroboration, format_chain, origin_of)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,8 +98,6 @@ def test_curated_link_written_on_one_side_is_found_from_both():
                            "place_id": "elsewhere", "contradicts": "c002|c404"})
     assert contradictions(claims).to_dict("records") == [
         {"claim_a": "c001", "claim_b": "c002", "place_id": "elsewhere", "reason": "curated"}]
-    # Both places are contested, though the pair is listed under claim_a's.
-    assert contested_places(claims) == {"base", "elsewhere"}
 
 
 def test_curated_and_rule_reasons_join_on_one_row():
@@ -117,7 +116,6 @@ def test_contradiction_line_names_both_claims_their_voices_and_the_reason():
 
 def test_no_claims_no_contradictions():
     assert contradictions(claims_frame({"claim_id": "c001"}).iloc[:0]).empty
-    assert contested_places(claims_frame({"claim_id": "c001"})) == set()
 
 
 # --- corroboration ----------------------------------------------------------------------------
@@ -229,7 +227,8 @@ def test_bundled_tartus_withdrawals_contradict_operating_normally(bundled):
 
 
 def test_bundled_contested_places(bundled):
-    assert contested_places(bundled["claims"]) == {"khmeimim", "tartus_naval_base"}
+    claims = bundled["claims"]
+    assert contested_on(contradictions(claims), claims, "2024-12-09") == {"khmeimim", "tartus_naval_base"}
 
 
 def test_bundled_latakia_control_is_independently_corroborated(bundled):
