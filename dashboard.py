@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
+import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
 from claimmap.asof import (claim_date_span, claims_started, contested_on, day_within, governorate_control,
@@ -24,13 +25,14 @@ from claimmap.export import to_csv_bytes, to_geojson_bytes, view_claims_table
 from claimmap.filters import ClaimFilter
 from claimmap.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
 from claimmap.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
-from claimmap.reader import article_paragraphs, paragraph_markdown
+from claimmap.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.timeline import selected_start, timeline_chart, timeline_frame
 from claimmap.validate import data_fingerprint
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
 MAP_KEY = "claimmap_map"
+article_reader_component = components.declare_component("article_reader", path=str(READER_FRONTEND))
 PLAY_SECONDS_PER_DAY = 1.0
 VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
@@ -215,17 +217,18 @@ def article_reader(dataset: Dataset, claims) -> None:
     selected = st.session_state.selected_place
     emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
 
-    def select_place_of(key: str) -> None:
-        if st.session_state.get(key):
-            st.session_state.selected_place = places_of[st.session_state[key]]
+    key = f"reader_{source}"
 
-    for number, paragraph in enumerate(article_paragraphs(dataset.source_texts[source], quoted)):
-        st.markdown(paragraph_markdown(paragraph, emphasised))
-        if paragraph.claim_ids:
-            key = f"reader_{source}_{number}"
-            st.pills("Claims quoted here", paragraph.claim_ids, key=key, label_visibility="collapsed",
-                     format_func=lambda c: markdown_text(f"{c} · {dataset.place_names[places_of[c]]}"),
-                     on_change=select_place_of, args=(key,))
+    def select_place_of_clicked_quote() -> None:
+        picked = st.session_state.get(key) or {}
+        if picked.get("claim") in places_of.index:
+            st.session_state.selected_place = places_of[picked["claim"]]
+
+    st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
+    labels = {c: f"{c} · {dataset.place_names[p]}" for c, p in places_of.items()}
+    article_reader_component(paragraphs=reader_payload(article_paragraphs(dataset.source_texts[source], quoted)),
+                             emphasised=sorted(emphasised), labels=labels, key=key, default=None,
+                             on_change=select_place_of_clicked_quote)
 
 
 def main() -> None:

@@ -1,5 +1,8 @@
 """The article reader: a source's paragraphs with every quoted span marked.
 
+The spans are drawn and made clickable by a small Streamlit component without a build step,
+`reader_frontend/index.html`; a click returns the claim id.
+
 Quotes can overlap (two claims quoting parts of one sentence), so each paragraph is cut at every
 span boundary into segments, and each segment knows which claims cover it.
 """
@@ -7,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from claimmap.panel import highlighted, markdown_text
 
+READER_FRONTEND = Path(__file__).resolve().parent / "reader_frontend"
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)*")  # runs of non-blank lines
 
 
@@ -51,16 +55,8 @@ def article_paragraphs(text: str, claims: pd.DataFrame) -> list[ReaderParagraph]
     return paragraphs
 
 
-def paragraph_markdown(paragraph: ReaderParagraph, emphasised: set[str]) -> str:
-    """Markdown for st.markdown: quoted spans on a blue background, those of `emphasised` claims
-    (the selected place's) on orange and bold, each quote followed by its claim id."""
-    out = []
-    for segment in paragraph.segments:
-        if set(segment.claim_ids) & emphasised:
-            out.append(highlighted(segment.text))
-        elif segment.claim_ids:
-            out.append(f":blue-background[{markdown_text(segment.text)}]")
-        else:
-            out.append(markdown_text(segment.text))
-        out.extend(f" :gray[\\[{markdown_text(c)}\\]]" for c in segment.ends)
-    return "".join(out)
+def reader_payload(paragraphs: list[ReaderParagraph]) -> list[list[dict]]:
+    """The paragraphs as plain JSON for the reader component (claimmap/reader_frontend), which
+    draws each quoted segment as a clickable span and the claim ids after each quote."""
+    return [[{"text": s.text, "ids": list(s.claim_ids), "ends": list(s.ends)} for s in p.segments]
+            for p in paragraphs]

@@ -117,6 +117,8 @@ def test_only_the_chosen_view_is_built():
     timeline = run_app(view="timeline")
     assert timeline.get("vega_lite_chart") and not timeline.get("component_instance")
     reader = run_app(view="reader", place="khmeimim")
-    text = all_markdown(reader)
-    assert ":orange-background[**the Khmeimim base is isolated**]" in text  # the selected place's quote
-    assert not reader.get("component_instance")
+    (component,) = reader.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    assert "c026" in args["emphasised"]  # the selected place's quotes are marked
+    assert any(s["text"] == "the Khmeimim base is isolated" for p in args["paragraphs"] for s in p)
+    assert component.proto.component_name != "streamlit_folium.st_folium"

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from claimmap.reader import article_paragraphs, paragraph_markdown
+from claimmap.reader import READER_FRONTEND, article_paragraphs, reader_payload
 
 TEXT = "First para says alpha beta gamma.\n\nSecond para, delta epsilon.\n"
 
@@ -24,15 +24,17 @@ def test_overlapping_quotes_are_cut_into_segments():
     assert paragraphs[0].claim_ids == ["c1", "c2"] and paragraphs[1].claim_ids == []
 
 
-def test_selected_place_spans_are_emphasised_and_tagged():
-    (first, _) = article_paragraphs(TEXT, claims((16, 26)))
-    assert ":orange-background[**alpha beta**]" in paragraph_markdown(first, {"c1"})
-    plain = paragraph_markdown(first, set())
-    assert ":blue-background[alpha beta]" in plain and "c1" in plain
+def test_payload_is_plain_json_the_component_draws_as_text():
+    (first, second) = article_paragraphs(TEXT, claims((16, 26)))
+    payload = reader_payload([first, second])
+    assert payload[0] == [{"text": "First para says ", "ids": [], "ends": []},
+                          {"text": "alpha beta", "ids": ["c1"], "ends": ["c1"]},
+                          {"text": " gamma.", "ids": [], "ends": []}]
+    assert payload[1] == [{"text": "Second para, delta epsilon.", "ids": [], "ends": []}]
 
 
-def test_markup_in_the_source_is_shown_literally():
-    text = "A *starred* [link](x) and $5."
-    (para,) = article_paragraphs(text, claims((2, 11)))
-    out = paragraph_markdown(para, set())
-    assert "\\*starred\\*" in out and "\\[link\\]" in out and "\\$5" in out
+def test_component_sets_table_text_as_text_only():
+    """The reader's page must never parse text from the tables as HTML."""
+    page = (READER_FRONTEND / "index.html").read_text(encoding="utf-8")
+    assert "innerHTML" not in page and "insertAdjacentHTML" not in page and "document.write" not in page
+    assert "node.textContent = segment.text" in page

@@ -20,9 +20,12 @@ def switch_view(page, name: str) -> None:
 def test_clicking_a_quote_in_the_reader_selects_its_place(page, app_server):
     open_app(page, app_server)
     switch_view(page, "Article reader")
-    expect(page.get_by_text("the Khmeimim base is isolated").first).to_be_visible()
-    page.get_by_text("c026 · Khmeimim Air Base", exact=True).click()
+    reader = page.frame_locator('iframe[title$="article_reader"]')
+    quote = reader.locator(".quote", has_text="the Khmeimim base is isolated")
+    quote.click()
     expect(page).to_have_url(re.compile(r"[?&]place=khmeimim(&|$)"))
+    # the selected place's quotes are now marked in the reader too
+    expect(reader.locator(".quote.selected", has_text="the Khmeimim base is isolated")).to_be_visible()
     switch_view(page, "Map and sourcing")
     expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
     expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
