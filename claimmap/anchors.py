@@ -126,13 +126,22 @@ def reanchor(text: str, quote: str, *, prefix: str = "", suffix: str = "",
     return anchor_at(text, best, best + len(quote))
 
 
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: the text between blank lines, trimmed of outer whitespace."""
+    bounds = [0, *(i for m in _BLANK_LINES.finditer(text) for i in (m.start(), m.end())), len(text)]
+    spans = []
+    for begin, finish in zip(bounds[::2], bounds[1::2]):
+        chunk = text[begin:finish]
+        if chunk.strip():
+            spans.append((begin + len(chunk) - len(chunk.lstrip()), begin + len(chunk.rstrip())))
+    return spans
+
+
 def paragraph_around(text: str, start: int, end: int) -> Paragraph:
-    """The text between the blank lines around [start, end), trimmed of outer whitespace."""
-    breaks = list(_BLANK_LINES.finditer(text))
-    begin = max((m.end() for m in breaks if m.end() <= start), default=0)
-    finish = min((m.start() for m in breaks if m.start() >= end), default=len(text))
-    begin = min(start, begin + len(text[begin:finish]) - len(text[begin:finish].lstrip()))
-    finish = max(end, begin + len(text[begin:finish].rstrip()))
+    """The paragraph(s) holding [start, end); a span crossing a blank line keeps both sides."""
+    spans = paragraph_spans(text)
+    begin = min(start, max((a for a, _ in spans if a <= start), default=start))
+    finish = max(end, min((b for _, b in spans if b >= end), default=end))
     return Paragraph(text[begin:finish], begin, start - begin, end - begin)
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from geo.gazetteer import normalize_name
+from geo.places import place_names as geo_place_names
 
 MENTION_COLUMNS = ["place_id", "matched", "start", "end"]
 
@@ -21,10 +22,9 @@ _POSSESSIVE_APOSTROPHE = re.compile(r"['’ʼ](?=s\b)")
 
 def place_names(places: pd.DataFrame) -> pd.DataFrame:
     """place_id and name: one row per name or alias ('|'-separated in `aliases`) of each place."""
-    names = (places["name"] + "|" + places["aliases"]).str.split("|")
+    names = [geo_place_names(name, aliases) for name, aliases in zip(places["name"], places["aliases"])]
     listed = pd.DataFrame({"place_id": places["place_id"], "name": names}).explode("name")
-    listed["name"] = listed["name"].str.strip()
-    return listed[listed["name"] != ""].drop_duplicates().reset_index(drop=True)
+    return listed.dropna().drop_duplicates().reset_index(drop=True)
 
 
 def find_place_mentions(document: str, places: pd.DataFrame) -> pd.DataFrame:

@@ -8,15 +8,15 @@ span boundary into segments, and each segment knows which claims cover it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from claimmap.anchors import paragraph_spans
+
 
 READER_FRONTEND = Path(__file__).resolve().parent / "reader_frontend"
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)*")  # runs of non-blank lines
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,10 @@ def article_paragraphs(text: str, claims: pd.DataFrame) -> list[ReaderParagraph]
     ends = claims["quote_end"].astype(int).to_numpy()
     ids = claims["claim_id"].to_numpy()
     paragraphs = []
-    for para in _PARAGRAPH.finditer(text):
-        inside = (starts < para.end()) & (ends > para.start())
-        cuts = sorted({para.start(), para.end(), *[p for p in (*starts[inside], *ends[inside])
-                                                   if para.start() < p < para.end()]})
+    for para_start, para_end in paragraph_spans(text):
+        inside = (starts < para_end) & (ends > para_start)
+        cuts = sorted({para_start, para_end, *[p for p in (*starts[inside], *ends[inside])
+                                                   if para_start < p < para_end]})
         segments = []
         for a, b in zip(cuts, cuts[1:]):
             covering = inside & (starts <= a) & (ends >= b)
