@@ -1,4 +1,7 @@
-"""Shared fixtures: an editable copy of the bundled data, laid out like the repository."""
+"""Shared fixtures: an editable copy of the frozen fixture data, laid out like the repository.
+
+Every test runs with CLAIMMAP_DATA pointing at the fixture copy, so nothing that falls back to the
+default data directory reads the live data/."""
 from __future__ import annotations
 
 import shutil
@@ -6,15 +9,21 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from claimmap.config import DATA_ENV
+from fixture_data import BUNDLED
+
+
+@pytest.fixture(autouse=True)
+def fixture_data_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DATA_ENV, str(BUNDLED / "data"))
 
 
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """tmp_path/data and tmp_path/seeds copied from the repository; the working directory is
+    """tmp_path/data and tmp_path/seeds copied from the fixtures; the working directory is
     tmp_path, so problems name files as `data/claims.csv`, as they do when run from the repo."""
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
     return tmp_path / "data"
 

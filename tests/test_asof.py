@@ -4,16 +4,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fixture_data import BUNDLED_DATA
 from claimmap.asof import (claim_date_span, claims_as_of, claims_started, contested_on, day_within,
                            governorate_control, holds_on, latest_control, place_states)
 from claimmap.dataset import load_dataset
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_dataset(REPO / "data")
+    return load_dataset(BUNDLED_DATA)
 
 
 def claims(*rows):

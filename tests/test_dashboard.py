@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from fixture_data import BUNDLED
+
 REPO = Path(__file__).resolve().parents[1]
 DASHBOARD = str(REPO / "dashboard.py")
 
@@ -97,8 +99,8 @@ def test_unknown_place_in_the_url_is_ignored():
 
 
 def test_problems_are_listed_while_valid_rows_still_draw(tmp_path, monkeypatch):
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     claims = tmp_path / "data" / "claims.csv"
     claims.write_text(claims.read_text(encoding="utf-8").replace("c026,src000,khmeimim", "c026,src000,atlantis"),
                       encoding="utf-8")

@@ -8,14 +8,14 @@ import json
 import pandas as pd
 import pytest
 
-from claimmap.config import BUNDLED_DATA_DIR
+from fixture_data import BUNDLED_DATA
 from claimmap.dataset import Dataset, load_dataset
 from claimmap.export import to_csv_bytes, to_geojson, to_geojson_bytes, view_claims_table
 
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return load_dataset(BUNDLED_DATA_DIR)
+    return load_dataset(BUNDLED_DATA)
 
 
 @pytest.fixture(scope="module")

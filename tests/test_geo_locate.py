@@ -6,10 +6,9 @@ from geopy.distance import geodesic
 from geopy.exc import GeopyError
 from geopy.location import Location
 
-from bundled_tables import read_table
+from fixture_data import BUNDLED_DATA as REPO_DATA_DIR, read_table
 from geo import Located, locate_places
 from geo.boundaries import boundary_geometry, within_km
-from claimmap.config import BUNDLED_DATA_DIR as REPO_DATA_DIR
 from geo.places import PLACE_COLUMNS, read_places_csv
 
 CACHE_HEADER = "query,country_code,lat,lon,address,geocoder,fetched_on"

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from claimmap.config import BUNDLED_DATA_DIR as REPO_DATA_DIR
+from fixture_data import BUNDLED_DATA as REPO_DATA_DIR
+from fixture_data import REPO
 
-REPO = REPO_DATA_DIR.parent
 
 
 def run_geo(*args: str, data_env: Path | None = None) -> subprocess.CompletedProcess:

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bundled_tables import read_table
+from fixture_data import BUNDLED_SEED, read_table
 from claimmap.hedging import (HEDGE_LEVELS, detect_hedge_cues, detected_hedge, detected_hedges, effective_hedges,
                               hedge_disagreements)
 
-ARTICLE = (Path(__file__).resolve().parents[1] / "seeds" / "000_ae3071192ac73a97.txt").read_text(encoding="utf-8")
+ARTICLE = BUNDLED_SEED.read_text(encoding="utf-8")
 
 
 def article_sentence(marker: str) -> str:

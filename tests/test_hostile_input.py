@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from fixture_data import BUNDLED
 from claimmap.asof import governorate_control, place_states
 from claimmap.dataset import load_dataset
 from claimmap.mapview import base_map, governorate_layer, marker_table, place_layer
@@ -20,7 +21,6 @@ from claimmap.panel import markdown_text, place_dossier
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
-REPO = Path(__file__).resolve().parents[1]
 # Columns a curator types freely (ids, dates, enums and quotes are constrained or checked elsewhere).
 FREE_TEXT = {"actors.csv": ["name", "description"], "places.csv": ["name", "coord_source"],
              "speakers.csv": ["name", "description"], "sources.csv": ["title", "outlet", "description"],
@@ -53,8 +53,8 @@ def rewrite(path: Path, columns: list[str], payload: str) -> None:
 @pytest.fixture(params=PAYLOADS, ids=["img-onerror", "script-close", "template-interp", "backtick", "backslash",
                                        "markdown"])
 def hostile(request, tmp_path: Path):
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     for name, columns in FREE_TEXT.items():
         rewrite(tmp_path / "data" / name, columns, request.param)
     return load_dataset(tmp_path / "data")
@@ -85,8 +85,8 @@ def test_panel_text_is_inert_markdown(hostile):
 
 
 def test_a_one_megabyte_cell_is_one_clear_problem_and_the_rest_loads(tmp_path: Path):
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     claims = tmp_path / "data" / "claims.csv"
     text = claims.read_text(encoding="utf-8")
     claims.write_text(text.replace("The Khmeimim base is cut off.", "x" * 1_000_000), encoding="utf-8")

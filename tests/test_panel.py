@@ -4,15 +4,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fixture_data import BUNDLED_DATA
 from claimmap.dataset import load_dataset
 from claimmap.panel import highlighted, markdown_text, place_dossier, validity_text
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def bundled():
-    return load_dataset(REPO / "data")
+    return load_dataset(BUNDLED_DATA)
 
 
 @pytest.mark.parametrize("raw", [

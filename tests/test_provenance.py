@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bundled_tables import read_table
+from fixture_data import read_table
 from claimmap.asof import contested_on
 from claimmap.provenance import (ChainLink, attribution_chain, contradiction_lines,
                                  contradictions, corroboration, format_chain, origin_of)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bundled_tables import read_table
+from fixture_data import BUNDLED_SEED, read_table
 from claimmap.cli import main
 from claimmap.sentences import split_sentences
 from claimmap.suggest import draft_rows
@@ -83,7 +83,7 @@ def test_hedges_are_detected(suggested):
 def test_bundled_article_places_of_curated_claims_are_suggested():
     """Recall: each curated claim's place is suggested for the sentence holding its quote,
     wherever that sentence names the place by a name or alias of places.csv."""
-    text = (REPO / "seeds" / "000_ae3071192ac73a97.txt").read_bytes().decode("utf-8")
+    text = BUNDLED_SEED.read_bytes().decode("utf-8")
     places, claims = read_table("places"), read_table("claims")
     rows = draft_rows(text, places, dt.date(2024, 12, 9))
     names = {place_id: [normalize_name(n) for n in f"{name}|{aliases}".split("|") if n]

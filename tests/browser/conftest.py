@@ -16,17 +16,19 @@ from urllib.parse import urlparse
 import pytest
 
 from claimmap.localserver import CHROMIUM, CHROMIUM_ARGS, offline_route, streamlit_server
+from fixture_data import BUNDLED_DATA
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
 def dashboard_server(*app_args: str, cwd: Path = REPO) -> Iterator[str]:
-    """Run `streamlit run dashboard.py [-- APP_ARGS]` from `cwd`; yield its base URL."""
+    """Run `streamlit run dashboard.py [-- APP_ARGS]` from `cwd` on the fixture data (a `--data`
+    in APP_ARGS wins); yield its base URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     try:
-        with streamlit_server(cwd / "dashboard.py", *app_args, cwd=cwd) as (url, _process):
+        with streamlit_server(cwd / "dashboard.py", *app_args, cwd=cwd, data_dir=BUNDLED_DATA) as (url, _process):
             yield url
     except RuntimeError as err:
         pytest.fail(str(err))

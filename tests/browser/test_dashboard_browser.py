@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from fixture_data import BUNDLED
+
 REPO = Path(__file__).resolve().parents[2]
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -193,8 +195,8 @@ def _set(rows: list[dict], key: str, value: str, column: str, new: str) -> None:
 def hostile_data(tmp_path: Path) -> tuple[Path, int]:
     """A copy of data/ and seeds/ with script-like names and statements and one broken claim row
     (a place_id that places.csv lacks); returns the data dir and the line of the broken row."""
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     data = tmp_path / "data"
     _rewrite_csv(data / "places.csv", lambda rows: _set(rows, "place_id", "khmeimim", "name", HOSTILE_PLACE))
     _rewrite_csv(data / "actors.csv", lambda rows: _set(rows, "actor_id", "opposition", "name", HOSTILE_ACTOR))
