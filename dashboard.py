@@ -16,18 +16,18 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from claimmap.asof import (claim_date_span, claims_started, contested_on, day_within, governorate_control,
+from claimmap.analysis.asof import (claim_date_span, claims_started, contested_on, day_within, governorate_control,
                            next_day, place_states)
-from claimmap.assets import install_map_assets
+from claimmap.views.assets import install_map_assets
 from claimmap.config import resolve_data_dir
-from claimmap.dataset import Dataset, load_dataset
-from claimmap.export import to_csv_bytes, to_geojson_bytes, view_claims_table
-from claimmap.filters import ClaimFilter
-from claimmap.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
-from claimmap.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
-from claimmap.reader import READER_FRONTEND, article_paragraphs, reader_payload
-from claimmap.timeline import selected_start, timeline_chart, timeline_frame
-from claimmap.validate import data_fingerprint
+from claimmap.analysis.dataset import Dataset, load_dataset
+from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
+from claimmap.analysis.filters import ClaimFilter
+from claimmap.views.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
+from claimmap.views.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
+from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
+from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
+from claimmap.tables.validate import data_fingerprint
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 

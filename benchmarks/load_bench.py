@@ -41,7 +41,7 @@ from urllib.parse import urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale_bench import APP_IDLE, MAP_IFRAME, OUT, REPO, proc_status_kb  # noqa: E402
 
-from claimmap.localserver import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, streamlit_server  # noqa: E402
+from claimmap.testing.localserver import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, streamlit_server  # noqa: E402
 
 SLIDER_LABEL = "Situation as claimed on"
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from claimmap.provenance import contradictions, corroboration  # noqa: E402
+from claimmap.analysis.provenance import contradictions, corroboration  # noqa: E402
 
 CLAIM_TYPES = ["control", "facility_operating", "facility_isolated", "withdrawal", "evacuation",
                "non_entry", "entered", "pledge", "arrival"]

@@ -8,7 +8,7 @@ Run from the repository root (sizes are claim counts; places default to min(n/10
 For each size it writes a synthetic data dir (benchmarks/synthetic.py, into benchmarks/out/, reused
 when already there) and measures, in a fresh child process per size:
 
-  load s       cold `claimmap.dataset.load_dataset` (read, validate, locate, provenance);
+  load s       cold `claimmap.analysis.dataset.load_dataset` (read, validate, locate, provenance);
   rerun s      median time of `at.slider(key="day").set_value(day).run()` with Streamlit's AppTest on
                dashboard.py (CLAIMMAP_DATA set, one warm-up run first), over --days days spread over
                the date span and ending on its last day;
@@ -49,7 +49,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 sys.path.insert(0, str(REPO))  # run as a script from the repository root
-from claimmap.localserver import (CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, offline_route,  # noqa: E402
+from claimmap.testing.localserver import (CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, offline_route,  # noqa: E402
                                   streamlit_server)
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
@@ -105,7 +105,7 @@ NAIVE_APP = textwrap.dedent('''
     day = st.slider("Day", min_value=first, max_value=last, value=last, step=dt.timedelta(days=1), key="day")
     shown = claims[(claims["valid_from"].dt.date <= day) & claims["lat"].notna()]
     m = folium.Map(location=[35.0, 38.5], zoom_start=7, tiles=None)
-    # Local copies (claimmap.assets) so the map renders offline; everything else is folium's default.
+    # Local copies (claimmap.views.assets) so the map renders offline; everything else is folium's default.
     m.default_js = [("leaflet", "/app/static/vendor/leaflet/leaflet.js"),
                     ("jquery", "/app/static/vendor/jquery/jquery.min.js")]
     m.default_css = [("leaflet_css", "/app/static/vendor/leaflet/leaflet.css")]
@@ -118,7 +118,7 @@ NAIVE_APP = textwrap.dedent('''
 
 def write_naive_app(directory: Path) -> Path:
     sys.path.insert(0, str(REPO))
-    from claimmap.assets import install_map_assets
+    from claimmap.views.assets import install_map_assets
     install_map_assets(directory / "static")
     (directory / ".streamlit").mkdir(exist_ok=True)
     (directory / ".streamlit" / "config.toml").write_text(
@@ -263,8 +263,8 @@ def child(config: dict) -> dict:
     sys.path.insert(0, str(REPO))
     import datetime as dt
 
-    from claimmap.asof import claim_date_span
-    from claimmap.dataset import load_dataset
+    from claimmap.analysis.asof import claim_date_span
+    from claimmap.analysis.dataset import load_dataset
 
     res: dict = {"n_claims": config["n_claims"], "n_places": config["n_places"]}
     start = time.perf_counter()

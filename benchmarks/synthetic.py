@@ -36,7 +36,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from claimmap.anchors import anchor_at  # noqa: E402  (the app's own selector definition)
+from claimmap.sources.anchors import anchor_at  # noqa: E402  (the app's own selector definition)
 
 BUNDLED = REPO / "data"
 CLAIMS_PER_SOURCE = 1000  # keeps each text ~100 kB: quote lookup scans the whole text per claim
@@ -53,7 +53,7 @@ RELIABILITY = np.array(list("ABCDEF"))
 CLAIMANTS_VIA = [("narrator", ""), ("tass", ""), ("kremlin_anon", "tass"), ("rybar", ""),
                  ("ukraine_gur", ""), ("regional_sources", "tass"), ("osint_observers", ""),
                  ("opposition_command", "syrian_state_tv")]
-# Verb phrases without any hedging cue (see claimmap.hedging).
+# Verb phrases without any hedging cue (see claimmap.sources.hedging).
 PHRASES = {"control": "holds", "entered": "has entered", "offensive": "has begun an advance on",
            "withdrawal": "has pulled out of", "facility_operating": "keeps operating at",
            "facility_isolated": "is cut off at", "evacuation": "is moving people out of",

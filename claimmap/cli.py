@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
+from claimmap.sources.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
-from claimmap.csvio import LINE, RawTable, read_raw, write_canonical
+from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
-from claimmap.provenance import contradiction_lines
-from claimmap.schema import RESOURCE_NAMES, package_for
-from claimmap.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
-from claimmap.validate import load_and_validate
+from claimmap.analysis.provenance import contradiction_lines
+from claimmap.tables.schema import RESOURCE_NAMES, package_for
+from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
+from claimmap.tables.validate import load_and_validate
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ default data directory reads the live data/."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ from claimmap.config import DATA_ENV
 from fixture_data import BUNDLED
 
 
-@pytest.fixture(autouse=True)
-def fixture_data_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(DATA_ENV, str(BUNDLED / "data"))
+@pytest.fixture(autouse=True, scope="session")
+def fixture_data_by_default() -> Iterator[None]:
+    # Session scope, so module-scoped fixtures (a page run once per file) see it too.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_ENV, str(BUNDLED / "data"))
+        yield
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.tables import load_tables
+from claimmap.tables.load import load_tables
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"

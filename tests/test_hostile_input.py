@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from fixture_data import BUNDLED
-from claimmap.asof import governorate_control, place_states
-from claimmap.dataset import load_dataset
-from claimmap.mapview import base_map, governorate_layer, marker_table, place_layer
-from claimmap.panel import markdown_text, place_dossier
+from claimmap.analysis.asof import governorate_control, place_states
+from claimmap.analysis.dataset import load_dataset
+from claimmap.views.mapview import base_map, governorate_layer, marker_table, place_layer
+from claimmap.views.panel import markdown_text, place_dossier
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 

@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from claimmap.localserver import CHROMIUM, CHROMIUM_ARGS, offline_route, streamlit_server
+from claimmap.testing.localserver import CHROMIUM, CHROMIUM_ARGS, offline_route, streamlit_server
 from fixture_data import BUNDLED_DATA
 
 REPO = Path(__file__).resolve().parents[2]

@@ -1,0 +1,1 @@
+"""Stage 2, the tables: the schema, loading typed frames, row and cross-table checks."""

@@ -1,0 +1,178 @@
+"""A CSV file as text records that remember their line, and the canonical way to write one back.
+
+The csv module does the parsing because it tells where each record starts even when a quoted
+cell spans lines, which pandas cannot; everything after parsing works on whole columns.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from claimmap.problems import NO_COLUMN, Problem, display_path, has_errors
+from claimmap.tables.schema import ResourceSpec
+
+LINE = "_line"  # the row's line number in its CSV, header = 1
+
+# Longer cells are reported, not loaded: no curated text is that long, but a quote never closed is.
+MAX_CELL_CHARS = 131_072
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """Every record of a CSV as text, padded to the header's width, with `_line` last."""
+
+    frame: pd.DataFrame
+    broken: pd.Series  # per row of frame: the record could not be read as a clean row
+    problems: list[Problem]  # about the file, its header, its bytes or its CSV syntax
+    readable: bool  # False when the header is unusable; frame is then empty with the schema's columns
+
+    @property
+    def rewritable(self) -> bool:
+        """Writing the frame back would lose nothing."""
+        return self.readable and not has_errors(self.problems)
+
+
+def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
+    """Read `path` as UTF-8 CSV (a BOM and CRLF line ends allowed); never raises on bad content."""
+    shown = display_path(path)
+    expected = ",".join(spec.column_names)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _unreadable(spec, [Problem(shown, None, NO_COLUMN,
+                                          f"file not found; expected a CSV with the header {expected}")])
+    except OSError as err:
+        return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}")])
+    data = data.removeprefix(codecs.BOM_UTF8)
+    bad_lines = _undecodable_lines(data)
+    problems = [Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
+                for line, bad in bad_lines.items()]
+    records, spans, failures = _parse(data.decode("utf-8", errors="replace"))
+    problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
+    if not records:
+        problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
+        return _unreadable(spec, problems)
+    header, body, body_spans = records[0], records[1:], np.array(spans[1:], dtype=np.int64).reshape(-1, 2)
+    problems += _header_problems(header, spec, shown)
+    if has_errors(p for p in problems if p.row is None):
+        return _unreadable(spec, problems)
+
+    width = len(header)
+    lengths = np.array([len(r) for r in body], dtype=np.int64)
+    frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=header, dtype=str)
+    frame[LINE] = body_spans[:, 0]
+    wrong_width = lengths != width
+    problems += _width_problems(shown, width, lengths[wrong_width], body_spans[wrong_width])
+    lines = np.array(list(bad_lines), dtype=np.int64)
+    holds_bad_bytes = ((body_spans[:, :1] <= lines) & (lines <= body_spans[:, 1:])).any(axis=1)
+    broken = pd.Series(wrong_width | holds_bad_bytes, index=frame.index)
+    return RawTable(frame, broken, problems, readable=True)
+
+
+def canonical_csv(frame: pd.DataFrame, spec: ResourceSpec) -> str:
+    """The table as claimmap writes it: schema column order (unknown columns after), rows sorted
+    by primary key, minimal quoting, \\n line ends."""
+    known = [c for c in spec.column_names if c in frame.columns]
+    columns = known + [c for c in frame.columns if c not in known and c != LINE]
+    rows = frame.sort_values(list(spec.primary_key), kind="stable") if spec.primary_key else frame
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows[columns].itertuples(index=False, name=None))
+    return out.getvalue()
+
+
+def write_canonical(path: Path, frame: pd.DataFrame, spec: ResourceSpec) -> bool:
+    """Write the canonical form (UTF-8, no BOM) when it differs from the file; True if written."""
+    content = canonical_csv(frame, spec).encode("utf-8")
+    if path.exists() and path.read_bytes() == content:
+        return False
+    path.write_bytes(content)
+    return True
+
+
+def _unreadable(spec: ResourceSpec, problems: list[Problem]) -> RawTable:
+    frame = pd.DataFrame({name: pd.Series(dtype=str) for name in spec.column_names})
+    frame[LINE] = pd.Series(dtype=np.int64)
+    return RawTable(frame, pd.Series(False, index=frame.index, dtype=bool), problems, readable=False)
+
+
+def _undecodable_lines(data: bytes) -> dict[int, bytes]:
+    """Line number -> the bytes on it that are not UTF-8."""
+    found: dict[int, bytes] = {}
+    position = 0
+    while True:
+        try:
+            data[position:].decode("utf-8")
+            return found
+        except UnicodeDecodeError as err:
+            start, position = position + err.start, position + err.end
+            line = data.count(b"\n", 0, start) + 1
+            found[line] = found.get(line, b"") + data[start:position]
+
+
+def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tuple[int, str]]]:
+    """Non-blank records, the (first, last) line of each, and (line, reason) of unparsable ones."""
+    # The limit is process-wide and other libraries (frictionless) raise it; ours must not vary.
+    csv.field_size_limit(MAX_CELL_CHARS)
+    # newline="" leaves CRLF to the csv module, which also keeps line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    spans: list[tuple[int, int]] = []
+    failures: list[tuple[int, str]] = []
+    consumed = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return records, spans, failures
+        except csv.Error as err:
+            # The reader drops the offending line and carries on with the next one.
+            failures.append((consumed + 1, str(err)))
+        else:
+            if record:
+                records.append(record)
+                spans.append((consumed + 1, reader.line_num))
+        consumed = reader.line_num
+
+
+def _parse_failure_message(reason: str) -> str:
+    if "field larger than field limit" in reason:
+        return (f"a cell is longer than {MAX_CELL_CHARS:,} characters, or a quote opened here is never "
+                "closed; shorten the cell or close the quote")
+    return f"malformed CSV ({reason}); check the quotes on this line"
+
+
+def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[Problem]:
+    expected = spec.column_names
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    missing = [c for c in expected if c not in header]
+    problems = []
+    if repeated:
+        problems.append(Problem(shown, None, ", ".join(repeated),
+                                "appears more than once in the header; keep one; no rows were loaded"))
+    if missing:
+        problems.append(Problem(shown, None, ", ".join(missing),
+                                f"missing from the header; expected the columns {','.join(expected)}; "
+                                "no rows were loaded"))
+    problems += [Problem(shown, None, name or f"(unnamed column {i + 1})",
+                         "column is not in datapackage.json; it is loaded as text and not checked "
+                         "(declare it there or remove it)", "warning")
+                 for i, name in enumerate(header) if name not in expected]
+    return problems
+
+
+def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarray) -> list[Problem]:
+    def runs_on(first: int, last: int) -> str:
+        return f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""
+
+    return [Problem(shown, int(first), NO_COLUMN,
+                    f"row has {n} fields but the header has {width}; quote values that contain commas"
+                    + runs_on(first, last))
+            for n, (first, last) in zip(lengths, spans)]

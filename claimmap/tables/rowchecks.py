@@ -1,0 +1,162 @@
+"""Per-row checks of a table against its Table Schema, each one a vectorised pass over a column.
+
+A check returns its messages as a Series indexed by the failing rows only (empty when all pass),
+so text is built just for the rows that need it.
+"""
+from __future__ import annotations
+
+import difflib
+from functools import reduce
+
+import numpy as np
+import pandas as pd
+
+from claimmap.tables.csvio import LINE
+from claimmap.problems import Problem
+from claimmap.tables.schema import FieldSpec, ResourceSpec
+
+ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+INTEGER = r"[+-]?\d+"
+NUMERIC_TYPES = ("number", "integer")
+
+
+def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[list[Problem], pd.Series]:
+    """Problems of the text rows of `frame` (with `_line`), and a mask of the rows having any."""
+    present = [f for f in spec.fields if f.name in frame]
+    blanks = {f.name: frame[f.name].isin(spec.missing_values) for f in present}
+    numbers = {f.name: parse_numbers(frame[f.name], f, blanks[f.name]) for f in present if f.type in NUMERIC_TYPES}
+    findings: list[tuple[str, pd.Series]] = []  # (column, messages of its failing rows)
+    for field in present:  # one pass per column; the rows are handled as whole Series
+        values, blank = frame[field.name], blanks[field.name]
+        findings += [(field.name, messages) for messages in (
+            _required(values, blank, field, field.name in spec.primary_key),
+            _type_error(values, blank, field, numbers.get(field.name)),
+            _not_in_enum(values, blank, field),
+            _pattern_mismatch(values, blank, field),
+            _out_of_range(values, field, spec, numbers),
+        )]
+    if spec.primary_key:
+        findings.append((", ".join(spec.primary_key), _duplicate_keys(frame, spec)))
+    problems = [Problem(shown, int(line), column, message)
+                for column, messages in findings
+                for line, message in zip(frame.loc[messages.index, LINE], messages)]
+    failed = frame.index.isin([label for _, messages in findings for label in messages.index])
+    return problems, pd.Series(failed, index=frame.index)
+
+
+def parse_numbers(values: pd.Series, field: FieldSpec, blank: pd.Series) -> pd.Series:
+    """Finite float values of a number or integer column; NaN where blank or invalid."""
+    usable = ~blank
+    if field.type == "integer":
+        usable &= values.str.fullmatch(INTEGER)  # "3.0" is a number but not an integer
+    numbers = pd.to_numeric(values.where(usable), errors="coerce").astype("float64")
+    return numbers.where(np.isfinite(numbers))
+
+
+def quoted_values(frame: pd.DataFrame) -> pd.Series:
+    """Each row's values quoted and joined: 'a' or 'a', 'b'."""
+    return reduce(lambda a, b: a + ", " + b, ("'" + frame[c].astype(str) + "'" for c in frame.columns))
+
+
+def did_you_mean(value: str, choices: tuple[str, ...]) -> str:
+    by_lower = {c.lower(): c for c in choices}  # so 'a' suggests 'A'
+    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1)
+    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+
+
+def _none(values: pd.Series) -> pd.Series:
+    return pd.Series(index=values.index[:0], dtype=object)
+
+
+def _same_text(mask: pd.Series, text: str) -> pd.Series:
+    return pd.Series(text, index=mask.index[mask], dtype=object)
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return quoted_values(values.to_frame())
+
+
+def _required(values: pd.Series, blank: pd.Series, field: FieldSpec, in_key: bool) -> pd.Series:
+    # Table Schema makes primary-key fields required even when not marked so.
+    return _same_text(blank, "value is required but empty") if field.required or in_key else _none(values)
+
+
+def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: pd.Series | None) -> pd.Series:
+    if field.type == "date":
+        shaped = values.str.fullmatch(ISO_DAY)
+        days = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
+        bad = values[~blank & days.isna()]
+        return _quoted(bad) + np.where(shaped[bad.index],
+                                       " is not a calendar date; expected a real day as YYYY-MM-DD",
+                                       " is not a date; expected YYYY-MM-DD")
+    if field.type == "integer":
+        return _quoted(values[~blank & numbers.isna()]) + " is not an integer; expected a whole number like 3"
+    if field.type == "number":
+        return _quoted(values[~blank & numbers.isna()]) + " is not a finite number; expected a decimal like 35.41"
+    if field.type == "boolean":
+        allowed = field.true_values + field.false_values
+        return (_quoted(values[~blank & ~values.isin(allowed)])
+                + f" is not a boolean; expected one of: {', '.join(allowed)}")
+    return _none(values)
+
+
+def _not_in_enum(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Series:
+    if field.enum is None:
+        return _none(values)
+    bad = values[~blank & ~values.isin(field.enum)]
+    return (_quoted(bad) + f" is not allowed; expected one of: {', '.join(field.enum)}"
+            + bad.map(lambda v: did_you_mean(v, field.enum)))
+
+
+def _pattern_mismatch(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Series:
+    if field.pattern is None:
+        return _none(values)
+    # Table Schema patterns match the whole value.
+    bad = values[~blank & ~values.str.fullmatch(field.pattern)]
+    return _quoted(bad) + f" does not match the pattern {field.pattern}"
+
+
+def _out_of_range(values: pd.Series, field: FieldSpec, spec: ResourceSpec,
+                  numbers: dict[str, pd.Series]) -> pd.Series:
+    if field.name not in numbers or (field.minimum is None and field.maximum is None):
+        return _none(values)
+    number = numbers[field.name]
+    bad = values[number.notna() & ~_within(number, field)]
+    return f"{field.name} " + bad + f" is {_bounds_text(field)}" + _swap_hint(field, spec, numbers, bad.index)
+
+
+def _within(number: pd.Series, field: FieldSpec) -> pd.Series:
+    low = number >= field.minimum if field.minimum is not None else True
+    high = number <= field.maximum if field.maximum is not None else True
+    return number.notna() & low & high
+
+
+def _bounds_text(field: FieldSpec) -> str:
+    if field.minimum is not None and field.maximum is not None:
+        return f"outside [{field.minimum:g}, {field.maximum:g}]"
+    if field.minimum is not None:
+        return f"below the minimum {field.minimum:g}"
+    return f"above the maximum {field.maximum:g}"
+
+
+def _swap_hint(field: FieldSpec, spec: ResourceSpec, numbers: dict[str, pd.Series], rows: pd.Index) -> pd.Series:
+    """'; are lat and lon swapped?' where each value fits the other column's range, else ''."""
+    hint = pd.Series("", index=rows, dtype=object)
+    bounded = [f for f in spec.fields if f.name in numbers and (f.minimum is not None or f.maximum is not None)]
+    for other in bounded:
+        if other.name == field.name:
+            continue
+        fits = (_within(numbers[field.name][rows], other) & _within(numbers[other.name][rows], field)
+                & (hint == ""))
+        hint = hint.mask(fits, f"; are {field.name} and {other.name} swapped?")
+    return hint
+
+
+def _duplicate_keys(frame: pd.DataFrame, spec: ResourceSpec) -> pd.Series:
+    key = list(spec.primary_key)
+    keyed = frame[~frame[key].isin(spec.missing_values).all(axis=1)]  # a blank key is reported as required
+    first_line = keyed.groupby(key, sort=False)[LINE].transform("min")
+    repeats = keyed[keyed.duplicated(key, keep="first")]
+    label = key[0] if len(key) == 1 else f"({', '.join(key)})"
+    return (f"duplicate {label} " + quoted_values(repeats[key]) + " (first on line "
+            + first_line[repeats.index].astype(str) + f"); give each row its own {label}")

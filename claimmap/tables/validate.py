@@ -1,0 +1,314 @@
+"""Checks that span rows, tables and files, applied to loaded Tables; failing rows are dropped.
+
+Order: checks of single rows against other data (coordinates, dates, parent loops, source files,
+quotes), then references, repeated until no row refers to a dropped one, then whether each
+remaining place can be located (which may drop more). Every problem is reported in one pass.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from claimmap.sources.anchors import (
+    SELECTOR_COLUMNS,
+    Anchor,
+    file_sha256,
+    missing_quote_message,
+    occurrences,
+    read_source_texts,
+    reanchor,
+)
+from claimmap.tables.csvio import LINE, read_raw
+from claimmap.sources.hedging import hedge_disagreements
+from claimmap.problems import Problem, Severity, display_path
+from claimmap.tables.rowchecks import did_you_mean, quoted_values
+from claimmap.tables.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
+from claimmap.tables.load import Tables, load_tables
+
+ANCHOR_FIX = "run `python -m claimmap anchor`"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Values of `fields` in `resource` must be keys of `target`; `separator` splits a list cell."""
+
+    resource: str
+    fields: tuple[str, ...]
+    target: str
+    target_fields: tuple[str, ...]
+    separator: str | None = None
+    # What a reference to a row dropped for its own problems is: an error dropping this row too,
+    # or only a warning (a contradiction link does not make a claim wrong).
+    on_dropped: Severity = "error"
+
+
+# References the schema cannot express: they sit inside list cells.
+LIST_REFERENCES = (
+    Reference("claims", ("via",), "speakers", ("speaker_id",), separator=">"),
+    Reference("claims", ("contradicts",), "claims", ("claim_id",), separator="|", on_dropped="warning"),
+)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem with the row labelled `label` in the frame of `resource`."""
+
+    resource: str
+    label: int
+    column: str
+    message: str
+    severity: Severity = "error"
+
+
+Locator = Callable[..., object]  # geo.locate_places or a stand-in with its signature
+
+
+def load_and_validate(data_dir: Path) -> Tables:
+    return validate_tables(load_tables(data_dir))
+
+
+def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
+    """`tables` with the cross-table problems added and the rows failing them dropped.
+
+    `locate` defaults to geo.locate_places, imported only when needed.
+    """
+    texts, file_flags = _source_texts(tables)
+    flags = [
+        *file_flags,
+        *_coordinate_flags(tables.places),
+        *_parent_loop_flags(tables.places),
+        *_date_order_flags(tables.claims),
+        *_self_contradiction_flags(tables.claims),
+    ]
+    quote_flags, claims = _check_quotes(tables, texts)
+    tables = _cascade(_apply(replace(tables, claims=claims), flags + quote_flags))
+    tables = _cascade(_apply(tables, _locate_flags(tables, locate)))
+    warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
+    return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
+
+
+def references(package: PackageSpec) -> list[Reference]:
+    """The schema's foreign keys between the app's tables, then the list-cell references."""
+    from_schema = [Reference(r.name, fk.fields, fk.resource, fk.reference_fields)
+                   for r in package.resources if r.name in RESOURCE_NAMES
+                   for fk in r.foreign_keys if fk.resource in RESOURCE_NAMES]
+    return [*from_schema, *LIST_REFERENCES]
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """A hash of datapackage.json, every table and every source file the sources table names,
+    so a cache keyed on it notices any edit."""
+    package, _ = package_for(data_dir)
+    sources = package.resource("sources")
+    paths = read_raw(data_dir / sources.path, sources).frame.get("path", pd.Series(dtype=str))
+    files = [data_dir / PACKAGE_FILE, *(data_dir / r.path for r in package.resources),
+             *(data_dir.parent / p for p in paths)]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path).encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+    return digest.hexdigest()
+
+
+def _apply(tables: Tables, flags: list[Flag]) -> Tables:
+    """Record the flags as problems and drop the rows with errors."""
+    if not flags:
+        return tables
+    problems = list(tables.problems)
+    frames, dropped = {}, {}
+    for name in dict.fromkeys(f.resource for f in flags):
+        spec = tables.package.resource(name)
+        frame = tables.frame(name)
+        shown = display_path(tables.data_dir / spec.path)
+        flagged = [f for f in flags if f.resource == name]
+        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity)
+                     for f in flagged]
+        failed = frame.index.isin([f.label for f in flagged if f.severity == "error"])
+        keys = frame.loc[failed, [*spec.primary_key, LINE]].astype({c: str for c in spec.primary_key})
+        frames[name] = frame[~failed].reset_index(drop=True)
+        dropped[name] = pd.concat([tables.dropped_rows(name), keys], ignore_index=True)
+    return tables.with_frames(frames, dropped, problems)
+
+
+def _cascade(tables: Tables) -> Tables:
+    """Drop rows with bad references until none refers to a dropped row (each pass drops some)."""
+    while True:
+        errors = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)
+                  if f.severity == "error"]
+        if not errors:
+            return tables
+        tables = _apply(tables, errors)
+
+
+def _flags(resource: str, column: str, messages: pd.Series, severity: Severity = "error") -> list[Flag]:
+    """One flag per non-missing message; the Series is aligned with the resource's frame."""
+    return [Flag(resource, label, column, message, severity) for label, message in messages.dropna().items()]
+
+
+def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
+    """Unknown keys (errors) and keys of dropped rows (severity ref.on_dropped)."""
+    child = tables.frame(ref.resource)
+    fields = list(ref.fields)
+    if ref.separator:
+        keys = child[fields[0]].str.split(ref.separator, regex=False).explode().to_frame()
+    else:
+        keys = child[fields]
+    keys = keys[~(keys == "").all(axis=1)]
+    if keys.empty:
+        return []
+    target = tables.frame(ref.target)[list(ref.target_fields)].set_axis(fields, axis=1)
+    loaded = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(target))
+    dropped_rows = tables.dropped_rows(ref.target)
+    if not set(ref.target_fields) <= set(dropped_rows.columns):  # only primary keys of dropped rows are kept
+        dropped_rows = pd.DataFrame({c: pd.Series(dtype=str) for c in [*ref.target_fields, LINE]})
+    dropped = (dropped_rows[[*ref.target_fields, LINE]].set_axis([*fields, LINE], axis=1)
+               .drop_duplicates(fields))
+    lines = keys.merge(dropped, on=fields, how="left")[LINE].to_numpy()  # a left merge keeps key order
+    values = quoted_values(keys)
+    target_file = display_path(tables.data_dir / tables.package.resource(ref.target).path)
+    known = [*target[fields[0]], *dropped[fields[0]]] if len(fields) == 1 else []
+    unknown = ~loaded & pd.isna(lines)
+    gone = ~loaded & ~pd.isna(lines)
+    label = ", ".join(ref.target_fields)
+    column = ", ".join(ref.fields)
+    if any(p.row is None and p.is_error and p.file == target_file for p in tables.problems):
+        unknown_text = values[unknown] + f" cannot be checked: {target_file} could not be loaded"
+    else:
+        unknown_text = (f"no {label} " + values[unknown] + f" in {target_file}"
+                        + keys.loc[unknown, fields[0]].map(lambda v: did_you_mean(v, tuple(known))))
+    gone_text = (values[gone] + f" refers to {target_file}:"
+                 + pd.Series(lines[gone], index=values[gone].index).astype("int64").astype(str)
+                 + (", which has problems; fix that row first" if ref.on_dropped == "error"
+                    else ", which has problems and is not shown"))
+    return [*(Flag(ref.resource, label_, column, text) for label_, text in unknown_text.items()),
+            *(Flag(ref.resource, label_, column, text, ref.on_dropped) for label_, text in gone_text.items())]
+
+
+def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
+    """The text of each source file that can be read, and flags for those that cannot or changed."""
+    sources = tables.sources
+    texts, failures = read_source_texts(sources, tables.data_dir.parent)
+    labels = dict(zip(sources["source_id"], sources.index))
+    flags = [Flag("sources", labels[source_id], "path", reason) for source_id, reason in failures.items()]
+    readable = sources[sources["source_id"].isin(list(texts))]
+    actual = pd.Series([file_sha256(tables.data_dir.parent / p) for p in readable["path"]],
+                       index=readable.index, dtype=str)
+    changed = ("'" + readable["path"] + "' has changed since its quotes were anchored (sha256 " + actual
+               + ", stored " + readable["sha256"] + f"); {ANCHOR_FIX}")
+    # A changed file is a warning: its quotes are looked for again, and only those gone are errors.
+    return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
+
+
+def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd.DataFrame]:
+    """Each claim's quote against its source text: the flags, and the claims with their selectors
+    set to where each quote is now (so a moved quote is still highlighted in the right place
+    before `anchor` rewrites the file). Claims of unreadable sources go in the cascade."""
+    paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
+    current = tables.claims.copy()
+    flags = []
+    for label, claim in tables.claims[tables.claims["source_id"].isin(list(texts))].iterrows():  # a text search per claim
+        findings, anchor = quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])
+        flags += [Flag("claims", label, column, message, severity) for column, message, severity in findings]
+        if anchor is not None and findings:  # no finding: the stored selectors already match
+            current.loc[label, list(SELECTOR_COLUMNS)] = [anchor.start, anchor.end, anchor.prefix, anchor.suffix]
+    return flags, current
+
+
+def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple[str, str, Severity]], Anchor | None]:
+    """(column, message, severity) for one claim's quote and stored selectors in `text`, and where
+    the quote is now (None when it is not in the text)."""
+    quote = claim["quote"]
+    found = occurrences(text, quote)
+    if not found:
+        return [("quote", missing_quote_message(text, quote, source), "error")], None
+    start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
+    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"],
+                       start=start, end=end)
+    findings: list[tuple[str, str, Severity]] = []
+    if len(found) > 1:
+        findings.append(("quote", f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))});"
+                                  f" it is anchored at {current.start}; lengthen it if that is the wrong one",
+                         "warning"))
+    if start is None and end is None:
+        return findings + [("quote_start", f"quote is not anchored yet (it is at {current.start}-{current.end}); "
+                                           f"{ANCHOR_FIX}", "warning")], current
+    stored = dict(zip(SELECTOR_COLUMNS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
+    expected = dict(zip(SELECTOR_COLUMNS, (current.start, current.end, current.prefix, current.suffix)))
+    wrong = [c for c in SELECTOR_COLUMNS if stored[c] != expected[c]]
+    if wrong:
+        findings.append((wrong[0], f"stored {'/'.join(wrong)} disagree with {source}: the quote is now at "
+                                   f"{current.start}-{current.end} (stored {start}-{end}) and is shown there; "
+                                   f"{ANCHOR_FIX}", "warning"))
+    return findings, current
+
+
+def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:
+    has_lat, has_lon = places["lat"].notna(), places["lon"].notna()
+    checks = (
+        ("lon", has_lat & ~has_lon, "lat is set but lon is blank; set both or neither"),
+        ("lat", has_lon & ~has_lat, "lon is set but lat is blank; set both or neither"),
+        ("coord_source", (has_lat | has_lon) & (places["coord_source"] == ""),
+         "lat/lon are set but coord_source is blank; say where the position comes from"),
+    )
+    return [flag for column, mask, text in checks
+            for flag in _flags("places", column, pd.Series(text, index=places.index).where(mask))]
+
+
+def _parent_loop_flags(places: pd.DataFrame) -> list[Flag]:
+    """Places that are their own ancestor; their descendants follow in the cascade."""
+    parent = dict(zip(places["place_id"], places["parent_id"]))
+    current = places["place_id"]
+    in_loop = pd.Series(False, index=places.index)
+    for _ in range(len(places)):  # one step up the chains per pass, all places at once
+        current = current.map(parent).fillna("")
+        in_loop |= current == places["place_id"]
+        if (current == "").all():
+            break
+    looped = places[in_loop]
+    chains = looped["place_id"].map(lambda p: _loop_text(p, parent))
+    return _flags("places", "parent_id", "parent chain loops: " + chains + "; give one of them another parent_id")
+
+
+def _loop_text(start: str, parent: dict[str, str]) -> str:
+    chain = [start]
+    while parent[chain[-1]] != start:
+        chain.append(parent[chain[-1]])
+    return " > ".join([*chain, start])
+
+
+def _date_order_flags(claims: pd.DataFrame) -> list[Flag]:
+    reversed_ = claims["valid_to"] < claims["valid_from"]
+    text = ("valid_to " + claims["valid_to"].dt.strftime("%Y-%m-%d") + " is before valid_from "
+            + claims["valid_from"].dt.strftime("%Y-%m-%d") + "; swap them or fix one")
+    return _flags("claims", "valid_to", text.where(reversed_))
+
+
+def _self_contradiction_flags(claims: pd.DataFrame) -> list[Flag]:
+    listed = claims["contradicts"].str.split("|", regex=False).explode()
+    own = listed == claims["claim_id"].reindex(listed.index)
+    text = "claim lists itself in contradicts; remove '" + listed[own] + "'"
+    return _flags("claims", "contradicts", text[~text.index.duplicated()])
+
+
+def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
+    """Warnings where the quote's own words hedge more than the curated `hedge` says."""
+    found = hedge_disagreements(claims)
+    cues = found["cues"].map(lambda texts: ", ".join(f"'{text}'" for text in texts))
+    text = ("curated '" + found["curated"] + "' but the quote says " + cues
+            + " (suggests '" + found["detected"] + "')")
+    return _flags("claims", "hedge", text, "warning")
+
+
+def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:
+    """Places that neither have coordinates nor can be found by geo."""
+    if locate is None:
+        from geo import locate_places as locate  # geo is heavy; only validation needs it here
+    located = locate(tables.places, data_dir=tables.data_dir)
+    labels = dict(zip(tables.places["place_id"], tables.places.index))
+    return [Flag("places", labels[u.place_id], "place_id",
+                 f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")
+            for u in located.unlocated if u.place_id in labels]

@@ -1,0 +1,1 @@
+"""Test helpers, apart: a local dashboard server and a Chromium set-up for browser tests and benchmarks."""

@@ -1,0 +1,59 @@
+"""The timeline: each claim as a bar over the days it holds, grouped by place, colored by actor."""
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+
+from claimmap.analysis.asof import NEUTRAL_COLOR, VAGUE_PRECISIONS
+
+
+def timeline_frame(claims: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, last_day: dt.date) -> pd.DataFrame:
+    """One row per claim: place name, actor name and color, start and end day (open-ended claims run
+    to `last_day`, plus one day so a one-day claim has a visible width), and whether it is vague."""
+    names = places.set_index("place_id")["name"]
+    actor_names = actors.set_index("actor_id")["name"]
+    end = claims["valid_to"].fillna(pd.Timestamp(last_day)) + pd.Timedelta(days=1)
+    place = claims["place_id"].map(names).fillna(claims["place_id"])
+    frame = pd.DataFrame({
+        "row": place + " · " + claims["claim_type"].str.replace("_", " ") + " · " + claims["claim_id"],
+        "claim_id": claims["claim_id"],
+        "place": place,
+        "actor": claims["actor_id"].map(actor_names).fillna("not named"),
+        "claim_type": claims["claim_type"],
+        "statement": claims["statement"],
+        "start": claims["valid_from"],
+        "end": end,
+        "dates": claims["date_precision"].where(~claims["date_precision"].isin(VAGUE_PRECISIONS), "vague"),
+    })
+    return frame.sort_values(["place", "start", "claim_id"])
+
+
+def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> alt.LayerChart:
+    """Bars per claim (dashed outline and lighter when the date is vague) and a rule at `day`.
+    A click on a bar selects it (the dashboard moves the slider to its start)."""
+    domain = [*actors["name"], "not named"]
+    palette = [*actors["color"], NEUTRAL_COLOR]
+    pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
+    bars = alt.Chart(frame).mark_bar(height=9, strokeWidth=1.5).encode(
+        x=alt.X("start:T", title="Claimed to hold", axis=alt.Axis(format="%b %d")),
+        x2="end:T",
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), title="Actor",
+                        legend=alt.Legend(orient="top", columns=3)),
+        opacity=alt.condition("datum.dates == 'vague'", alt.value(0.45), alt.value(0.9)),
+        stroke=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
+        strokeDash=alt.condition("datum.dates == 'vague'", alt.value([4, 3]), alt.value([1, 0])),
+        tooltip=["claim_id", "place", "actor", "claim_type", "statement", "dates",
+                 alt.Tooltip("start:T", format="%Y-%m-%d")],
+    ).add_params(pick)
+    rule = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeWidth=2).encode(x="day:T")
+    return alt.layer(bars, rule).properties(height=max(120, 20 * len(frame)))
+
+
+def selected_start(selection: dict | None) -> dt.date | None:
+    """The start day of the bar picked on the chart, from st.altair_chart's selection state."""
+    picked = ((selection or {}).get("selection") or {}).get("claim") or []
+    start = picked[0].get("start") if picked else None
+    return pd.Timestamp(start, unit="ms").date() if isinstance(start, (int, float)) else None

@@ -1,0 +1,40 @@
+"""Date guesses from the date words of a sentence and the publication day."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claimmap.drafting.date_guess import guess_date, latest_year_mentioned
+
+
+@pytest.mark.parametrize("words, published, iso, precision", [
+    ("On December 7, planes landed", "2024-12-09", "2024-12-07", "day"),
+    ("on the night of Dec. 8 planes landed", "2024-12-09", "2024-12-08/2024-12-09", "night"),
+    ("last night", "2024-12-09", "2024-12-08/2024-12-09", "night"),
+    ("Since yesterday", "2024-12-09", "2024-12-08", "day"),
+    ("on 8 December 2023", "2024-12-09", "2023-12-08", "day"),
+    ("in late November", "2024-12-09", "2024-11-21/2024-11-30", "approximate"),
+    ("in early January", "2024-12-09", "2025-01-01/2025-01-10", "approximate"),
+    ("by the end of February", "2024-03-15", "2024-02-21/2024-02-29", "approximate"),
+    ("no date words", "2024-12-09", "2024-12-09", "as_of_report"),
+    ("yesterday", None, "", "day"),
+    ("no date words", None, "", "as_of_report"),
+])
+def test_date_words(words: str, published: str | None, iso: str, precision: str):
+    guess = guess_date(words, dt.date.fromisoformat(published) if published else None)
+    assert (guess.iso, guess.precision) == (iso, precision)
+
+
+def test_the_first_date_expression_counts():
+    guess = guess_date("TASS reports this morning of December 9; on December 8 it said", dt.date(2024, 12, 9))
+    assert (guess.words, guess.iso) == ("this morning", "2024-12-09")
+
+
+def test_an_impossible_day_gives_no_date():
+    assert guess_date("on February 30", dt.date(2024, 3, 1)).iso == ""
+
+
+def test_without_publication_day_a_year_the_text_mentions_is_used():
+    assert latest_year_mentioned("In 2023 and again in 2024, talks") == 2024
+    assert guess_date("On December 7", None, fallback_year=2024).iso == "2024-12-07"

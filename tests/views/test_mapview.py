@@ -1,0 +1,153 @@
+import json
+import re
+
+import branca
+import pandas as pd
+import pytest
+
+from claimmap.views.assets import STATIC_URL
+from claimmap.views.mapview import (base_map, clicked_place_id, governorate_features, map_text, marker_table,
+                              place_features, place_layer)
+from geo import MAP_CREDITS
+from geo.boundaries import load_country_outline, load_governorates
+
+HOSTILE = 'Khmeimim <img src=x onerror=alert(1)> ${alert(2)} `tick` C:\\users "q" \'s & </script>'
+ACTORS = pd.DataFrame({"actor_id": ["rebels", "russia"], "name": ["Rebels <b>", "Russia"],
+                       "color": ["#009E73", "#0072B2"]})
+
+
+def markers(**overrides):
+    row = {"place_id": "khmeimim", "name": "Khmeimim Air Base", "kind": "airbase", "lat": 35.41, "lon": 35.95,
+           "color": "#0072B2", "uncertain": False, "contested": False, "doubtful": False, "corroborated": True}
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+@pytest.mark.parametrize("raw, forbidden", [
+    ("<img src=x>", "<"),  # HTML tags
+    ("a & b", "& "),       # entities
+    ('say "x"', '"'),      # attribute breakout
+    ("it's", "'"),
+    ("`x`", "`"),          # closes folium's JS template literal
+    ("${alert(1)}", "$"),  # template-literal interpolation runs code
+    ("C:\\users", "\\"),   # backslash escapes break the JS string (a SyntaxError blanks the map)
+])
+def test_map_text_neutralises_html_and_template_literals(raw, forbidden):
+    assert forbidden not in map_text(raw)
+
+
+def test_place_features_carry_the_place_id_for_click_mapping():
+    feature = place_features(markers())["features"][0]
+    assert feature["id"] == feature["properties"]["id"] == "khmeimim"
+    assert feature["geometry"] == {"type": "Point", "coordinates": [35.95, 35.41]}
+
+
+@pytest.mark.parametrize("flags, expected, absent", [
+    ({"uncertain": True}, {"uncertain"}, {"contested", "hollow"}),
+    ({"contested": True}, {"contested"}, {"uncertain"}),
+    ({"corroborated": False}, {"hollow"}, {"contested"}),  # drawn hollow until independently corroborated
+    ({"doubtful": True}, {"doubtful"}, {"contested", "hollow"}),
+])
+def test_marker_classes_show_uncertainty_dispute_and_corroboration(flags, expected, absent):
+    classes = set(place_features(markers(**flags))["features"][0]["properties"]["classes"].split())
+    assert {"claim-marker", "shape-facility", "place-khmeimim"} | expected <= classes
+    assert not classes & absent
+
+
+@pytest.mark.parametrize("kind, shape", [("airbase", "facility"), ("naval_base", "facility"), ("city", "town"),
+                                         ("governorate", "area"), ("country", "area")])
+def test_marker_shape_tells_the_kind(kind, shape):
+    assert f"shape-{shape}" in place_features(markers(kind=kind))["features"][0]["properties"]["classes"]
+
+
+def test_selected_place_is_marked():
+    assert "selected" in place_features(markers(), selected="khmeimim")["features"][0]["properties"]["classes"]
+    assert "selected" not in place_features(markers(), selected="tartus")["features"][0]["properties"]["classes"]
+
+
+def rendered(m) -> str:
+    return m.get_root().render()
+
+
+def test_hostile_names_reach_the_rendered_map_only_escaped():
+    m = base_map(load_governorates(), load_country_outline(), ACTORS.assign(name=HOSTILE), MAP_CREDITS)
+    place_layer(markers(name=HOSTILE)).add_to(m)
+    out = rendered(m)
+    for fragment in ("<img src=x", "${alert", "`tick`", "C:\\users", "</script> ", "<b>"):
+        assert fragment not in out
+    assert "Khmeimim &lt;img" in out.replace("\\u0026", "&")  # still there, as text
+
+
+def test_every_script_and_stylesheet_is_served_locally():
+    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+    place_layer(markers()).add_to(m)
+
+    def walk(element):
+        yield element
+        for child in getattr(element, "_children", {}).values():
+            yield from walk(child)
+
+    urls = [url for e in walk(m) for _, url in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
+    assert urls and all(url.startswith(STATIC_URL) for url in urls), urls
+    assert not any(isinstance(e, branca.colormap.ColorMap) for e in walk(m))  # would pull d3 from a CDN
+
+
+def test_base_map_is_the_same_on_every_build():
+    """streamlit-folium remounts the map when its script changes; only the date layers may vary."""
+    def script():
+        m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+        return re.sub(r"_[0-9a-f]{32}", "", rendered(m))
+    assert script() == script()
+
+
+def test_governorates_shaded_by_claimed_actor_only_where_claimed():
+    control = pd.DataFrame({"place_id": ["latakia_gov"], "iso_code": ["SY-LA"], "actor_id": ["rebels"],
+                            "uncertain": [True]})
+    features = governorate_features(control, load_governorates(), ACTORS)["features"]
+    assert [f["id"] for f in features] == ["latakia_gov"]
+    style = features[0]["properties"]["style"]
+    assert style["fillColor"] == "#009E73" and style["dashArray"]  # uncertain: dashed
+
+
+def test_marker_table_colors_by_control_and_neutral_without():
+    states = pd.DataFrame({"actor_id": ["rebels", ""], "uncertain": [False, False], "contested": [False, False],
+                           "doubtful": [False, False],
+                           "corroborated": [True, True]}, index=pd.Index(["tartus", "khmeimim"], name="place_id"))
+    places = pd.DataFrame({"place_id": ["tartus", "khmeimim"], "name": ["Tartus", "Khmeimim"],
+                           "kind": ["city", "airbase"], "lat": [34.9, 35.4], "lon": [35.9, 35.9]})
+    table = marker_table(states, places, ACTORS).set_index("place_id")
+    assert table.loc["tartus", "color"] == "#009E73"
+    assert table.loc["khmeimim", "color"] == "#9E9E9E"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (None, None),                                                         # map not clicked yet
+    ({"last_active_drawing": None}, None),
+    ({"last_active_drawing": {"properties": {"id": "khmeimim"}}}, "khmeimim"),
+    ({"last_active_drawing": {"id": "tartus", "properties": {}}}, "tartus"),  # falls back to the feature id
+    ({"last_active_drawing": {"properties": {"id": 7}}}, None),          # not one of our string ids
+])
+def test_clicked_place_id(value, expected):
+    assert clicked_place_id(value) == expected
+
+
+def test_legend_names_every_actor_escaped():
+    out = rendered(base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS))
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", out).group(1))
+    assert "Rebels &lt;b&gt;" in legend and "Russia" in legend and "contested" in legend
+
+
+def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
+    table = pd.concat([markers(place_id="gov", kind="governorate"), markers(place_id="base", kind="airbase"),
+                       markers(place_id="town", kind="city")])
+    z = {f["id"]: f["properties"]["z"] for f in place_features(table, selected="town")["features"]}
+    assert z["gov"] < z["base"] < z["town"]
+
+
+def test_place_layer_clusters_crowded_markers_in_the_browser():
+    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+    place_layer(markers()).add_to(m)
+    out = rendered(m)
+    assert "function recluster()" in out and 'on("zoomend", recluster)' in out
+    assert "Math.floor(p.x / 44)" in out and "members.length >= 6" in out
+    assert "count.textContent = members.length" in out  # the bubble's text is never parsed as HTML

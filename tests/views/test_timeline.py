@@ -1,0 +1,36 @@
+import datetime as dt
+
+import pandas as pd
+
+from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
+
+CLAIMS = pd.DataFrame({
+    "claim_id": ["c1", "c2"], "place_id": ["aleppo", "khmeimim"], "actor_id": ["rebels", ""],
+    "claim_type": ["entered", "arrival"], "statement": ["x", "y"],
+    "valid_from": pd.to_datetime(["2024-11-21", "2024-12-08"]), "valid_to": pd.to_datetime([None, "2024-12-08"]),
+    "date_precision": ["approximate", "day"],
+})
+PLACES = pd.DataFrame({"place_id": ["aleppo", "khmeimim"], "name": ["Aleppo", "Khmeimim"]})
+ACTORS = pd.DataFrame({"actor_id": ["rebels"], "name": ["Rebels"], "color": ["#009E73"]})
+
+
+def test_open_ended_claims_run_to_the_last_day_and_vague_dates_are_marked():
+    frame = timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)).set_index("claim_id")
+    assert frame.at["c1", "end"] == pd.Timestamp("2024-12-10")  # through the last day inclusive
+    assert frame.at["c2", "end"] == pd.Timestamp("2024-12-09")  # a one-day claim still has a width
+    assert frame.at["c1", "dates"] == "vague" and frame.at["c2", "dates"] == "day"
+    assert frame.at["c2", "actor"] == "not named"
+
+
+def test_chart_marks_the_chosen_day():
+    spec = timeline_chart(timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)), ACTORS,
+                          dt.date(2024, 12, 1)).to_dict()
+    assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])
+    assert "2024-12-01" in str(spec["datasets"])
+
+
+def test_selected_bar_gives_its_start_day():
+    ms = pd.Timestamp("2024-12-08").value // 10**6
+    assert selected_start({"selection": {"claim": [{"claim_id": "c2", "start": ms}]}}) == dt.date(2024, 12, 8)
+    assert selected_start({"selection": {"claim": []}}) is None
+    assert selected_start(None) is None
