@@ -4,6 +4,7 @@ Layout and widget wiring only; loading, validation, the state as of a date, filt
 the panel, the timeline and the reader come from functions in claimmap/ and geo/ that the tests
 call directly.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,18 +17,25 @@ import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
 
-from claimmap.analysis.asof import (claim_date_span, claims_started, contested_on, day_within, governorate_control,
-                           next_day, place_states)
-from claimmap.views.assets import install_map_assets
-from claimmap.config import resolve_data_dir
+from claimmap.analysis.asof import (
+    claim_date_span,
+    claims_started,
+    contested_on,
+    day_within,
+    governorate_control,
+    next_day,
+    place_states,
+)
 from claimmap.analysis.dataset import Dataset, load_dataset
-from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
 from claimmap.analysis.filters import ClaimFilter
+from claimmap.config import resolve_data_dir
+from claimmap.tables.validate import data_fingerprint
+from claimmap.views.assets import install_map_assets
+from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
 from claimmap.views.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
 from claimmap.views.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
-from claimmap.tables.validate import data_fingerprint
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
@@ -37,8 +45,15 @@ PLAY_SECONDS_PER_DAY = 1.0
 VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
 HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
-FACET_LABELS = {"actor": "Actor", "claimant": "Claimant", "relay": "Relayed by", "claim_type": "Claim type",
-                "hedge": "Hedge (curated, or stronger in the quote's words)", "reliability": "Source reliability", "source": "Source"}
+FACET_LABELS = {
+    "actor": "Actor",
+    "claimant": "Claimant",
+    "relay": "Relayed by",
+    "claim_type": "Claim type",
+    "hedge": "Hedge (curated, or stronger in the quote's words)",
+    "reliability": "Source reliability",
+    "source": "Source",
+}
 
 
 @st.cache_resource
@@ -65,8 +80,11 @@ def show_problems(problems: list) -> None:
     errors = [p for p in problems if p.is_error]
     if not problems:
         return
-    label = (f"{len(errors)} problem(s) in the data: the rows concerned are left out, the valid ones are shown."
-             if errors else f"{len(problems)} warning(s) about the data.")
+    label = (
+        f"{len(errors)} problem(s) in the data: the rows concerned are left out, the valid ones are shown."
+        if errors
+        else f"{len(problems)} warning(s) about the data."
+    )
     (st.error if errors else st.info)(label, icon="⚠️")
     with st.expander("Show every problem (FILE:ROW: column: message)"):
         st.code("\n".join(str(p) for p in problems), language=None)
@@ -81,9 +99,15 @@ def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str
     picked = {}
     for facet in ClaimFilter.facets():
         labels = names.get(facet, {})
-        picked[facet] = tuple(st.multiselect(FACET_LABELS[facet], choices[facet], key=f"filter_{facet}",
-                                             format_func=lambda v, labels=labels: labels.get(v, v),
-                                             placeholder="all"))
+        picked[facet] = tuple(
+            st.multiselect(
+                FACET_LABELS[facet],
+                choices[facet],
+                key=f"filter_{facet}",
+                format_func=lambda v, labels=labels: labels.get(v, v),
+                placeholder="all",
+            )
+        )
     return ClaimFilter(**picked)
 
 
@@ -93,6 +117,7 @@ def player(last: dt.date) -> None:
     The fragment leaves the slider's own state alone (a widget not drawn in a fragment run loses
     a value set there); the next full run applies `next_day_wanted` before drawing the slider.
     A fragment's body also runs within every full run, so a step waits for its full interval."""
+
     @st.fragment(run_every=PLAY_SECONDS_PER_DAY)
     def tick() -> None:
         if time.monotonic() - st.session_state.get("stepped_at", 0.0) < PLAY_SECONDS_PER_DAY:
@@ -109,8 +134,10 @@ def show_card(card: ClaimCard, compact: bool = False) -> None:
     """A claim with its evidence; `compact` (for side-by-side comparison) keeps the statement,
     badges, the quote alone and the chain."""
     with st.container(border=True):
-        st.markdown(f"**{markdown_text(card.statement)}**  \n`{card.claim_id}` · {markdown_text(card.claim_type)}"
-                    f" · actor: {markdown_text(card.actor)}")
+        st.markdown(
+            f"**{markdown_text(card.statement)}**  \n`{card.claim_id}` · {markdown_text(card.claim_type)}"
+            f" · actor: {markdown_text(card.actor)}"
+        )
         with st.container(horizontal=True):
             st.badge(f"hedge: {card.hedge}", color=HEDGE_BADGE.get(card.hedge, "gray"))
             if card.words_doubt_more:
@@ -124,11 +151,17 @@ def show_card(card: ClaimCard, compact: bool = False) -> None:
             st.markdown("> " + highlighted(card.quote) + f"  \n**Chain:** {markdown_text(card.chain)}")
             return
         st.markdown("> " + markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after))
-        lines = [("Chain", card.chain), ("Situation", card.validity), ("Reported", card.reported),
-                 ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
-                 ("Grade", card.grade + ("; the claimant speaks against its own side's interest"
-                                         if card.against_interest else "")),
-                 ("Corroboration", card.supporting)]
+        lines = [
+            ("Chain", card.chain),
+            ("Situation", card.validity),
+            ("Reported", card.reported),
+            ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
+            (
+                "Grade",
+                card.grade + ("; the claimant speaks against its own side's interest" if card.against_interest else ""),
+            ),
+            ("Corroboration", card.supporting),
+        ]
         if card.contradicted_by:
             lines.append(("Contradicted by", ", ".join(card.contradicted_by)))
         st.markdown("  \n".join(f"**{label}:** {markdown_text(text)}" for label, text in lines))
@@ -136,7 +169,9 @@ def show_card(card: ClaimCard, compact: bool = False) -> None:
 
 def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
     st.subheader(f"Sourcing: {markdown_text(place['name'])}")
-    st.caption(markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}"))
+    st.caption(
+        markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}")
+    )
     if dossier.competing:
         st.markdown("#### Sources disagree")
         for a, b, reason in dossier.competing:
@@ -167,26 +202,49 @@ def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]
         if clicked in with_claims:
             st.session_state.selected_place = clicked
 
-    states = place_states(claims, day, contested=contested_on(dataset.contradictions, claims, day),
-                          corroborated=dataset.corroborated_claim_ids)
+    states = place_states(
+        claims,
+        day,
+        contested=contested_on(dataset.contradictions, claims, day),
+        corroborated=dataset.corroborated_claim_ids,
+    )
     markers = marker_table(states, places, actors)
     governorates, outline = basemap_geojson()
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
-        st_folium(base_map(governorates, outline, actors, MAP_CREDITS), key=MAP_KEY, height=640,
-                  use_container_width=True, returned_objects=["last_active_drawing"], on_change=select_clicked_place,
-                  feature_group_to_add=[governorate_layer(governorate_control(claims, places, day), governorates, actors),
-                                        place_layer(markers, st.session_state.selected_place)])
-        st.caption(f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
-                   "contested. Click a marker, or choose a place on the right.")
+        st_folium(
+            base_map(governorates, outline, actors, MAP_CREDITS),
+            key=MAP_KEY,
+            height=640,
+            use_container_width=True,
+            returned_objects=["last_active_drawing"],
+            on_change=select_clicked_place,
+            feature_group_to_add=[
+                governorate_layer(governorate_control(claims, places, day), governorates, actors),
+                place_layer(markers, st.session_state.selected_place),
+            ],
+        )
+        st.caption(
+            f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
+            "contested. Click a marker, or choose a place on the right."
+        )
     with panel_col:
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
         st.session_state.place_box = st.session_state.selected_place
-        place = st.selectbox("Place", options=with_claims, format_func=dataset.place_names.__getitem__, key="place_box",
-                             placeholder="Click a marker or choose a place", on_change=select_boxed_place)
+        place = st.selectbox(
+            "Place",
+            options=with_claims,
+            format_func=dataset.place_names.__getitem__,
+            key="place_box",
+            placeholder="Click a marker or choose a place",
+            on_change=select_boxed_place,
+        )
         if place:
-            show_dossier(place_dossier(dataset, place, day, claims),
-                         places.loc[places["place_id"] == place].iloc[0].to_dict(), day)
+            show_dossier(
+                place_dossier(dataset, place, day, claims),
+                places.loc[places["place_id"] == place].iloc[0].to_dict(),
+                day,
+            )
         else:
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
 
@@ -198,20 +256,35 @@ def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.dat
             st.session_state.day = day_within(start.isoformat(), *span)
 
     frame = timeline_frame(claims, dataset.places, dataset.tables.actors, span[1])
-    st.caption("Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
-               "Click a bar to move the date to its start."
-               + (f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims: narrow them with the filters."
-                  if len(frame) > TIMELINE_ROWS else ""))
+    st.caption(
+        "Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
+        "Click a bar to move the date to its start."
+        + (
+            f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims: narrow them with the filters."
+            if len(frame) > TIMELINE_ROWS
+            else ""
+        )
+    )
     frame = frame.head(TIMELINE_ROWS)
-    st.altair_chart(timeline_chart(frame, dataset.tables.actors, day), key="timeline", on_select=move_to_selected_bar,
-                    width="stretch")
+    st.altair_chart(
+        timeline_chart(frame, dataset.tables.actors, day),
+        key="timeline",
+        on_select=move_to_selected_bar,
+        width="stretch",
+    )
 
 
 def article_reader(dataset: Dataset, claims) -> None:
     sources = dataset.tables.sources.set_index("source_id")
-    source = st.selectbox("Source", sources.index, format_func=lambda s: f"{s}: {sources.at[s, 'path']}", key="reader_source")
-    st.caption(markdown_text(f"Published {sources.at[source, 'published'].date().isoformat()} · outlet: "
-                             f"{sources.at[source, 'outlet']} · {sources.at[source, 'url']}"))
+    source = st.selectbox(
+        "Source", sources.index, format_func=lambda s: f"{s}: {sources.at[s, 'path']}", key="reader_source"
+    )
+    st.caption(
+        markdown_text(
+            f"Published {sources.at[source, 'published'].date().isoformat()} · outlet: "
+            f"{sources.at[source, 'outlet']} · {sources.at[source, 'url']}"
+        )
+    )
     quoted = claims[claims["source_id"] == source]
     places_of = quoted.set_index("claim_id")["place_id"]
     selected = st.session_state.selected_place
@@ -226,9 +299,14 @@ def article_reader(dataset: Dataset, claims) -> None:
 
     st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
     labels = {c: f"{c} · {dataset.place_names[p]}" for c, p in places_of.items()}
-    article_reader_component(paragraphs=reader_payload(article_paragraphs(dataset.source_texts[source], quoted)),
-                             emphasised=sorted(emphasised), labels=labels, key=key, default=None,
-                             on_change=select_place_of_clicked_quote)
+    article_reader_component(
+        paragraphs=reader_payload(article_paragraphs(dataset.source_texts[source], quoted)),
+        emphasised=sorted(emphasised),
+        labels=labels,
+        key=key,
+        default=None,
+        on_change=select_place_of_clicked_quote,
+    )
 
 
 def main() -> None:
@@ -258,9 +336,11 @@ def main() -> None:
         st.session_state.selected_place = params.get("place") if params.get("place") in with_claims else None
 
     tables = dataset.tables
-    names = {"actor": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
-             "claimant": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
-             "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"]))}
+    names = {
+        "actor": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
+        "claimant": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
+        "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
+    }
     with st.sidebar:
         st.header("Filters")
         claim_filter = filter_widgets(dataset.filter_choices, names)
@@ -271,17 +351,27 @@ def main() -> None:
     params.update(claim_filter.to_query())
     claims = claim_filter.apply(dataset.claims)
 
-    day = st.slider("Situation as claimed on", min_value=span[0], max_value=span[1], step=dt.timedelta(days=1),
-                    format="YYYY-MM-DD", key="day")
+    day = st.slider(
+        "Situation as claimed on",
+        min_value=span[0],
+        max_value=span[1],
+        step=dt.timedelta(days=1),
+        format="YYYY-MM-DD",
+        key="day",
+    )
     params["date"] = day.isoformat()
-    st.caption(f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
-               f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}")
+    st.caption(
+        f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
+        f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
+    )
 
     # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
     if "view" not in st.session_state:
         st.session_state.view = params.get("view") if params.get("view") in VIEWS else "map"
-    view = st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view",
-                                label_visibility="collapsed") or "map"
+    view = (
+        st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed")
+        or "map"
+    )
     params["view"] = view
     if st.session_state.selected_place:
         params["place"] = st.session_state.selected_place
@@ -301,10 +391,20 @@ def main() -> None:
             return view_claims_table(dataset, claims_started(claims, day))
 
         # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
-        st.download_button("Claims as CSV", lambda: to_csv_bytes(view()), f"claimmap-{day.isoformat()}.csv",
-                           "text/csv", on_click="ignore")
-        st.download_button("Places as GeoJSON", lambda: to_geojson_bytes(view()),
-                           f"claimmap-{day.isoformat()}.geojson", "application/geo+json", on_click="ignore")
+        st.download_button(
+            "Claims as CSV",
+            lambda: to_csv_bytes(view()),
+            f"claimmap-{day.isoformat()}.csv",
+            "text/csv",
+            on_click="ignore",
+        )
+        st.download_button(
+            "Places as GeoJSON",
+            lambda: to_geojson_bytes(view()),
+            f"claimmap-{day.isoformat()}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
 
 
 main()

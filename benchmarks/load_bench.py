@@ -25,6 +25,7 @@ sessions finished (contexts still open) and after they closed; the peak is VmHWM
 
 Prints a Markdown table and writes benchmarks/out/load_results.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scale_bench import APP_IDLE, MAP_IFRAME, OUT, REPO, proc_status_kb  # noqa: E402
+from scale_bench import APP_IDLE, MAP_IFRAME, OUT, REPO, proc_status_kb
 
-from claimmap.testing.localserver import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, streamlit_server  # noqa: E402
+from claimmap.testing.localserver import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, streamlit_server
 
 SLIDER_LABEL = "Situation as claimed on"
 
@@ -97,13 +98,24 @@ def percentile(values: list[float], q: float) -> float | None:
 
 def place_names(data_dir: Path) -> dict[str, str]:
     import pandas as pd
+
     places = pd.read_csv(data_dir / "places.csv", dtype=str, keep_default_na=False)
     return dict(zip(places["place_id"], places["name"]))
 
 
-async def run_session(number: int, browser, url: str, args, names: dict[str, str], stats: Stats,
-                      deadline: float, done: asyncio.Event, release: asyncio.Event) -> None:
+async def run_session(
+    number: int,
+    browser,
+    url: str,
+    args,
+    names: dict[str, str],
+    stats: Stats,
+    deadline: float,
+    done: asyncio.Event,
+    release: asyncio.Event,
+) -> None:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     timeout_ms = args.action_timeout * 1000
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(timeout_ms)
@@ -150,8 +162,11 @@ async def run_session(number: int, browser, url: str, args, names: dict[str, str
         return True
 
     try:
-        ok = await timed("load", lambda: page.goto(url, timeout=timeout_ms),
-                         lambda: frame.locator(".claim-marker").first.wait_for(state="visible"))
+        ok = await timed(
+            "load",
+            lambda: page.goto(url, timeout=timeout_ms),
+            lambda: frame.locator(".claim-marker").first.wait_for(state="visible"),
+        )
         for _ in range(args.iterations if ok else 0):
             if time.monotonic() > deadline:
                 stats.errors.append(f"{tag}: stopped early at the {args.total_cap:.0f} s cap")
@@ -170,23 +185,28 @@ async def run_session(number: int, browser, url: str, args, names: dict[str, str
                 await page.wait_for_function(
                     "([sel, before]) => { const s = document.querySelector(sel);"
                     " return s && s.getAttribute('aria-valuetext') !== before; }",
-                    arg=["[data-testid='stSlider'] input[type='range']", before], timeout=timeout_ms)
+                    arg=["[data-testid='stSlider'] input[type='range']", before],
+                    timeout=timeout_ms,
+                )
                 day = await slider.get_attribute("aria-valuetext")
                 await page.get_by_text(f"places with claims by {day};").wait_for(state="visible")
 
             if not await timed("slider", press, caption_moved):
                 continue
             # Place: a marker not covered by another, other than the selected place.
-            candidates = [p for p in await frame.locator("body").evaluate(_CLICKABLE_PLACES)
-                          if p != selected and p in names]
+            candidates = [
+                p for p in await frame.locator("body").evaluate(_CLICKABLE_PLACES) if p != selected and p in names
+            ]
             if not candidates:
                 stats.errors.append(f"{tag}: no clickable marker other than {selected}")
                 continue
             target = candidates[(number + stats.actions) % len(candidates)]
             marker = frame.locator(f".place-{target}").first
-            if await timed("place", lambda: marker.click(),
-                           lambda: page.get_by_role("heading", name=f"Sourcing: {names[target]}").wait_for(
-                               state="visible")):
+            if await timed(
+                "place",
+                lambda: marker.click(),
+                lambda: page.get_by_role("heading", name=f"Sourcing: {names[target]}").wait_for(state="visible"),
+            ):
                 selected = target
         done.set()
         await release.wait()  # keep the session open until the server's RSS has been read
@@ -197,13 +217,15 @@ async def run_session(number: int, browser, url: str, args, names: dict[str, str
 
 async def main_async(args) -> dict:
     from playwright.async_api import async_playwright
+
     data_dir = Path(args.data).resolve() if args.data else REPO / "data"
     names = place_names(data_dir)
     OUT.mkdir(parents=True, exist_ok=True)
     stats = Stats()
     result: dict = {"sessions": args.sessions, "iterations": args.iterations, "data": str(data_dir)}
-    with streamlit_server(DASHBOARD, cwd=REPO, data_dir=data_dir if args.data else None,
-                          log_path=OUT / "load_server.log") as (url, server):
+    with streamlit_server(
+        DASHBOARD, cwd=REPO, data_dir=data_dir if args.data else None, log_path=OUT / "load_server.log"
+    ) as (url, server):
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # One warm-up visit, so the data load and validation are not counted as session latency.
@@ -211,8 +233,11 @@ async def main_async(args) -> dict:
             page = await warm.new_page()
             await page.route("**/*", lambda r: r.continue_() if is_local(r.request.url) else r.abort())
             await page.goto(url)
-            await page.frame_locator(MAP_IFRAME).locator(".claim-marker").first.wait_for(
-                state="visible", timeout=args.action_timeout * 1000)
+            await (
+                page.frame_locator(MAP_IFRAME)
+                .locator(".claim-marker")
+                .first.wait_for(state="visible", timeout=args.action_timeout * 1000)
+            )
             await page.wait_for_selector(APP_IDLE)
             await warm.close()
             await asyncio.sleep(2)  # let the closed session go
@@ -222,13 +247,15 @@ async def main_async(args) -> dict:
             deadline = start + args.total_cap
             release = asyncio.Event()
             dones = [asyncio.Event() for _ in range(args.sessions)]
-            tasks = [asyncio.create_task(run_session(i, browser, url, args, names, stats, deadline, dones[i],
-                                                     release))
-                     for i in range(args.sessions)]
+            tasks = [
+                asyncio.create_task(run_session(i, browser, url, args, names, stats, deadline, dones[i], release))
+                for i in range(args.sessions)
+            ]
             try:
-                await asyncio.wait_for(asyncio.gather(*(d.wait() for d in dones)),
-                                       timeout=args.total_cap + args.action_timeout * 3)
-            except asyncio.TimeoutError:
+                await asyncio.wait_for(
+                    asyncio.gather(*(d.wait() for d in dones)), timeout=args.total_cap + args.action_timeout * 3
+                )
+            except TimeoutError:
                 stats.errors.append("the run did not finish within the total cap")
             result["wall_s"] = time.monotonic() - start
             result["server_rss_all_open_mb"] = proc_status_kb(server.pid, "VmRSS") / 1024
@@ -252,31 +279,46 @@ async def main_async(args) -> dict:
     result["expected_actions"] = args.sessions * (1 + 2 * args.iterations)
     result["errors"] = stats.errors
     result["blocked_requests"] = stats.blocked
-    result["latency"] = {kind: {"n": len(v), "p50": percentile(v, 0.5), "p90": percentile(v, 0.9),
-                                "p99": percentile(v, 0.99), "max": max(v) if v else None,
-                                "mean": statistics.fmean(v) if v else None}
-                         for kind, v in stats.latencies.items()}
-    result["server_rss_per_session_mb"] = ((result["server_rss_all_open_mb"] - result["server_rss_before_mb"])
-                                           / args.sessions)
+    result["latency"] = {
+        kind: {
+            "n": len(v),
+            "p50": percentile(v, 0.5),
+            "p90": percentile(v, 0.9),
+            "p99": percentile(v, 0.99),
+            "max": max(v) if v else None,
+            "mean": statistics.fmean(v) if v else None,
+        }
+        for kind, v in stats.latencies.items()
+    }
+    result["server_rss_per_session_mb"] = (
+        result["server_rss_all_open_mb"] - result["server_rss_before_mb"]
+    ) / args.sessions
     return result
 
 
 def report(r: dict) -> str:
     f = lambda v: "–" if v is None else f"{v:.2f}"  # noqa: E731
-    lines = [f"sessions {r['sessions']} × {r['iterations']} iterations, {r['actions']} of "
-             f"{r['expected_actions']} actions done in {r['wall_s']:.0f} s, errors {len(r['errors'])}, "
-             f"non-local requests blocked {r['blocked_requests']}",
-             f"CPU during the sessions: server {r['server_cpu_s']:.0f} s, whole machine {r['machine_busy_cpu_s']:.0f} s "
-             f"busy of {r['machine_cpu_capacity_s']:.0f} s available ({os.cpu_count()} cores); the rest is "
-             f"Chromium and the driver", "",
-             "| action | n | p50 s | p90 s | p99 s | max s |", "|---|---|---|---|---|---|"]
+    lines = [
+        f"sessions {r['sessions']} × {r['iterations']} iterations, {r['actions']} of "
+        f"{r['expected_actions']} actions done in {r['wall_s']:.0f} s, errors {len(r['errors'])}, "
+        f"non-local requests blocked {r['blocked_requests']}",
+        f"CPU during the sessions: server {r['server_cpu_s']:.0f} s, whole machine {r['machine_busy_cpu_s']:.0f} s "
+        f"busy of {r['machine_cpu_capacity_s']:.0f} s available ({os.cpu_count()} cores); the rest is "
+        f"Chromium and the driver",
+        "",
+        "| action | n | p50 s | p90 s | p99 s | max s |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind, s in r["latency"].items():
         lines.append(f"| {kind} | {s['n']} | {f(s['p50'])} | {f(s['p90'])} | {f(s['p99'])} | {f(s['max'])} |")
-    lines += ["", "| server RSS before | all sessions open | after they closed | peak (VmHWM) | per session |",
-              "|---|---|---|---|---|",
-              f"| {r['server_rss_before_mb']:.0f} MB | {r['server_rss_all_open_mb']:.0f} MB "
-              f"| {r['server_rss_after_close_mb']:.0f} MB | {r['server_peak_rss_mb']:.0f} MB "
-              f"| {r['server_rss_per_session_mb']:.1f} MB |"]
+    lines += [
+        "",
+        "| server RSS before | all sessions open | after they closed | peak (VmHWM) | per session |",
+        "|---|---|---|---|---|",
+        f"| {r['server_rss_before_mb']:.0f} MB | {r['server_rss_all_open_mb']:.0f} MB "
+        f"| {r['server_rss_after_close_mb']:.0f} MB | {r['server_peak_rss_mb']:.0f} MB "
+        f"| {r['server_rss_per_session_mb']:.1f} MB |",
+    ]
     if r["errors"]:
         lines += ["", "errors:", *(f"  {e}" for e in r["errors"][:30])]
     return "\n".join(lines)

@@ -3,6 +3,7 @@
 Run: .venv/bin/python benchmarks/provenance_bench.py [n_claims] [n_places]
 Prints the sizes and the seconds each call takes (best of three).
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,10 +14,19 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from claimmap.analysis.provenance import contradictions, corroboration  # noqa: E402
+from claimmap.analysis.provenance import contradictions, corroboration
 
-CLAIM_TYPES = ["control", "facility_operating", "facility_isolated", "withdrawal", "evacuation",
-               "non_entry", "entered", "pledge", "arrival"]
+CLAIM_TYPES = [
+    "control",
+    "facility_operating",
+    "facility_isolated",
+    "withdrawal",
+    "evacuation",
+    "non_entry",
+    "entered",
+    "pledge",
+    "arrival",
+]
 ACTORS = ["", "opposition", "russia", "syrian_government", "iran"]
 CLAIMANTS = ["narrator", "tass", "kremlin_anon", "rybar", "ukraine_gur", "regional_sources"]
 
@@ -30,19 +40,21 @@ def synthetic_claims(n_claims: int, n_places: int, seed: int = 0) -> pd.DataFram
     valid_to = pd.Series(valid_from + length).where(rng.random(n_claims) < 0.6)  # 40% open-ended
     # About one claim in fifty carries a curated link to its predecessor.
     contradicts = ids.shift(1, fill_value="").where(rng.random(n_claims) < 0.02, "")
-    return pd.DataFrame({
-        "claim_id": ids,
-        "source_id": pd.Series(rng.integers(0, 500, n_claims)).map("src{:03d}".format).astype("str"),
-        "place_id": pd.Series(rng.integers(0, n_places, n_claims)).map("place{:05d}".format).astype("str"),
-        "actor_id": pd.Series(rng.choice(ACTORS, n_claims), dtype="str"),
-        "claim_type": pd.Series(rng.choice(CLAIM_TYPES, n_claims), dtype="str"),
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-        "claimant": pd.Series(rng.choice(CLAIMANTS, n_claims), dtype="str"),
-        "via": "",
-        "contradicts": contradicts,
-        "_line": np.arange(2, n_claims + 2),
-    })
+    return pd.DataFrame(
+        {
+            "claim_id": ids,
+            "source_id": pd.Series(rng.integers(0, 500, n_claims)).map("src{:03d}".format).astype("str"),
+            "place_id": pd.Series(rng.integers(0, n_places, n_claims)).map("place{:05d}".format).astype("str"),
+            "actor_id": pd.Series(rng.choice(ACTORS, n_claims), dtype="str"),
+            "claim_type": pd.Series(rng.choice(CLAIM_TYPES, n_claims), dtype="str"),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "claimant": pd.Series(rng.choice(CLAIMANTS, n_claims), dtype="str"),
+            "via": "",
+            "contradicts": contradicts,
+            "_line": np.arange(2, n_claims + 2),
+        }
+    )
 
 
 def best_of(runs: int, call) -> tuple[float, object]:

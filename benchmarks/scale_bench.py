@@ -20,7 +20,8 @@ when already there) and measures, in a fresh child process per size:
                (what the server sends per rerun, download-button payloads excepted: those are
                fetched only on click);
   browser s    `streamlit run` on a free port, Chromium (Debian's, headless) with every non-local
-               request aborted: navigation -> first `.claim-marker` or `.claim-cluster` (a bubble of crowded markers) visible inside the map iframe,
+               request aborted: navigation -> first `.claim-marker` or `.claim-cluster` (a bubble of crowded
+               markers) visible inside the map iframe,
                cold (first visit: the server loads and validates the data) and warm (a second,
                fresh browser context); for the naive app the first `.leaflet-marker-icon`, capped at
                --naive-browser-cap seconds;
@@ -32,6 +33,7 @@ naive rerun and map bytes < 2.5 MB; at 100k claims rerun < 2 s. Raw numbers go t
 benchmarks/out/scale_results.json. With --profile (needs pyinstrument in the venv) the child also
 writes a pyinstrument profile of one dashboard rerun per size to benchmarks/out/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +51,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "benchmarks" / "out"
 sys.path.insert(0, str(REPO))  # run as a script from the repository root
-from claimmap.testing.localserver import (CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, offline_route,  # noqa: E402
-                                  streamlit_server)
+from claimmap.testing.localserver import CHROMIUM, CHROMIUM_ARGS, DASHBOARD, is_local, offline_route, streamlit_server  # noqa: E402
+
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 TARGET_RERUN_SHARE = 0.03  # at 10k claims
@@ -59,6 +61,7 @@ TARGET_RERUN_100K = 2.0
 
 
 # --------------------------------------------------------------------------- shared helpers
+
 
 def proc_status_kb(pid: int, field: str) -> int | None:
     """VmRSS / VmHWM of a process in kB, from /proc (None when the process is gone)."""
@@ -119,16 +122,19 @@ NAIVE_APP = textwrap.dedent('''
 def write_naive_app(directory: Path) -> Path:
     sys.path.insert(0, str(REPO))
     from claimmap.views.assets import install_map_assets
+
     install_map_assets(directory / "static")
     (directory / ".streamlit").mkdir(exist_ok=True)
     (directory / ".streamlit" / "config.toml").write_text(
-        "[server]\nenableStaticServing = true\n[browser]\ngatherUsageStats = false\n")
+        "[server]\nenableStaticServing = true\n[browser]\ngatherUsageStats = false\n"
+    )
     app = directory / "naive_app.py"
     app.write_text(NAIVE_APP)
     return app
 
 
 # --------------------------------------------------------------------------- measurements (child)
+
 
 def _component_json_args(at) -> str:
     found = [c for c in at.get("component_instance") if c.proto.component_name == "streamlit_folium.st_folium"]
@@ -168,6 +174,7 @@ def _check(at, what: str) -> None:
 def time_reruns(script: Path, days: list, label: str) -> dict:
     """Warm-up run, then one timed slider move per day; returns times and payload sizes (last day)."""
     from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(script), default_timeout=1800)
     start = time.perf_counter()
     at.run()
@@ -181,20 +188,28 @@ def time_reruns(script: Path, days: list, label: str) -> dict:
         _check(at, f"{label} rerun on {day}")
     args = _component_json_args(at)
     parts = json.loads(args)
-    return {"first_run_s": first, "rerun_s": times, "rerun_median_s": statistics.median(times),
-            "days": [d.isoformat() for d in days], "json_args_bytes": len(args.encode()),
-            "script_bytes": len(parts.get("script", "").encode()),
-            "feature_group_bytes": len((parts.get("feature_group") or "").encode()),
-            "page_bytes": _page_bytes(at._tree), "page_bytes_by_kind": _page_bytes_by_kind(at._tree)}
+    return {
+        "first_run_s": first,
+        "rerun_s": times,
+        "rerun_median_s": statistics.median(times),
+        "days": [d.isoformat() for d in days],
+        "json_args_bytes": len(args.encode()),
+        "script_bytes": len(parts.get("script", "").encode()),
+        "feature_group_bytes": len((parts.get("feature_group") or "").encode()),
+        "page_bytes": _page_bytes(at._tree),
+        "page_bytes_by_kind": _page_bytes_by_kind(at._tree),
+    }
 
 
 def _profile_rerun(day, out_file: Path) -> None:
     """pyinstrument profile of one dashboard rerun (the script runs in AppTest's thread, so the
     profiler is started inside it by a wrapper script)."""
     from streamlit.testing.v1 import AppTest
+
     with tempfile.TemporaryDirectory() as tmp:
         wrapper = Path(tmp) / "profiled_dashboard.py"
-        wrapper.write_text(textwrap.dedent(f"""
+        wrapper.write_text(
+            textwrap.dedent(f"""
             import os, runpy
             from pyinstrument import Profiler
             profiler = Profiler(interval=0.001)
@@ -205,7 +220,8 @@ def _profile_rerun(day, out_file: Path) -> None:
                 profiler.stop()
                 if os.environ.get("CLAIMMAP_BENCH_PROFILE_NOW"):
                     open({str(out_file)!r}, "w").write(profiler.output_text(unicode=False, color=False))
-        """))
+        """)
+        )
         at = AppTest.from_file(str(wrapper), default_timeout=1800)
         at.run()
         os.environ["CLAIMMAP_BENCH_PROFILE_NOW"] = "1"
@@ -215,14 +231,18 @@ def _profile_rerun(day, out_file: Path) -> None:
             os.environ.pop("CLAIMMAP_BENCH_PROFILE_NOW", None)
 
 
-def browser_first_marker(script: Path, cwd: Path, data_dir: Path, selector: str, visits: list[str],
-                         cap_s: float, log_path: Path) -> dict:
+def browser_first_marker(
+    script: Path, cwd: Path, data_dir: Path, selector: str, visits: list[str], cap_s: float, log_path: Path
+) -> dict:
     """Navigation -> first `selector` visible in the map iframe, per visit; server peak RSS."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
+
     result: dict = {"visits": {}}
-    with streamlit_server(script, cwd=cwd, data_dir=data_dir, log_path=log_path) as (url, server), \
-            sync_playwright() as p:
+    with (
+        streamlit_server(script, cwd=cwd, data_dir=data_dir, log_path=log_path) as (url, server),
+        sync_playwright() as p,
+    ):
         result["server_rss_idle_mb"] = (proc_status_kb(server.pid, "VmRSS") or 0) / 1024
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -233,21 +253,31 @@ def browser_first_marker(script: Path, cwd: Path, data_dir: Path, selector: str,
                 page.route("**/*", offline_route(blocked))
                 page.on("pageerror", lambda e: errors.append(str(e)))
                 page.on("requestfailed", lambda r: failed.append(r.url) if is_local(r.url) else None)
-                page.on("websocket", lambda ws: ws.on(
-                    "framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload))))
+                page.on(
+                    "websocket",
+                    lambda ws: ws.on(
+                        "framereceived", lambda payload: ws_bytes.__setitem__(0, ws_bytes[0] + len(payload))
+                    ),
+                )
                 start = time.perf_counter()
                 try:
                     page.goto(url, timeout=cap_s * 1000)
                     left = max(1.0, cap_s - (time.perf_counter() - start))
-                    page.frame_locator(MAP_IFRAME).locator(selector).first.wait_for(state="visible",
-                                                                                   timeout=left * 1000)
+                    page.frame_locator(MAP_IFRAME).locator(selector).first.wait_for(
+                        state="visible", timeout=left * 1000
+                    )
                     seconds = time.perf_counter() - start
                     page.wait_for_selector(APP_IDLE, timeout=cap_s * 1000)
                 except PlaywrightTimeout:
                     seconds = None
-                result["visits"][visit] = {"first_marker_s": seconds, "timed_out": seconds is None,
-                                           "page_errors": errors, "failed_local_requests": failed,
-                                           "blocked_requests": len(blocked), "ws_bytes_received": ws_bytes[0]}
+                result["visits"][visit] = {
+                    "first_marker_s": seconds,
+                    "timed_out": seconds is None,
+                    "page_errors": errors,
+                    "failed_local_requests": failed,
+                    "blocked_requests": len(blocked),
+                    "ws_bytes_received": ws_bytes[0],
+                }
                 context.close()
         finally:
             browser.close()
@@ -294,25 +324,38 @@ def child(config: dict) -> dict:
             res["bench_rss_naive_mb"] = self_peak_rss_mb()
         if config["browser"]:
             log = OUT / f"server_{config['n_claims']}.log"
-            res["browser"] = browser_first_marker(DASHBOARD, REPO, data_dir, ".claim-marker, .claim-cluster", ["cold", "warm"],
-                                                  config["browser_cap"], log)
+            res["browser"] = browser_first_marker(
+                DASHBOARD, REPO, data_dir, ".claim-marker, .claim-cluster", ["cold", "warm"], config["browser_cap"], log
+            )
             if config["naive_browser"]:
-                res["naive_browser"] = browser_first_marker(naive_app, Path(tmp), data_dir, ".leaflet-marker-icon",
-                                                            ["cold"], config["naive_browser_cap"],
-                                                            OUT / f"server_naive_{config['n_claims']}.log")
+                res["naive_browser"] = browser_first_marker(
+                    naive_app,
+                    Path(tmp),
+                    data_dir,
+                    ".leaflet-marker-icon",
+                    ["cold"],
+                    config["naive_browser_cap"],
+                    OUT / f"server_naive_{config['n_claims']}.log",
+                )
     return res
 
 
 # --------------------------------------------------------------------------- driver
 
+
 def ensure_data(n_claims: int, n_places: int, seed: int) -> Path:
     """benchmarks/out/scale_<n>_<p>_<seed>/data, generated unless an identical run made it."""
     sys.path.insert(0, str(REPO / "benchmarks"))
     from synthetic import write_synthetic_data
+
     root = OUT / f"scale_{n_claims}_{n_places}_{seed}"
     stamp = root / "generated.json"
-    wanted = {"n_claims": n_claims, "n_places": n_places, "seed": seed,
-              "synthetic_mtime": (REPO / "benchmarks" / "synthetic.py").stat().st_mtime}
+    wanted = {
+        "n_claims": n_claims,
+        "n_places": n_places,
+        "seed": seed,
+        "synthetic_mtime": (REPO / "benchmarks" / "synthetic.py").stat().st_mtime,
+    }
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return root / "data"
     start = time.perf_counter()
@@ -335,8 +378,11 @@ def _size_label(n: int) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = ("| size (claims / places) | load s | rerun s | naive rerun s | rerun/naive % | map bytes | naive bytes "
-            "| page bytes | first marker in Chromium s (warm / cold) | naive first marker s | peak RSS MB (bench / server) |")
+    head = (
+        "| size (claims / places) | load s | rerun s | naive rerun s | rerun/naive % | map bytes "
+        "| naive bytes | page bytes | first marker in Chromium s (warm / cold) | naive first marker s "
+        "| peak RSS MB (bench / server) |"
+    )
     lines = [head, "|" + "|".join("---" for _ in range(head.count("|") - 1)) + "|"]
     for r in results:
         d, nv = r["dashboard"], r.get("naive")
@@ -349,8 +395,11 @@ def table(results: list[dict]) -> str:
         nb = r.get("naive_browser")
         if nb:
             nv_visit = nb["visits"]["cold"]
-            naive_browser = (f"> {r['naive_browser_cap']:.0f} (gave up)" if nv_visit["timed_out"]
-                             else _fmt(nv_visit["first_marker_s"]))
+            naive_browser = (
+                f"> {r['naive_browser_cap']:.0f} (gave up)"
+                if nv_visit["timed_out"]
+                else _fmt(nv_visit["first_marker_s"])
+            )
         else:
             naive_browser = r.get("naive_browser_note", "not run")
         server = _fmt(b.get("server_peak_rss_mb"), 0) if b else "–"
@@ -358,7 +407,8 @@ def table(results: list[dict]) -> str:
             f"| {_size_label(r['n_claims'])} / {_size_label(r['n_places'])} | {_fmt(r['load_s'])} "
             f"| {_fmt(d['rerun_median_s'])} | {_fmt(nv['rerun_median_s']) if nv else '–'} | {_fmt(share, 1)} "
             f"| {_mb(d['json_args_bytes'])} | {_mb(nv['json_args_bytes']) if nv else '–'} | {_mb(d['page_bytes'])} "
-            f"| {browser} | {naive_browser} | {_fmt(r['bench_rss_dashboard_mb'], 0)} / {server} |")
+            f"| {browser} | {naive_browser} | {_fmt(r['bench_rss_dashboard_mb'], 0)} / {server} |"
+        )
     return "\n".join(lines)
 
 
@@ -368,8 +418,10 @@ def verdicts(results: list[dict]) -> list[str]:
     r = by_size.get(10_000)
     if r and r.get("naive"):
         share = r["dashboard"]["rerun_median_s"] / r["naive"]["rerun_median_s"]
-        out.append(f"{'PASS' if share <= TARGET_RERUN_SHARE else 'FAIL'}: 10k rerun is {100 * share:.1f}% of naive "
-                   f"({r['dashboard']['rerun_median_s']:.2f} s vs {r['naive']['rerun_median_s']:.2f} s; target <= 3%)")
+        out.append(
+            f"{'PASS' if share <= TARGET_RERUN_SHARE else 'FAIL'}: 10k rerun is {100 * share:.1f}% of naive "
+            f"({r['dashboard']['rerun_median_s']:.2f} s vs {r['naive']['rerun_median_s']:.2f} s; target <= 3%)"
+        )
     if r:
         b = r["dashboard"]["json_args_bytes"]
         out.append(f"{'PASS' if b < TARGET_MAP_BYTES else 'FAIL'}: 10k map bytes {b / 1e6:.2f} MB (target < 2.5 MB)")
@@ -389,8 +441,12 @@ def main() -> None:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive app entirely")
     parser.add_argument("--no-browser", action="store_true", help="skip every Chromium measurement")
     parser.add_argument("--no-naive-browser", action="store_true", help="skip Chromium for the naive app")
-    parser.add_argument("--naive-browser-cap", type=float, default=120.0,
-                        help="seconds to wait for the naive map in Chromium before giving up")
+    parser.add_argument(
+        "--naive-browser-cap",
+        type=float,
+        default=120.0,
+        help="seconds to wait for the naive map in Chromium before giving up",
+    )
     parser.add_argument("--browser-cap", type=float, default=600.0, help="seconds to wait for the dashboard map")
     parser.add_argument("--profile", action="store_true", help="write a pyinstrument profile of one rerun per size")
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -417,16 +473,30 @@ def main() -> None:
         expected = naive_rate * n_claims if naive_rate else None
         if naive_browser and expected and expected > args.naive_browser_cap:
             naive_browser = False  # a linear extrapolation says it would not finish within the cap
-        config = {"data_dir": str(data_dir), "n_claims": n_claims, "n_places": n_places, "days": args.days,
-                  "naive": not args.no_naive, "browser": not args.no_browser, "naive_browser": naive_browser,
-                  "naive_browser_cap": args.naive_browser_cap, "browser_cap": args.browser_cap,
-                  "profile": args.profile, "result_file": str(OUT / f"scale_child_{n_claims}.json")}
+        config = {
+            "data_dir": str(data_dir),
+            "n_claims": n_claims,
+            "n_places": n_places,
+            "days": args.days,
+            "naive": not args.no_naive,
+            "browser": not args.no_browser,
+            "naive_browser": naive_browser,
+            "naive_browser_cap": args.naive_browser_cap,
+            "browser_cap": args.browser_cap,
+            "profile": args.profile,
+            "result_file": str(OUT / f"scale_child_{n_claims}.json"),
+        }
         config_file = OUT / f"scale_child_{n_claims}.config.json"
         config_file.write_text(json.dumps(config))
         start = time.perf_counter()
         with open(OUT / f"scale_child_{n_claims}.log", "wb") as log:
-            proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(config_file)],
-                                  cwd=REPO, stdout=log, stderr=subprocess.STDOUT, timeout=3 * 3600)
+            proc = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--child", str(config_file)],
+                cwd=REPO,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=3 * 3600,
+            )
         if proc.returncode != 0:
             print(f"  FAILED (exit {proc.returncode}); see {OUT / f'scale_child_{n_claims}.log'}", flush=True)
             continue
@@ -439,8 +509,11 @@ def main() -> None:
             naive_rate = visit["first_marker_s"] / n_claims
         results.append(result)
         d = result["dashboard"]
-        print(f"  done in {time.perf_counter() - start:.0f} s: load {result['load_s']:.2f} s, "
-              f"rerun {d['rerun_median_s']:.2f} s, map {d['json_args_bytes'] / 1e6:.2f} MB", flush=True)
+        print(
+            f"  done in {time.perf_counter() - start:.0f} s: load {result['load_s']:.2f} s, "
+            f"rerun {d['rerun_median_s']:.2f} s, map {d['json_args_bytes'] / 1e6:.2f} MB",
+            flush=True,
+        )
         (OUT / "scale_results.json").write_text(json.dumps(results, indent=1))
     print()
     print(table(results))

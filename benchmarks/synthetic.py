@@ -22,6 +22,7 @@ Everything derives from numpy's default_rng(seed): the same arguments give byte-
 
 Run as a script: .venv/bin/python benchmarks/synthetic.py OUT_DIR N_CLAIMS [N_PLACES] [--seed S]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,25 +45,72 @@ SYRIA_BBOX = (32.4, 35.8, 37.2, 42.2)  # lat_min, lon_min, lat_max, lon_max
 FIRST_DAY = pd.Timestamp("2024-11-27")
 N_DAYS = 21
 PLACE_KINDS = np.array(["town", "town", "town", "city", "facility", "airbase"])
-CLAIM_TYPES = np.array(["control", "control", "control", "entered", "offensive", "withdrawal",
-                        "facility_operating", "facility_isolated", "evacuation", "arrival", "non_entry"])
+CLAIM_TYPES = np.array(
+    [
+        "control",
+        "control",
+        "control",
+        "entered",
+        "offensive",
+        "withdrawal",
+        "facility_operating",
+        "facility_isolated",
+        "evacuation",
+        "arrival",
+        "non_entry",
+    ]
+)
 PRECISIONS = np.array(["day", "night", "as_of_report", "approximate", "range"])
 PRECISION_P = [0.6, 0.1, 0.15, 0.1, 0.05]
 HEDGES = np.array(["stated", "reported", "alleged", "presumed", "rumored"])
 RELIABILITY = np.array(list("ABCDEF"))
-CLAIMANTS_VIA = [("narrator", ""), ("tass", ""), ("kremlin_anon", "tass"), ("rybar", ""),
-                 ("ukraine_gur", ""), ("regional_sources", "tass"), ("osint_observers", ""),
-                 ("opposition_command", "syrian_state_tv")]
+CLAIMANTS_VIA = [
+    ("narrator", ""),
+    ("tass", ""),
+    ("kremlin_anon", "tass"),
+    ("rybar", ""),
+    ("ukraine_gur", ""),
+    ("regional_sources", "tass"),
+    ("osint_observers", ""),
+    ("opposition_command", "syrian_state_tv"),
+]
 # Verb phrases without any hedging cue (see claimmap.sources.hedging).
-PHRASES = {"control": "holds", "entered": "has entered", "offensive": "has begun an advance on",
-           "withdrawal": "has pulled out of", "facility_operating": "keeps operating at",
-           "facility_isolated": "is cut off at", "evacuation": "is moving people out of",
-           "arrival": "has arrived at", "non_entry": "has not entered"}
+PHRASES = {
+    "control": "holds",
+    "entered": "has entered",
+    "offensive": "has begun an advance on",
+    "withdrawal": "has pulled out of",
+    "facility_operating": "keeps operating at",
+    "facility_isolated": "is cut off at",
+    "evacuation": "is moving people out of",
+    "arrival": "has arrived at",
+    "non_entry": "has not entered",
+}
 PLACE_WORDS = ["Tell", "Khirbet", "Ain", "Deir", "Kafr", "Jisr", "Qasr", "Beit", "Maarat", "Tal"]
-CLAIM_COLUMNS = ["claim_id", "source_id", "place_id", "actor_id", "claim_type", "statement", "reported_on",
-                 "valid_from", "valid_to", "date_precision", "claimant", "via", "hedge", "reliability",
-                 "credibility", "against_interest", "contradicts", "quote", "quote_prefix", "quote_suffix",
-                 "quote_start", "quote_end"]
+CLAIM_COLUMNS = [
+    "claim_id",
+    "source_id",
+    "place_id",
+    "actor_id",
+    "claim_type",
+    "statement",
+    "reported_on",
+    "valid_from",
+    "valid_to",
+    "date_precision",
+    "claimant",
+    "via",
+    "hedge",
+    "reliability",
+    "credibility",
+    "against_interest",
+    "contradicts",
+    "quote",
+    "quote_prefix",
+    "quote_suffix",
+    "quote_start",
+    "quote_end",
+]
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -78,17 +126,19 @@ def _places(rng: np.random.Generator, n_places: int) -> pd.DataFrame:
     kinds = rng.choice(PLACE_KINDS, n_places)
     words = rng.choice(PLACE_WORDS, n_places)
     ids = [f"p{i:06d}" for i in range(n_places)]
-    synthetic = pd.DataFrame({
-        "place_id": ids,
-        "name": [f"{w} {i}" for w, i in zip(words, range(n_places))],
-        "kind": kinds,
-        "parent_id": rng.choice(governorates, n_places),
-        "aliases": "",
-        "iso_code": "",
-        "lat": [f"{v:.5f}" for v in lat],
-        "lon": [f"{v:.5f}" for v in lon],
-        "coord_source": "synthetic benchmark position",
-    })
+    synthetic = pd.DataFrame(
+        {
+            "place_id": ids,
+            "name": [f"{w} {i}" for w, i in zip(words, range(n_places))],
+            "kind": kinds,
+            "parent_id": rng.choice(governorates, n_places),
+            "aliases": "",
+            "iso_code": "",
+            "lat": [f"{v:.5f}" for v in lat],
+            "lon": [f"{v:.5f}" for v in lon],
+            "coord_source": "synthetic benchmark position",
+        }
+    )
     return pd.concat([kept, synthetic], ignore_index=True)
 
 
@@ -104,10 +154,15 @@ def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actor
     n_gov = min(len(governorates) * 3, max(1, n_claims // 100))  # a few control claims per province
     n_other = n_claims - n_gov
     place_idx = rng.integers(0, len(synthetic), n_other)
-    place_id = np.concatenate([synthetic["place_id"].to_numpy()[place_idx],
-                               governorates["place_id"].to_numpy()[np.arange(n_gov) % len(governorates)]])
-    place_name = np.concatenate([synthetic["name"].to_numpy()[place_idx],
-                                 governorates["name"].to_numpy()[np.arange(n_gov) % len(governorates)]])
+    place_id = np.concatenate(
+        [
+            synthetic["place_id"].to_numpy()[place_idx],
+            governorates["place_id"].to_numpy()[np.arange(n_gov) % len(governorates)],
+        ]
+    )
+    place_name = np.concatenate(
+        [synthetic["name"].to_numpy()[place_idx], governorates["name"].to_numpy()[np.arange(n_gov) % len(governorates)]]
+    )
     claim_type = np.concatenate([rng.choice(CLAIM_TYPES, n_other), np.full(n_gov, "control")])
     actor_ids = actors["actor_id"].to_numpy()
     actor_names = dict(zip(actors["actor_id"], actors["name"]))
@@ -121,34 +176,41 @@ def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actor
     has_end = rng.random(n_claims) < 0.4
     valid_to = pd.Series(valid_from + pd.to_timedelta(length, unit="D")).where(has_end)
     reported = pd.Series(valid_from + pd.to_timedelta(rng.integers(0, 3, n_claims), unit="D")).where(
-        rng.random(n_claims) < 0.7)
+        rng.random(n_claims) < 0.7
+    )
     precision = rng.choice(PRECISIONS, n_claims, p=PRECISION_P)
     who = rng.integers(0, len(CLAIMANTS_VIA), n_claims)
     ids = [f"c{i:06d}" for i in range(1, n_claims + 1)]
-    quotes = [_quote(p, actor_names.get(a, ""), t, d, i)
-              for p, a, t, d, i in zip(place_name, actor_id, claim_type, valid_from, range(1, n_claims + 1))]
-    statements = [f"Synthetic claim {i}: {t.replace('_', ' ')} at {p}."
-                  for i, t, p in zip(range(1, n_claims + 1), claim_type, place_name)]
-    return pd.DataFrame({
-        "claim_id": ids,
-        "source_id": "",
-        "place_id": place_id,
-        "actor_id": actor_id,
-        "claim_type": claim_type,
-        "statement": statements,
-        "reported_on": reported.dt.strftime("%Y-%m-%d").fillna(""),
-        "valid_from": pd.Series(valid_from).dt.strftime("%Y-%m-%d"),
-        "valid_to": valid_to.dt.strftime("%Y-%m-%d").fillna(""),
-        "date_precision": precision,
-        "claimant": [CLAIMANTS_VIA[k][0] for k in who],
-        "via": [CLAIMANTS_VIA[k][1] for k in who],
-        "hedge": rng.choice(HEDGES, n_claims, p=[0.4, 0.3, 0.15, 0.1, 0.05]),
-        "reliability": rng.choice(RELIABILITY, n_claims),
-        "credibility": rng.integers(1, 7, n_claims),
-        "against_interest": np.where(rng.random(n_claims) < 0.05, "true", "false"),
-        "contradicts": "",
-        "quote": quotes,
-    })
+    quotes = [
+        _quote(p, actor_names.get(a, ""), t, d, i)
+        for p, a, t, d, i in zip(place_name, actor_id, claim_type, valid_from, range(1, n_claims + 1))
+    ]
+    statements = [
+        f"Synthetic claim {i}: {t.replace('_', ' ')} at {p}."
+        for i, t, p in zip(range(1, n_claims + 1), claim_type, place_name)
+    ]
+    return pd.DataFrame(
+        {
+            "claim_id": ids,
+            "source_id": "",
+            "place_id": place_id,
+            "actor_id": actor_id,
+            "claim_type": claim_type,
+            "statement": statements,
+            "reported_on": reported.dt.strftime("%Y-%m-%d").fillna(""),
+            "valid_from": pd.Series(valid_from).dt.strftime("%Y-%m-%d"),
+            "valid_to": valid_to.dt.strftime("%Y-%m-%d").fillna(""),
+            "date_precision": precision,
+            "claimant": [CLAIMANTS_VIA[k][0] for k in who],
+            "via": [CLAIMANTS_VIA[k][1] for k in who],
+            "hedge": rng.choice(HEDGES, n_claims, p=[0.4, 0.3, 0.15, 0.1, 0.05]),
+            "reliability": rng.choice(RELIABILITY, n_claims),
+            "credibility": rng.integers(1, 7, n_claims),
+            "against_interest": np.where(rng.random(n_claims) < 0.05, "true", "false"),
+            "contradicts": "",
+            "quote": quotes,
+        }
+    )
 
 
 def _sources_and_anchors(claims: pd.DataFrame, seeds: Path) -> pd.DataFrame:
@@ -156,7 +218,7 @@ def _sources_and_anchors(claims: pd.DataFrame, seeds: Path) -> pd.DataFrame:
     rows, columns = [], {c: [] for c in ("source_id", "quote_prefix", "quote_suffix", "quote_start", "quote_end")}
     n_sources = max(1, -(-len(claims) // CLAIMS_PER_SOURCE))
     for k in range(n_sources):
-        chunk = claims.iloc[k * CLAIMS_PER_SOURCE:(k + 1) * CLAIMS_PER_SOURCE]
+        chunk = claims.iloc[k * CLAIMS_PER_SOURCE : (k + 1) * CLAIMS_PER_SOURCE]
         source_id = f"syn{k:04d}"
         # One line of text: no newline may fall within CONTEXT characters of a quote.
         header = f"Synthetic dispatch {k} for the claimmap benchmarks; all of it is generated. "
@@ -177,10 +239,19 @@ def _sources_and_anchors(claims: pd.DataFrame, seeds: Path) -> pd.DataFrame:
             columns["quote_suffix"].append(anchor.suffix)
             columns["quote_start"].append(start)
             columns["quote_end"].append(end)
-        rows.append({"source_id": source_id, "path": f"seeds/{source_id}.txt",
-                     "title": f"Synthetic dispatch {k}", "outlet": "unknown", "published": "2024-12-20",
-                     "language": "en", "url": "unknown", "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                     "description": "Generated for the benchmarks; not a real document."})
+        rows.append(
+            {
+                "source_id": source_id,
+                "path": f"seeds/{source_id}.txt",
+                "title": f"Synthetic dispatch {k}",
+                "outlet": "unknown",
+                "published": "2024-12-20",
+                "language": "en",
+                "url": "unknown",
+                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "description": "Generated for the benchmarks; not a real document.",
+            }
+        )
     for column, values in columns.items():
         claims[column] = values
     return pd.DataFrame(rows)

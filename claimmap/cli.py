@@ -3,6 +3,7 @@
 Adding a command takes a function `run_x(args) -> exit status` and one `Command(...)` line in
 COMMANDS; every command gets `--data DIR` and finds the resolved directory in `args.data_dir`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.sources.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
-from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
-from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
-from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.analysis.provenance import contradiction_lines
-from claimmap.tables.schema import RESOURCE_NAMES, package_for
+from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
+from claimmap.problems import Problem, display_path, has_errors, sort_problems
+from claimmap.sources.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
+from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
+from claimmap.tables.schema import RESOURCE_NAMES, package_for
 from claimmap.tables.validate import load_and_validate
 
 
@@ -39,8 +40,9 @@ def run_validate(args: argparse.Namespace) -> int:
         print(problem)
     for name in RESOURCE_NAMES:
         path = tables.package.resource(name).path
-        print(f"{path}: {len(tables.frame(name))} rows loaded, {len(tables.dropped_rows(name))} dropped",
-              file=sys.stderr)
+        print(
+            f"{path}: {len(tables.frame(name))} rows loaded, {len(tables.dropped_rows(name))} dropped", file=sys.stderr
+        )
     return 1 if has_errors(tables.problems) else 0
 
 
@@ -62,8 +64,10 @@ def run_anchor(args: argparse.Namespace) -> int:
     frames, changed, unanchored = _anchored_frames(raws, data_dir, display_path(paths["claims"]))
     claims, sources = frames["claims"], frames["sources"]
     for _, claim in claims[changed].iterrows():
-        print(f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
-              f"{claim['quote_start']}-{claim['quote_end']}")
+        print(
+            f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
+            f"{claim['quote_start']}-{claim['quote_end']}"
+        )
     for _, source in sources[sources["sha256"] != raws["sources"].frame["sha256"]].iterrows():
         print(f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}")
     for name, raw in raws.items():
@@ -78,8 +82,11 @@ def run_contradictions(args: argparse.Namespace) -> int:
     """Print one line per pair of valid claims that contradict each other."""
     tables = load_and_validate(args.data_dir)
     if tables.problems:
-        print(f"{len(tables.problems)} data problems (see python -m claimmap validate); "
-              "claims dropped for errors are left out", file=sys.stderr)
+        print(
+            f"{len(tables.problems)} data problems (see python -m claimmap validate); "
+            "claims dropped for errors are left out",
+            file=sys.stderr,
+        )
     for line in contradiction_lines(tables.claims):
         print(line)
     return 0
@@ -87,21 +94,22 @@ def run_contradictions(args: argparse.Namespace) -> int:
 
 COMMANDS: Sequence[Command] = (
     Command("validate", "check the data and print every problem (exit 1 on errors)", run_validate),
-    Command("anchor", "write quote positions and source hashes, and put the tables in canonical form",
-            run_anchor),
+    Command("anchor", "write quote positions and source hashes, and put the tables in canonical form", run_anchor),
     Command("contradictions", "list the pairs of claims that contradict each other, and why", run_contradictions),
     Command("suggest", SUGGEST_HELP, run_suggest, add_suggest_arguments),
 )
 
 
 def build_parser(commands: Sequence[Command] = COMMANDS) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m claimmap",
-                                     description="Curated claims about a conflict, traced to their sources.")
+    parser = argparse.ArgumentParser(
+        prog="python -m claimmap", description="Curated claims about a conflict, traced to their sources."
+    )
     subparsers = parser.add_subparsers(dest="command_name", required=True, metavar="COMMAND")
     for command in commands:
         sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
-        sub.add_argument(DATA_OPTION, metavar="DIR",
-                         help=f"data directory (default: ${DATA_ENV}, else the bundled data/)")
+        sub.add_argument(
+            DATA_OPTION, metavar="DIR", help=f"data directory (default: ${DATA_ENV}, else the bundled data/)"
+        )
         if command.add_arguments:
             command.add_arguments(sub)
         sub.set_defaults(command=command)
@@ -114,15 +122,17 @@ def main(argv: list[str] | None = None, commands: Sequence[Command] = COMMANDS) 
     return args.command.run(args)
 
 
-def _anchored_frames(raws: dict[str, RawTable], data_dir: Path, shown: str
-                     ) -> tuple[dict[str, pd.DataFrame], pd.Series, list[Problem]]:
+def _anchored_frames(
+    raws: dict[str, RawTable], data_dir: Path, shown: str
+) -> tuple[dict[str, pd.DataFrame], pd.Series, list[Problem]]:
     """The tables' text frames with claims re-anchored and source hashes renewed, a mask of the
     claims whose selectors changed, and why the others could not be anchored."""
     sources = raws["sources"].frame.drop_duplicates("source_id")
     texts, failures = read_source_texts(sources, data_dir.parent)
     result = anchor_claims(raws["claims"].frame, texts)
-    unanchored = _unanchored(result.frame[~result.anchored], texts, failures,
-                             dict(zip(sources["source_id"], sources["path"])), shown)
+    unanchored = _unanchored(
+        result.frame[~result.anchored], texts, failures, dict(zip(sources["source_id"], sources["path"])), shown
+    )
     # A source's hash is renewed only once all of its claims are anchored to the current text.
     complete = set(texts) - set(result.frame.loc[~result.anchored, "source_id"])
     frames = {name: raw.frame for name, raw in raws.items()}
@@ -131,16 +141,20 @@ def _anchored_frames(raws: dict[str, RawTable], data_dir: Path, shown: str
     return frames, result.changed, unanchored
 
 
-def _unanchored(claims: pd.DataFrame, texts: dict[str, str], failures: dict[str, str],
-                source_paths: dict[str, str], shown: str) -> list[Problem]:
+def _unanchored(
+    claims: pd.DataFrame, texts: dict[str, str], failures: dict[str, str], source_paths: dict[str, str], shown: str
+) -> list[Problem]:
     """Why each claim that could not be anchored was left as it is."""
+
     def reason(source_id: str, quote: str) -> str:
         if source_id in texts:
             return missing_quote_message(texts[source_id], quote, source_paths[source_id])
         return failures.get(source_id, f"source_id '{source_id}' is not in the sources table")
 
-    return [Problem(shown, int(line), "quote", f"left as it is: {reason(source_id, quote)}")
-            for line, source_id, quote in zip(claims[LINE], claims["source_id"], claims["quote"])]
+    return [
+        Problem(shown, int(line), "quote", f"left as it is: {reason(source_id, quote)}")
+        for line, source_id, quote in zip(claims[LINE], claims["source_id"], claims["quote"])
+    ]
 
 
 def _renew_hashes(sources: pd.DataFrame, source_ids: set[str], data_dir: Path) -> pd.DataFrame:

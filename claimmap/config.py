@@ -1,4 +1,5 @@
 """Which data directory to use: a --data option, else $CLAIMMAP_DATA, else the bundled data/."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -33,5 +34,5 @@ def _option_value(argv: list[str], option: str) -> str | None:
         if arg == option and i + 1 < len(argv):
             value = argv[i + 1]
         elif arg.startswith(option + "="):
-            value = arg[len(option) + 1:]
+            value = arg[len(option) + 1 :]
     return value

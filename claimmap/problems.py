@@ -1,4 +1,5 @@
 """One thing wrong with the data, located precisely enough to fix it."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -7,7 +7,8 @@ data/places.csv. Boundary polygons live in geo.boundaries.
 from geo.errors import GeocodeCacheError, GeoError, PlacesTableError
 from geo.locate import Located, Unlocated, locate_places
 
-# Everything the map must credit for what geo/ supplies, short enough for one line on the map; README.md gives the full credits.
+# Everything the map must credit for what geo/ supplies, short enough for one line on the map;
+# README.md gives the full credits.
 MAP_CREDITS = "Boundaries: Natural Earth · Positions: GeoNames (CC BY 4.0)"
 
 __all__ = [

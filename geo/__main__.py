@@ -7,10 +7,9 @@ was located, 1 if some were not, 2 if the input could not be read.
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
-
-import os
 
 from claimmap.config import DATA_ENV, data_dir_from
 from geo.errors import GeoError

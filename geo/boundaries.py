@@ -9,7 +9,7 @@ import copy
 import json
 import math
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -30,7 +30,7 @@ EDGE_SAMPLE_KM = 0.1
 KM_PER_DEGREE_LAT = 110.0
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(path: Path) -> dict:
     with path.open(encoding="utf-8") as file:
         return json.load(file)
@@ -93,9 +93,7 @@ def within_km(geometry: dict, lat: float, lon: float, km: float) -> bool:
     """
     if contains(geometry, lat, lon):
         return True
-    return any(
-        geodesic((lat, lon), sample).km <= km for sample in _border_samples_near(geometry, lat, lon, km)
-    )
+    return any(geodesic((lat, lon), sample).km <= km for sample in _border_samples_near(geometry, lat, lon, km))
 
 
 def _polygons(geometry: dict) -> list[list[list[list[float]]]]:

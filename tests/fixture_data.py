@@ -1,4 +1,5 @@
 """Where the frozen fixtures are, and the bundled fixture tables as the loader hands them over."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The command line, run as users run it: exit codes, line format, where the data comes from."""
+
 import os
 import re
 import subprocess
@@ -15,8 +16,14 @@ PROBLEM_LINE = re.compile(r"^data/\w+\.csv(:\d+)?: [\w, /-]+: (warning: )?\S")
 
 
 def run(*args, cwd, **env):
-    return subprocess.run([sys.executable, "-m", "claimmap", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(REPO), **env}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "claimmap", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        timeout=120,
+    )
 
 
 def test_validate_clean_data_exits_0_and_summarises_on_stderr(data_dir):
@@ -52,7 +59,8 @@ def test_validate_warnings_alone_exit_0(data_dir):
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "data/actors.csv: (unnamed column 6): warning: column is not in datapackage.json; it is loaded as text and "
-        "not checked (declare it there or remove it)"]
+        "not checked (declare it there or remove it)"
+    ]
 
 
 def test_data_directory_comes_from_the_environment_without_option(data_dir):
@@ -60,8 +68,9 @@ def test_data_directory_comes_from_the_environment_without_option(data_dir):
     result = run("validate", cwd=data_dir.parent, CLAIMMAP_DATA=str(data_dir))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == ("data/claims.csv:2: claimant: 'narrator' cannot be checked: data/speakers.csv could not "
-                        "be loaded")
+    assert lines[0] == (
+        "data/claims.csv:2: claimant: 'narrator' cannot be checked: data/speakers.csv could not be loaded"
+    )
     assert lines[-1].startswith("data/speakers.csv: -: file not found")
 
 
@@ -73,7 +82,8 @@ def test_anchor_leaves_rows_it_cannot_anchor_and_exits_1(data_dir, edit, line_of
     assert result.stdout.splitlines() == [
         f"data/claims.csv:{line_of('claims.csv', 'c029,')}: quote: left as it is: quote not found verbatim in "
         "seeds/000_ae3071192ac73a97.txt; the source has: «Within days, they entered the country’s second-largest "
-        "city, Aleppo» — paste that"]
+        "city, Aleppo» — paste that"
+    ]
     assert (data_dir / "claims.csv").read_bytes() == before
 
 
@@ -84,7 +94,8 @@ def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit):
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/claims.csv:2: -: row has 23 fields but the header has 22; quote values that contain commas",
-        "not anchoring: fix the problems above first (claims cannot be rewritten safely)"]
+        "not anchoring: fix the problems above first (claims cannot be rewritten safely)",
+    ]
     assert (data_dir / "claims.csv").read_bytes() == before
 
 
@@ -92,18 +103,23 @@ def test_anchor_reports_what_it_changed(data_dir, edit, line_of):
     edit("claims.csv", ",227,311\n", ",,\n")
     result = run("anchor", "--data", "data", cwd=data_dir.parent)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == [f"data/claims.csv:{line_of('claims.csv', 'c005,')}: c005: anchored at 227-311",
-                                          "data/claims.csv: written"]
+    assert result.stdout.splitlines() == [
+        f"data/claims.csv:{line_of('claims.csv', 'c005,')}: c005: anchored at 227-311",
+        "data/claims.csv: written",
+    ]
 
 
-@pytest.mark.parametrize("argv, environ, expected", [
-    (["--data", "a"], {"CLAIMMAP_DATA": "b"}, Path("a")),  # the option beats the environment
-    (["run", "dashboard.py", "--", "--data=a"], {}, Path("a")),  # buried in another program's argv
-    (["--data", "a", "--data", "c"], {}, Path("c")),  # the last one wins, as with argparse
-    ([], {"CLAIMMAP_DATA": "b"}, Path("b")),
-    ([], {"CLAIMMAP_DATA": ""}, BUNDLED_DATA_DIR),  # set but empty counts as unset
-    (["--data"], {}, BUNDLED_DATA_DIR),  # an option without its value is ignored
-])
+@pytest.mark.parametrize(
+    "argv, environ, expected",
+    [
+        (["--data", "a"], {"CLAIMMAP_DATA": "b"}, Path("a")),  # the option beats the environment
+        (["run", "dashboard.py", "--", "--data=a"], {}, Path("a")),  # buried in another program's argv
+        (["--data", "a", "--data", "c"], {}, Path("c")),  # the last one wins, as with argparse
+        ([], {"CLAIMMAP_DATA": "b"}, Path("b")),
+        ([], {"CLAIMMAP_DATA": ""}, BUNDLED_DATA_DIR),  # set but empty counts as unset
+        (["--data"], {}, BUNDLED_DATA_DIR),  # an option without its value is ignored
+    ],
+)
 def test_resolve_data_dir_precedence(argv, environ, expected):
     assert resolve_data_dir(argv, environ) == expected
 

@@ -1,4 +1,5 @@
 """The README and the schema stay honest about the commands and the columns."""
+
 import json
 import re
 from pathlib import Path

@@ -6,6 +6,7 @@ values — BOM, CRLF, bad encodings, impossible dates, NaN coordinates, cycles, 
 are covered one by one in test_tables.py and test_validate.py; the browser check is in
 tests/browser/test_dashboard_browser.py.)
 """
+
 import csv
 import re
 import shutil
@@ -13,18 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from fixture_data import BUNDLED
 from claimmap.analysis.asof import governorate_control, place_states
 from claimmap.analysis.dataset import load_dataset
 from claimmap.views.mapview import base_map, governorate_layer, marker_table, place_layer
 from claimmap.views.panel import markdown_text, place_dossier
+from fixture_data import BUNDLED
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
 # Columns a curator types freely (ids, dates, enums and quotes are constrained or checked elsewhere).
-FREE_TEXT = {"actors.csv": ["name", "description"], "places.csv": ["name", "coord_source"],
-             "speakers.csv": ["name", "description"], "sources.csv": ["title", "outlet", "description"],
-             "claims.csv": ["statement"]}
+FREE_TEXT = {
+    "actors.csv": ["name", "description"],
+    "places.csv": ["name", "coord_source"],
+    "speakers.csv": ["name", "description"],
+    "sources.csv": ["title", "outlet", "description"],
+    "claims.csv": ["statement"],
+}
 PAYLOADS = [
     '<img src=x onerror="alert(1)">',  # HTML event handler
     "</script><script>alert(2)</script>",  # closes the map's script block
@@ -50,8 +55,9 @@ def rewrite(path: Path, columns: list[str], payload: str) -> None:
         writer.writerows(rows)
 
 
-@pytest.fixture(params=PAYLOADS, ids=["img-onerror", "script-close", "template-interp", "backtick", "backslash",
-                                       "markdown"])
+@pytest.fixture(
+    params=PAYLOADS, ids=["img-onerror", "script-close", "template-interp", "backtick", "backslash", "markdown"]
+)
 def hostile(request, tmp_path: Path):
     shutil.copytree(BUNDLED / "data", tmp_path / "data")
     shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")

@@ -6,6 +6,7 @@ may use the stages up to analysis, and only an entry point may use it. The test 
 too: nothing in the package or geo imports them. Only views import the map and chart libraries,
 and only the page imports streamlit.
 """
+
 from __future__ import annotations
 
 import ast
@@ -20,14 +21,25 @@ RANK = {"base": 0, "geo": 1, "sources": 2, "tables": 3, "analysis": 4, "drafting
 MAY_IMPORT = {stage: {other for other, rank in RANK.items() if rank <= RANK[stage]} for stage in RANK}
 MAY_IMPORT["views"].discard("drafting")
 MAY_IMPORT["testing"] = {"base"}
-LIBRARIES = {"folium": {"views"}, "branca": {"views"}, "altair": {"views"}, "jinja2": {"views"},
-             "streamlit": {"entry"}, "streamlit_folium": {"entry"}}
+LIBRARIES = {
+    "folium": {"views"},
+    "branca": {"views"},
+    "altair": {"views"},
+    "jinja2": {"views"},
+    "streamlit": {"entry"},
+    "streamlit_folium": {"entry"},
+}
 
 
 def stage_of(module: str) -> str | None:
     """The stage of a first-party module name, None for a third-party one."""
     parts = module.split(".")
-    if parts[0] == "dashboard" or parts[-1] == "__main__" or module in ("claimmap.cli",) or parts[:2] == ["claimmap", "page"]:
+    if (
+        parts[0] == "dashboard"
+        or parts[-1] == "__main__"
+        or module in ("claimmap.cli",)
+        or parts[:2] == ["claimmap", "page"]
+    ):
         return "entry"
     if parts[0] == "geo":
         return "geo"
@@ -73,16 +85,26 @@ def layer_violations(module_here: str, source: str, label: str) -> list[str]:
 
 
 def test_no_module_imports_a_higher_stage():
-    assert [violation for path in first_party_files()
-            for violation in layer_violations(module_name(path), path.read_text(encoding="utf-8"),
-                                              str(path.relative_to(REPO)))] == []
+    assert [
+        violation
+        for path in first_party_files()
+        for violation in layer_violations(
+            module_name(path), path.read_text(encoding="utf-8"), str(path.relative_to(REPO))
+        )
+    ] == []
 
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("from claimmap.views.mapview import place_layer\n", "analysis imports claimmap.views.mapview (views)"),
-    ("import streamlit as st\n", "analysis imports streamlit"),
-    ("def f():\n    from claimmap.drafting.suggest import draft_rows\n", "analysis imports claimmap.drafting.suggest"),
-])
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from claimmap.views.mapview import place_layer\n", "analysis imports claimmap.views.mapview (views)"),
+        ("import streamlit as st\n", "analysis imports streamlit"),
+        (
+            "def f():\n    from claimmap.drafting.suggest import draft_rows\n",
+            "analysis imports claimmap.drafting.suggest",
+        ),
+    ],
+)
 def test_a_higher_import_is_caught_even_when_lazy(source, expected):
     assert any(expected in v for v in layer_violations("claimmap.analysis.probe", source, "probe.py"))
 

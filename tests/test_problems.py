@@ -5,15 +5,22 @@ import pytest
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
 
 
-@pytest.mark.parametrize("problem, shown", [
-    (Problem("data/claims.csv", 7, "valid_to", "is before valid_from"),
-     "data/claims.csv:7: valid_to: is before valid_from"),
-    # warnings say so, so a reader can tell what fails the run
-    (Problem("data/claims.csv", 7, "quote", "occurs twice", "warning"),
-     "data/claims.csv:7: quote: warning: occurs twice"),
-    # a file-level problem has no line to point at
-    (Problem("data/actors.csv", None, "-", "file is empty"), "data/actors.csv: -: file is empty"),
-])
+@pytest.mark.parametrize(
+    "problem, shown",
+    [
+        (
+            Problem("data/claims.csv", 7, "valid_to", "is before valid_from"),
+            "data/claims.csv:7: valid_to: is before valid_from",
+        ),
+        # warnings say so, so a reader can tell what fails the run
+        (
+            Problem("data/claims.csv", 7, "quote", "occurs twice", "warning"),
+            "data/claims.csv:7: quote: warning: occurs twice",
+        ),
+        # a file-level problem has no line to point at
+        (Problem("data/actors.csv", None, "-", "file is empty"), "data/actors.csv: -: file is empty"),
+    ],
+)
 def test_str_is_file_row_column_message(problem, shown):
     assert str(problem) == shown
 

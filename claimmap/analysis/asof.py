@@ -3,6 +3,7 @@
 All functions are vectorised over the claims frame (no Python loop over rows), because the
 dashboard calls them on every slider move.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,13 @@ def latest_control(claims: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates("place_id", keep="last").set_index("place_id")
 
 
-def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[str] = frozenset(),
-                 corroborated: set[str] | frozenset[str] = frozenset()) -> pd.DataFrame:
+def place_states(
+    claims: pd.DataFrame,
+    day,
+    *,
+    contested: set[str] | frozenset[str] = frozenset(),
+    corroborated: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """One row per place with claims started by `day`, indexed by place_id.
 
     Columns: n_claims (started by the day), n_holding (holding on the day), actor_id of the latest
@@ -81,12 +87,18 @@ def place_states(claims: pd.DataFrame, day, *, contested: set[str] | frozenset[s
     control_vague = control["date_precision"].isin(VAGUE_PRECISIONS).reindex(states.index)
     states["uncertain"] = control_vague.where(control_vague.notna(), all_vague).astype(bool)
     doubt = holding["doubt"] if "doubt" in holding else holding["hedge"]
-    states["doubtful"] = (doubt.isin(DOUBTFUL_HEDGES).groupby(holding["place_id"]).all()
-                          .reindex(states.index, fill_value=False).astype(bool))
+    states["doubtful"] = (
+        doubt.isin(DOUBTFUL_HEDGES)
+        .groupby(holding["place_id"])
+        .all()
+        .reindex(states.index, fill_value=False)
+        .astype(bool)
+    )
     states["contested"] = member_of(states.index.to_series(), contested)
     in_corroborated = pd.Series(member_of(holding["claim_id"], corroborated), index=holding.index)
-    states["corroborated"] = in_corroborated.groupby(holding["place_id"]).any().reindex(
-        states.index, fill_value=False).astype(bool)
+    states["corroborated"] = (
+        in_corroborated.groupby(holding["place_id"]).any().reindex(states.index, fill_value=False).astype(bool)
+    )
     states.index.name = "place_id"
     return states
 

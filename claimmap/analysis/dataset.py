@@ -1,4 +1,5 @@
 """Everything the dashboard reads, loaded, validated and derived once per version of the data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.sources.anchors import read_source_texts
 from claimmap.analysis.filters import filter_choices
-from claimmap.sources.hedging import effective_hedges
-from claimmap.problems import Problem
 from claimmap.analysis.provenance import contradictions, corroboration
+from claimmap.problems import Problem
+from claimmap.sources.anchors import read_source_texts
+from claimmap.sources.hedging import effective_hedges
 from claimmap.tables.load import Tables
 from claimmap.tables.validate import load_and_validate
 from geo import locate_places
@@ -42,14 +43,21 @@ def load_dataset(data_dir: Path) -> Dataset:
     """Load and validate `data_dir`, locate its places and work out corroboration and contradictions."""
     tables = load_and_validate(data_dir)
     located = locate_places(tables.places, data_dir=data_dir).positions
-    places = (tables.places.drop(columns=["lat", "lon"])
-              .merge(located.rename(columns={"source": "position_source"}), on="place_id"))
+    places = tables.places.drop(columns=["lat", "lon"]).merge(
+        located.rename(columns={"source": "position_source"}), on="place_id"
+    )
     texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
     claims = tables.claims.assign(doubt=effective_hedges(tables.claims))
     support = corroboration(tables.claims)
-    return Dataset(tables=tables, claims=claims, places=places, contradictions=contradictions(tables.claims),
-                   corroboration=support, source_texts=texts,
-                   places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
-                   place_names=dict(zip(places["place_id"], places["name"])),
-                   filter_choices=filter_choices(claims),
-                   corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]))
+    return Dataset(
+        tables=tables,
+        claims=claims,
+        places=places,
+        contradictions=contradictions(tables.claims),
+        corroboration=support,
+        source_texts=texts,
+        places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
+        place_names=dict(zip(places["place_id"], places["name"])),
+        filter_choices=filter_choices(claims),
+        corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]),
+    )

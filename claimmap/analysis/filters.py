@@ -1,4 +1,5 @@
 """Narrowing the claims to what an analyst wants to see, and keeping that choice in the URL."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -28,8 +29,14 @@ class ClaimFilter:
     def mask(self, claims: pd.DataFrame) -> pd.Series:
         """Boolean mask of the claims that pass every facet (vectorised)."""
         keep = pd.Series(True, index=claims.index)
-        plain = {"actor": "actor_id", "claimant": "claimant", "claim_type": "claim_type", "hedge": "doubt",
-                 "reliability": "reliability", "source": "source_id"}
+        plain = {
+            "actor": "actor_id",
+            "claimant": "claimant",
+            "claim_type": "claim_type",
+            "hedge": "doubt",
+            "reliability": "reliability",
+            "source": "source_id",
+        }
         for facet, column in plain.items():
             allowed = getattr(self, facet)
             if allowed:

@@ -4,6 +4,7 @@ Pairwise work is a self-merge of the claims on place_id (claims about different 
 support or contradict each other, not even a city and its governorate), so its cost grows with
 the number of claims per place, not with the square of the whole table.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -66,8 +67,10 @@ def attribution_chain(claim: Mapping, speakers: pd.DataFrame, sources: pd.DataFr
     by_id = speakers.set_index("speaker_id")
     relays = [speaker for speaker in claim["via"].split(">") if speaker]
     voices = [(claim["claimant"], "claimant"), *((relay, "relay") for relay in relays)]
-    links = [ChainLink(speaker, by_id["name"].get(speaker, speaker), by_id["kind"].get(speaker, ""), role)
-             for speaker, role in voices]
+    links = [
+        ChainLink(speaker, by_id["name"].get(speaker, speaker), by_id["kind"].get(speaker, ""), role)
+        for speaker, role in voices
+    ]
     return [*links, ChainLink(source_id, publisher_name, "publication", "publisher")]
 
 
@@ -118,8 +121,9 @@ def _overlapping_pairs(claims: pd.DataFrame, keys: list[str], columns: list[str]
 
 def _rule_matches(pairs: pd.DataFrame, rule: Rule) -> pd.Series:
     types_a, types_b = pairs["claim_type_a"], pairs["claim_type_b"]
-    typed = (((types_a == rule.type_a) & (types_b == rule.type_b))
-             | ((types_a == rule.type_b) & (types_b == rule.type_a)))
+    typed = ((types_a == rule.type_a) & (types_b == rule.type_b)) | (
+        (types_a == rule.type_b) & (types_b == rule.type_a)
+    )
     actor_a, actor_b = pairs["actor_id_a"], pairs["actor_id_b"]
     both_named = (actor_a != "") & (actor_b != "")
     actors = {
@@ -136,8 +140,12 @@ def _curated_pairs(claims: pd.DataFrame) -> pd.DataFrame:
     links = links.explode("other")
     links = links[links["other"].isin(claims["claim_id"]) & (links["other"] != links["claim_id"])]
     first_is_a = _ordered(links["claim_id"], links["other"])
-    pairs = pd.DataFrame({"claim_a": links["claim_id"].where(first_is_a, links["other"]),
-                          "claim_b": links["other"].where(first_is_a, links["claim_id"])})
+    pairs = pd.DataFrame(
+        {
+            "claim_a": links["claim_id"].where(first_is_a, links["other"]),
+            "claim_b": links["other"].where(first_is_a, links["claim_id"]),
+        }
+    )
     pairs = pairs.drop_duplicates()
     place = claims.drop_duplicates("claim_id").set_index("claim_id")["place_id"]
     return pairs.assign(place_id=pairs["claim_a"].map(place).astype("str"), reason=CURATED)
@@ -150,16 +158,19 @@ def contradictions(claims: pd.DataFrame) -> pd.DataFrame:
     by ', ' ('curated, facility_operating vs facility_isolated').
     """
     ruled_types = {t for rule in CONTRADICTION_RULES for t in (rule.type_a, rule.type_b)}
-    pairs = _overlapping_pairs(claims[claims["claim_type"].isin(ruled_types)], ["place_id"],
-                                 ["claim_type", "actor_id"])
+    pairs = _overlapping_pairs(claims[claims["claim_type"].isin(ruled_types)], ["place_id"], ["claim_type", "actor_id"])
     pairs = pairs[_ordered(pairs["claim_a"], pairs["claim_b"])]
-    broken = [pairs.loc[_rule_matches(pairs, rule), ["claim_a", "claim_b", "place_id"]].assign(reason=rule.name)
-              for rule in CONTRADICTION_RULES]
+    broken = [
+        pairs.loc[_rule_matches(pairs, rule), ["claim_a", "claim_b", "place_id"]].assign(reason=rule.name)
+        for rule in CONTRADICTION_RULES
+    ]
     found = pd.concat([_curated_pairs(claims), *broken], ignore_index=True)
     found["rank"] = found["reason"].map({reason: rank for rank, reason in enumerate(REASON_ORDER)})
-    merged = (found.sort_values("rank", kind="stable")
-              .groupby(_PAIR_KEYS, sort=False, as_index=False)
-              .agg(place_id=("place_id", "first"), reason=("reason", ", ".join)))
+    merged = (
+        found.sort_values("rank", kind="stable")
+        .groupby(_PAIR_KEYS, sort=False, as_index=False)
+        .agg(place_id=("place_id", "first"), reason=("reason", ", ".join))
+    )
     return _sort_pairs(merged[_CONTRADICTION_COLUMNS].astype("str"))
 
 
@@ -182,11 +193,13 @@ def corroboration(claims: pd.DataFrame) -> pd.DataFrame:
     supporters = pairs.groupby("claim_a", sort=False)["claim_b"].agg("|".join)
     independent = pairs[pairs["origin_b"] != pairs["origin_a"]].groupby("claim_a")["origin_b"].nunique()
     ids = claims["claim_id"]
-    result = pd.DataFrame({
-        "claim_id": ids.to_numpy(),
-        "supporting_claim_ids": supporters.reindex(ids, fill_value="").astype("str").to_numpy(),
-        "independent_origins": independent.reindex(ids, fill_value=0).astype(int).to_numpy(),
-    })
+    result = pd.DataFrame(
+        {
+            "claim_id": ids.to_numpy(),
+            "supporting_claim_ids": supporters.reindex(ids, fill_value="").astype("str").to_numpy(),
+            "independent_origins": independent.reindex(ids, fill_value=0).astype(int).to_numpy(),
+        }
+    )
     result["corroborated"] = result["independent_origins"] >= 1
     return result
 
@@ -199,5 +212,13 @@ def contradiction_lines(claims: pd.DataFrame) -> pd.Series:
     described = (claims["claim_id"] + ' "' + claims["statement"] + '" [' + voice + "]").set_axis(claims["claim_id"])
     described = described[~described.index.duplicated()]
     pairs = contradictions(claims)
-    return (pairs["place_id"] + ": " + pairs["claim_a"].map(described) + " <> " + pairs["claim_b"].map(described)
-            + " (" + pairs["reason"] + ")")
+    return (
+        pairs["place_id"]
+        + ": "
+        + pairs["claim_a"].map(described)
+        + " <> "
+        + pairs["claim_b"].map(described)
+        + " ("
+        + pairs["reason"]
+        + ")"
+    )

@@ -5,6 +5,7 @@ Only the first date expression of the sentence counts. Understood: explicit days
 'last night', 'tonight', and parts of a month ('late November', 'mid-December', 'the end of
 May'). A sentence without any is taken to speak of the day of publication.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -14,24 +15,35 @@ from dataclasses import dataclass
 
 DAY, NIGHT, APPROXIMATE, AS_OF_REPORT = "day", "night", "approximate", "as_of_report"
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:tember|t)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:tember|t)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _DAY_OF_MONTH = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _EXPLICIT = re.compile(
     rf"(?P<night>\b(?:the\s+)?night\s+of\s+)?"
     rf"(?:\b(?P<month_first>{_MONTH})\.?\s+(?P<day_after>{_DAY_OF_MONTH})"
     rf"|\b(?P<day_first>{_DAY_OF_MONTH})\s+(?P<month_after>{_MONTH})\.?)"
-    rf"(?:,?\s+(?P<year>{_YEAR}))?\b", re.IGNORECASE)
+    rf"(?:,?\s+(?P<year>{_YEAR}))?\b",
+    re.IGNORECASE,
+)
 _PART_OF_MONTH = re.compile(
     rf"\b(?:(?P<part>early|mid|late)[-\s]+|the\s+(?P<phrase>beginning|start|middle|end)\s+of\s+)"
-    rf"(?P<month>{_MONTH})\b(?:,?\s+(?P<year>{_YEAR}))?", re.IGNORECASE)
+    rf"(?P<month>{_MONTH})\b(?:,?\s+(?P<year>{_YEAR}))?",
+    re.IGNORECASE,
+)
 # Days before publication, and whether the words speak of a night.
-_RELATIVE = {"yesterday": (1, False), "today": (0, False), "this morning": (0, False),
-             "this afternoon": (0, False), "this evening": (0, False), "tonight": (0, True),
-             "last night": (1, True)}
-_RELATIVE_WORDS = re.compile(r"\b(?:" + "|".join(w.replace(" ", r"\s+") for w in _RELATIVE) + r")\b",
-                             re.IGNORECASE)
+_RELATIVE = {
+    "yesterday": (1, False),
+    "today": (0, False),
+    "this morning": (0, False),
+    "this afternoon": (0, False),
+    "this evening": (0, False),
+    "tonight": (0, True),
+    "last night": (1, True),
+}
+_RELATIVE_WORDS = re.compile(r"\b(?:" + "|".join(w.replace(" ", r"\s+") for w in _RELATIVE) + r")\b", re.IGNORECASE)
 _PART_OF_PHRASE = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
 _PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}  # 31: clipped to the month's end
 _YEAR_MENTION = re.compile(rf"\b{_YEAR}\b")
@@ -105,8 +117,9 @@ def _month_number(word: str) -> int:
     return list(calendar.month_abbr).index(word[:3].title())
 
 
-def _year(written: str | None, month: int, day: int, published: dt.date | None,
-          fallback_year: int | None) -> int | None:
+def _year(
+    written: str | None, month: int, day: int, published: dt.date | None, fallback_year: int | None
+) -> int | None:
     if written:
         return int(written)
     if published is None:

@@ -3,6 +3,7 @@
 Text and names are compared after geo's `normalize_name`, applied character by character so
 that every normalized character remembers where it came from in the original text.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,12 +43,21 @@ def find_place_mentions(document: str, places: pd.DataFrame) -> pd.DataFrame:
     alternatives = "|".join(map(re.escape, sorted(set(names["key"]), key=len, reverse=True)))
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
     normalized, origins = _normalized(document)
-    found = pd.DataFrame([(m.group(0), origins[m.start()], _past_marks(document, origins[m.end() - 1] + 1))
-                          for m in pattern.finditer(normalized)], columns=["key", "start", "end"], dtype=object)
+    found = pd.DataFrame(
+        [
+            (m.group(0), origins[m.start()], _past_marks(document, origins[m.end() - 1] + 1))
+            for m in pattern.finditer(normalized)
+        ],
+        columns=["key", "start", "end"],
+        dtype=object,
+    )
     mentions = found.merge(names[["key", "place_id"]], on="key")
     mentions["matched"] = [document[start:end] for start, end in zip(mentions["start"], mentions["end"])]
-    return mentions.sort_values(["start", "place_id"])[MENTION_COLUMNS].astype(
-        {"start": "int64", "end": "int64"}).reset_index(drop=True)
+    return (
+        mentions.sort_values(["start", "place_id"])[MENTION_COLUMNS]
+        .astype({"start": "int64", "end": "int64"})
+        .reset_index(drop=True)
+    )
 
 
 def _normalized(text: str) -> tuple[str, list[int]]:

@@ -1,15 +1,53 @@
 """Split plain text into sentences, keeping each one's exact character span in the text."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 # Words that end in a full stop without ending the sentence (lower-cased, stop included).
-ABBREVIATIONS = frozenset({
-    "mr.", "mrs.", "ms.", "dr.", "prof.", "gen.", "lt.", "col.", "maj.", "capt.", "sgt.", "adm.", "gov.",
-    "sen.", "rep.", "pres.", "st.", "no.", "vs.", "etc.", "approx.", "e.g.", "i.e.", "u.s.", "u.n.", "u.k.",
-    "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "gen.",
+        "lt.",
+        "col.",
+        "maj.",
+        "capt.",
+        "sgt.",
+        "adm.",
+        "gov.",
+        "sen.",
+        "rep.",
+        "pres.",
+        "st.",
+        "no.",
+        "vs.",
+        "etc.",
+        "approx.",
+        "e.g.",
+        "i.e.",
+        "u.s.",
+        "u.n.",
+        "u.k.",
+        "jan.",
+        "feb.",
+        "mar.",
+        "apr.",
+        "jun.",
+        "jul.",
+        "aug.",
+        "sep.",
+        "sept.",
+        "oct.",
+        "nov.",
+        "dec.",
+    }
+)
 # End punctuation with any closing quotes or brackets, then the space before the next sentence.
 _SENTENCE_END = re.compile(r"""[.!?…]+["'”’»)\]]*(?=\s)""")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\f\v\r]*\n")
@@ -40,7 +78,7 @@ def split_sentences(document: str) -> list[Sentence]:
 def _ends_sentence(document: str, end: re.Match) -> bool:
     # Only a few characters around the stop are looked at, so long texts stay linear; one more
     # than the longest abbreviation, so that a word cut by the window is too long to be one.
-    before = document[max(0, end.start() - _LONGEST_ABBREVIATION):end.start() + 1].split()
+    before = document[max(0, end.start() - _LONGEST_ABBREVIATION) : end.start() + 1].split()
     following = _NEXT_CHARACTER.match(document, end.end())
     abbreviated = bool(before) and before[-1].lower() in ABBREVIATIONS
     return not abbreviated and not (following and following.group(1).islower())

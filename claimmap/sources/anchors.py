@@ -3,6 +3,7 @@
 Offsets are Python str indices (code points) into the file decoded as UTF-8 with line ends kept
 as they are, so they mean the same on every platform.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
 SELECTOR_COLUMNS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix")  # in claims.csv
 
 SINGLE_QUOTES = "'‘’‚‛′"
-DOUBLE_QUOTES = "\"“”„‟″"
+DOUBLE_QUOTES = '"“”„‟″'
 DASHES = "-‐‑‒–—―−"
 _DASH = rf"\s*(?:--|[{DASHES}])\s*"  # spaced or not, so "a - b" and "a—b" meet
 _TOLERANT_TOKEN = re.compile(rf"{_DASH}|\s+|.", re.DOTALL)
@@ -59,8 +60,10 @@ def read_source_texts(sources: pd.DataFrame, root: Path) -> tuple[dict[str, str]
         try:
             texts[source_id] = read_source_text(root / relative)
         except FileNotFoundError:
-            failures[source_id] = (f"{relative} not found in {root} (paths are relative to the folder "
-                                   "holding the data directory); fix the path or restore the file")
+            failures[source_id] = (
+                f"{relative} not found in {root} (paths are relative to the folder "
+                "holding the data directory); fix the path or restore the file"
+            )
         except (OSError, UnicodeDecodeError) as err:
             failures[source_id] = f"{relative} cannot be read as UTF-8 ({err}); re-save it as UTF-8"
     return texts, failures
@@ -74,8 +77,8 @@ def file_sha256(path: Path) -> str:
 def anchor_at(text: str, start: int, end: int) -> Anchor:
     """The selector for text[start:end]. Prefix and suffix stop at a line break, so they stay on
     one line of the CSV that stores them."""
-    prefix = text[max(0, start - CONTEXT):start].rpartition("\n")[2]
-    suffix = text[end:end + CONTEXT].partition("\n")[0]
+    prefix = text[max(0, start - CONTEXT) : start].rpartition("\n")[2]
+    suffix = text[end : end + CONTEXT].partition("\n")[0]
     return Anchor(start, end, text[start:end], prefix, suffix)
 
 
@@ -103,8 +106,9 @@ def find_near_quote(text: str, quote: str) -> Anchor | None:
     return anchor_at(text, match.start(), match.end()) if match else None
 
 
-def reanchor(text: str, quote: str, *, prefix: str = "", suffix: str = "",
-             start: int | None = None, end: int | None = None) -> Anchor | None:
+def reanchor(
+    text: str, quote: str, *, prefix: str = "", suffix: str = "", start: int | None = None, end: int | None = None
+) -> Anchor | None:
     """Find a previously anchored quote in a possibly changed text.
 
     The stored offsets win if the quote is still there; otherwise the occurrence whose
@@ -118,8 +122,9 @@ def reanchor(text: str, quote: str, *, prefix: str = "", suffix: str = "",
         return None
 
     def fit(position: int) -> tuple[int, int, int]:
-        context = ((text[max(0, position - len(prefix)):position] == prefix)
-                   + (text[position + len(quote):position + len(quote) + len(suffix)] == suffix))
+        context = (text[max(0, position - len(prefix)) : position] == prefix) + (
+            text[position + len(quote) : position + len(quote) + len(suffix)] == suffix
+        )
         return context, -abs(position - start) if start is not None else 0, -position
 
     best = max(found, key=fit)
@@ -149,8 +154,11 @@ def missing_quote_message(text: str, quote: str, source: str) -> str:
     """Why a quote is not in its source, with the exact span to paste when one is close."""
     near = find_near_quote(text, quote)
     message = f"quote not found verbatim in {source}"
-    return f"{message}; the source has: «{near.exact}» — paste that" if near else (
-        f"{message}; copy the words from the source exactly")
+    return (
+        f"{message}; the source has: «{near.exact}» — paste that"
+        if near
+        else (f"{message}; copy the words from the source exactly")
+    )
 
 
 @dataclass(frozen=True)
@@ -166,14 +174,19 @@ def anchor_claims(claims: pd.DataFrame, texts: Mapping[str, str]) -> AnchoredCla
     """Re-anchor each claim whose source text is given; the others are kept as they are."""
     columns = list(SELECTOR_COLUMNS)
     starts, ends = (_stored_offsets(claims[c]) for c in ("quote_start", "quote_end"))
-    found = [reanchor(texts[source], quote, prefix=prefix, suffix=suffix, start=start, end=end)
-             if source in texts else None
-             for source, quote, prefix, suffix, start, end in zip(claims["source_id"], claims["quote"],
-                                                                  claims["quote_prefix"], claims["quote_suffix"],
-                                                                  starts, ends)]
+    found = [
+        reanchor(texts[source], quote, prefix=prefix, suffix=suffix, start=start, end=end) if source in texts else None
+        for source, quote, prefix, suffix, start, end in zip(
+            claims["source_id"], claims["quote"], claims["quote_prefix"], claims["quote_suffix"], starts, ends
+        )
+    ]
     anchored = pd.Series([a is not None for a in found], index=claims.index)
-    cells = pd.DataFrame([(str(a.start), str(a.end), a.prefix, a.suffix) for a in found if a is not None],
-                         index=claims.index[anchored], columns=columns, dtype=str)
+    cells = pd.DataFrame(
+        [(str(a.start), str(a.end), a.prefix, a.suffix) for a in found if a is not None],
+        index=claims.index[anchored],
+        columns=columns,
+        dtype=str,
+    )
     frame = claims.copy()
     frame.loc[anchored, columns] = cells
     return AnchoredClaims(frame, anchored, frame[columns].ne(claims[columns]).any(axis=1))

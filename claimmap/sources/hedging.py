@@ -4,6 +4,7 @@ The curated vocabulary runs from firm to doubtful: stated < reported < alleged <
 Each cue pattern implies one of those levels; a quote's detected hedge is the most doubtful level
 among its cues ('stated' when it has none).
 """
+
 from __future__ import annotations
 
 import re
@@ -24,17 +25,26 @@ _CUE_PATTERNS: dict[str, tuple[str, str]] = {
     "rumor": ("rumored", r"\brumou?r(?:s|ed)?\b|\bhearsay\b"),
     "presumption": ("presumed", r"\bpresum(?:ably|ed|able)\b"),
     # 'May' followed or preceded by a number is the month, not a modal verb.
-    "speculation": ("presumed", r"\bpossib(?:le|ly)\b|\bprobabl[ey]\b|\bperhaps\b|\bapparently\b"
-                                r"|\bseemingly\b|(?<!\d\s)\bmay\b(?!\s*\d)|\bmight\b"),
+    "speculation": (
+        "presumed",
+        r"\bpossib(?:le|ly)\b|\bprobabl[ey]\b|\bperhaps\b|\bapparently\b"
+        r"|\bseemingly\b|(?<!\d\s)\bmay\b(?!\s*\d)|\bmight\b",
+    ),
     "allegation": ("alleged", r"\balleg(?:edly|ed|es?)\b|\bsupposedly\b|\bpurported(?:ly)?\b"),
     "claim": ("alleged", r"\bclaim(?:s|ed|ing)?\b"),
     "unconfirmed": ("alleged", r"\bun(?:confirmed|verified|substantiated)\b"),
     "report": ("reported", r"\breport(?:s|ed|edly)?\b"),
-    "attribution": ("reported", r"\baccording\s+to\b|\bciting\b"
-                                rf"|\b{_SPEECH_VERB}\s+{_WORDS_UP_TO_3}sources?\b"
-                                rf"|\b(?:(?:a|an|the|one)\s+)?sources?\s+{_WORDS_UP_TO_3}{_SPEECH_VERB}\b"),
-    "anonymous_source": ("reported", r"\banonymous(?:ly)?\b|\bunnamed\b|\bunidentified\b"
-                                     r"|\ba\s+source\b|\bsources\b"),
+    "attribution": (
+        "reported",
+        r"\baccording\s+to\b|\bciting\b"
+        rf"|\b{_SPEECH_VERB}\s+{_WORDS_UP_TO_3}sources?\b"
+        rf"|\b(?:(?:a|an|the|one)\s+)?sources?\s+{_WORDS_UP_TO_3}{_SPEECH_VERB}\b",
+    ),
+    "anonymous_source": (
+        "reported",
+        r"\banonymous(?:ly)?\b|\bunnamed\b|\bunidentified\b"
+        r"|\ba\s+source\b|\bsources\b",
+    ),
 }
 _CUE_REGEX = {kind: re.compile(pattern, re.IGNORECASE) for kind, (_, pattern) in _CUE_PATTERNS.items()}
 _LEVEL_OF_KIND = {kind: level for kind, (level, _) in _CUE_PATTERNS.items()}
@@ -66,13 +76,23 @@ def detect_hedge_cues(text: str) -> list[HedgeCue]:
     A cue lying inside a longer cue of at least its level ('a source' in 'said a source') is
     dropped as redundant; the most doubtful level found is unchanged by that.
     """
-    found = [HedgeCue(m.group(0), m.start(), m.end(), kind)
-             for kind, regex in _CUE_REGEX.items() for m in regex.finditer(text)]
-    kept = [cue for cue in found
-            if not any(other is not cue and other.start <= cue.start and cue.end <= other.end
-                       and other.end - other.start > cue.end - cue.start
-                       and HEDGE_RANK[other.hedge] >= HEDGE_RANK[cue.hedge]
-                       for other in found)]
+    found = [
+        HedgeCue(m.group(0), m.start(), m.end(), kind)
+        for kind, regex in _CUE_REGEX.items()
+        for m in regex.finditer(text)
+    ]
+    kept = [
+        cue
+        for cue in found
+        if not any(
+            other is not cue
+            and other.start <= cue.start
+            and cue.end <= other.end
+            and other.end - other.start > cue.end - cue.start
+            and HEDGE_RANK[other.hedge] >= HEDGE_RANK[cue.hedge]
+            for other in found
+        )
+    ]
     return sorted(kept, key=lambda cue: (cue.start, cue.end))
 
 
@@ -89,8 +109,10 @@ def detected_hedge(text: str) -> str:
 def detected_hedges(quotes: pd.Series) -> pd.Series:
     """`detected_hedge` for a whole column of texts at once (same index)."""
     doubtful_first = HEDGE_LEVELS[:0:-1]
-    conditions = [quotes.str.contains(_LEVEL_REGEX[level], flags=re.IGNORECASE, regex=True).to_numpy(bool)
-                  for level in doubtful_first]
+    conditions = [
+        quotes.str.contains(_LEVEL_REGEX[level], flags=re.IGNORECASE, regex=True).to_numpy(bool)
+        for level in doubtful_first
+    ]
     return pd.Series(np.select(conditions, doubtful_first, default="stated"), index=quotes.index, dtype="str")
 
 
@@ -113,12 +135,16 @@ def hedge_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     firmer = detected.map(HEDGE_RANK) > claims["hedge"].map(HEDGE_RANK).fillna(len(HEDGE_LEVELS))
     flagged = claims.loc[firmer]
     # Only the few flagged quotes are scanned cue by cue, for the message.
-    cues = [[cue.text for cue in detect_hedge_cues(quote) if HEDGE_RANK[cue.hedge] > HEDGE_RANK[curated]]
-            for quote, curated in zip(flagged["quote"], flagged["hedge"])]
-    return pd.DataFrame({
-        "claim_id": flagged["claim_id"],
-        "_line": flagged["_line"],
-        "curated": flagged["hedge"],
-        "detected": detected[firmer],
-        "cues": pd.Series(cues, index=flagged.index, dtype=object),
-    })
+    cues = [
+        [cue.text for cue in detect_hedge_cues(quote) if HEDGE_RANK[cue.hedge] > HEDGE_RANK[curated]]
+        for quote, curated in zip(flagged["quote"], flagged["hedge"])
+    ]
+    return pd.DataFrame(
+        {
+            "claim_id": flagged["claim_id"],
+            "_line": flagged["_line"],
+            "curated": flagged["hedge"],
+            "detected": detected[firmer],
+            "cues": pd.Series(cues, index=flagged.index, dtype=object),
+        }
+    )

@@ -3,6 +3,7 @@
 The csv module does the parsing because it tells where each record starts even when a quoted
 cell spans lines, which pandas cannot; everything after parsing works on whole columns.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -45,14 +46,17 @@ def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return _unreadable(spec, [Problem(shown, None, NO_COLUMN,
-                                          f"file not found; expected a CSV with the header {expected}")])
+        return _unreadable(
+            spec, [Problem(shown, None, NO_COLUMN, f"file not found; expected a CSV with the header {expected}")]
+        )
     except OSError as err:
         return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}")])
     data = data.removeprefix(codecs.BOM_UTF8)
     bad_lines = _undecodable_lines(data)
-    problems = [Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
-                for line, bad in bad_lines.items()]
+    problems = [
+        Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
+        for line, bad in bad_lines.items()
+    ]
     records, spans, failures = _parse(data.decode("utf-8", errors="replace"))
     problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
     if not records:
@@ -144,8 +148,10 @@ def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tupl
 
 def _parse_failure_message(reason: str) -> str:
     if "field larger than field limit" in reason:
-        return (f"a cell is longer than {MAX_CELL_CHARS:,} characters, or a quote opened here is never "
-                "closed; shorten the cell or close the quote")
+        return (
+            f"a cell is longer than {MAX_CELL_CHARS:,} characters, or a quote opened here is never "
+            "closed; shorten the cell or close the quote"
+        )
     return f"malformed CSV ({reason}); check the quotes on this line"
 
 
@@ -155,16 +161,31 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
     missing = [c for c in expected if c not in header]
     problems = []
     if repeated:
-        problems.append(Problem(shown, None, ", ".join(repeated),
-                                "appears more than once in the header; keep one; no rows were loaded"))
+        problems.append(
+            Problem(
+                shown, None, ", ".join(repeated), "appears more than once in the header; keep one; no rows were loaded"
+            )
+        )
     if missing:
-        problems.append(Problem(shown, None, ", ".join(missing),
-                                f"missing from the header; expected the columns {','.join(expected)}; "
-                                "no rows were loaded"))
-    problems += [Problem(shown, None, name or f"(unnamed column {i + 1})",
-                         "column is not in datapackage.json; it is loaded as text and not checked "
-                         "(declare it there or remove it)", "warning")
-                 for i, name in enumerate(header) if name not in expected]
+        problems.append(
+            Problem(
+                shown,
+                None,
+                ", ".join(missing),
+                f"missing from the header; expected the columns {','.join(expected)}; no rows were loaded",
+            )
+        )
+    problems += [
+        Problem(
+            shown,
+            None,
+            name or f"(unnamed column {i + 1})",
+            "column is not in datapackage.json; it is loaded as text and not checked (declare it there or remove it)",
+            "warning",
+        )
+        for i, name in enumerate(header)
+        if name not in expected
+    ]
     return problems
 
 
@@ -172,7 +193,12 @@ def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarr
     def runs_on(first: int, last: int) -> str:
         return f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""
 
-    return [Problem(shown, int(first), NO_COLUMN,
-                    f"row has {n} fields but the header has {width}; quote values that contain commas"
-                    + runs_on(first, last))
-            for n, (first, last) in zip(lengths, spans)]
+    return [
+        Problem(
+            shown,
+            int(first),
+            NO_COLUMN,
+            f"row has {n} fields but the header has {width}; quote values that contain commas" + runs_on(first, last),
+        )
+        for n, (first, last) in zip(lengths, spans)
+    ]

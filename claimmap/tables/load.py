@@ -7,6 +7,7 @@ Frame conventions, relied on by the rest of the app:
 - `_line`, the row's line in its CSV (header = 1), is the last column; the index is a RangeIndex.
 A row with any error is left out of its frame; its key and line are kept in `Tables.dropped`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -16,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from claimmap.config import BUNDLED_DATA_DIR
-from claimmap.tables.csvio import LINE, read_raw
 from claimmap.problems import Problem, display_path
+from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.rowchecks import check_rows, parse_numbers
 from claimmap.tables.schema import (
     PACKAGE_FILE,
@@ -57,8 +58,9 @@ class Tables:
         key = list(self.package.resource(name).primary_key)
         return self.dropped.get(name, pd.DataFrame({c: pd.Series(dtype=str) for c in [*key, LINE]}))
 
-    def with_frames(self, frames: dict[str, pd.DataFrame], dropped: dict[str, pd.DataFrame],
-                    problems: list[Problem]) -> Tables:
+    def with_frames(
+        self, frames: dict[str, pd.DataFrame], dropped: dict[str, pd.DataFrame], problems: list[Problem]
+    ) -> Tables:
         """A copy with some frames replaced, their dropped rows recorded and the problem list renewed."""
         return replace(self, **frames, dropped={**self.dropped, **dropped}, problems=problems)
 
@@ -75,12 +77,17 @@ class LoadedTable:
 def load_tables(data_dir: Path) -> Tables:
     """Every table of `data_dir`, checked row by row against its schema; never raises on bad data."""
     package, problems = package_for(data_dir)
-    loaded = {name: load_table(data_dir / package.resource(name).path, package.resource(name))
-              for name in RESOURCE_NAMES}
+    loaded = {
+        name: load_table(data_dir / package.resource(name).path, package.resource(name)) for name in RESOURCE_NAMES
+    }
     problems += [p for table in loaded.values() for p in table.problems]
-    return Tables(**{name: table.frame for name, table in loaded.items()}, problems=problems,
-                  data_dir=data_dir, package=package,
-                  dropped={name: table.dropped for name, table in loaded.items()})
+    return Tables(
+        **{name: table.frame for name, table in loaded.items()},
+        problems=problems,
+        data_dir=data_dir,
+        package=package,
+        dropped={name: table.dropped for name, table in loaded.items()},
+    )
 
 
 def load_table(path: Path, spec: ResourceSpec) -> LoadedTable:

@@ -3,6 +3,7 @@
 A check returns its messages as a Series indexed by the failing rows only (empty when all pass),
 so text is built just for the rows that need it.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,8 +12,8 @@ from functools import reduce
 import numpy as np
 import pandas as pd
 
-from claimmap.tables.csvio import LINE
 from claimmap.problems import Problem
+from claimmap.tables.csvio import LINE
 from claimmap.tables.schema import FieldSpec, ResourceSpec
 
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
@@ -28,18 +29,23 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
     findings: list[tuple[str, pd.Series]] = []  # (column, messages of its failing rows)
     for field in present:  # one pass per column; the rows are handled as whole Series
         values, blank = frame[field.name], blanks[field.name]
-        findings += [(field.name, messages) for messages in (
-            _required(values, blank, field, field.name in spec.primary_key),
-            _type_error(values, blank, field, numbers.get(field.name)),
-            _not_in_enum(values, blank, field),
-            _pattern_mismatch(values, blank, field),
-            _out_of_range(values, field, spec, numbers),
-        )]
+        findings += [
+            (field.name, messages)
+            for messages in (
+                _required(values, blank, field, field.name in spec.primary_key),
+                _type_error(values, blank, field, numbers.get(field.name)),
+                _not_in_enum(values, blank, field),
+                _pattern_mismatch(values, blank, field),
+                _out_of_range(values, field, spec, numbers),
+            )
+        ]
     if spec.primary_key:
         findings.append((", ".join(spec.primary_key), _duplicate_keys(frame, spec)))
-    problems = [Problem(shown, int(line), column, message)
-                for column, messages in findings
-                for line, message in zip(frame.loc[messages.index, LINE], messages)]
+    problems = [
+        Problem(shown, int(line), column, message)
+        for column, messages in findings
+        for line, message in zip(frame.loc[messages.index, LINE], messages)
+    ]
     failed = frame.index.isin([label for _, messages in findings for label in messages.index])
     return problems, pd.Series(failed, index=frame.index)
 
@@ -86,17 +92,21 @@ def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: 
         shaped = values.str.fullmatch(ISO_DAY)
         days = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
         bad = values[~blank & days.isna()]
-        return _quoted(bad) + np.where(shaped[bad.index],
-                                       " is not a calendar date; expected a real day as YYYY-MM-DD",
-                                       " is not a date; expected YYYY-MM-DD")
+        return _quoted(bad) + np.where(
+            shaped[bad.index],
+            " is not a calendar date; expected a real day as YYYY-MM-DD",
+            " is not a date; expected YYYY-MM-DD",
+        )
     if field.type == "integer":
         return _quoted(values[~blank & numbers.isna()]) + " is not an integer; expected a whole number like 3"
     if field.type == "number":
         return _quoted(values[~blank & numbers.isna()]) + " is not a finite number; expected a decimal like 35.41"
     if field.type == "boolean":
         allowed = field.true_values + field.false_values
-        return (_quoted(values[~blank & ~values.isin(allowed)])
-                + f" is not a boolean; expected one of: {', '.join(allowed)}")
+        return (
+            _quoted(values[~blank & ~values.isin(allowed)])
+            + f" is not a boolean; expected one of: {', '.join(allowed)}"
+        )
     return _none(values)
 
 
@@ -104,8 +114,11 @@ def _not_in_enum(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Se
     if field.enum is None:
         return _none(values)
     bad = values[~blank & ~values.isin(field.enum)]
-    return (_quoted(bad) + f" is not allowed; expected one of: {', '.join(field.enum)}"
-            + bad.map(lambda v: did_you_mean(v, field.enum)))
+    return (
+        _quoted(bad)
+        + f" is not allowed; expected one of: {', '.join(field.enum)}"
+        + bad.map(lambda v: did_you_mean(v, field.enum))
+    )
 
 
 def _pattern_mismatch(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Series:
@@ -116,8 +129,7 @@ def _pattern_mismatch(values: pd.Series, blank: pd.Series, field: FieldSpec) -> 
     return _quoted(bad) + f" does not match the pattern {field.pattern}"
 
 
-def _out_of_range(values: pd.Series, field: FieldSpec, spec: ResourceSpec,
-                  numbers: dict[str, pd.Series]) -> pd.Series:
+def _out_of_range(values: pd.Series, field: FieldSpec, spec: ResourceSpec, numbers: dict[str, pd.Series]) -> pd.Series:
     if field.name not in numbers or (field.minimum is None and field.maximum is None):
         return _none(values)
     number = numbers[field.name]
@@ -146,8 +158,7 @@ def _swap_hint(field: FieldSpec, spec: ResourceSpec, numbers: dict[str, pd.Serie
     for other in bounded:
         if other.name == field.name:
             continue
-        fits = (_within(numbers[field.name][rows], other) & _within(numbers[other.name][rows], field)
-                & (hint == ""))
+        fits = _within(numbers[field.name][rows], other) & _within(numbers[other.name][rows], field) & (hint == "")
         hint = hint.mask(fits, f"; are {field.name} and {other.name} swapped?")
     return hint
 
@@ -158,5 +169,10 @@ def _duplicate_keys(frame: pd.DataFrame, spec: ResourceSpec) -> pd.Series:
     first_line = keyed.groupby(key, sort=False)[LINE].transform("min")
     repeats = keyed[keyed.duplicated(key, keep="first")]
     label = key[0] if len(key) == 1 else f"({', '.join(key)})"
-    return (f"duplicate {label} " + quoted_values(repeats[key]) + " (first on line "
-            + first_line[repeats.index].astype(str) + f"); give each row its own {label}")
+    return (
+        f"duplicate {label} "
+        + quoted_values(repeats[key])
+        + " (first on line "
+        + first_line[repeats.index].astype(str)
+        + f"); give each row its own {label}"
+    )

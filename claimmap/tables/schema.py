@@ -1,4 +1,5 @@
 """datapackage.json read into small typed specs that drive loading and validation."""
+
 from __future__ import annotations
 
 import json
@@ -89,8 +90,12 @@ def package_for(data_dir: Path) -> tuple[PackageSpec, list[Problem]]:
             return package, []
         reason = f"lacks the resources {', '.join(lacking)}"
     bundled = read_package(BUNDLED_DATA_DIR / PACKAGE_FILE)
-    problem = Problem(display_path(path), None, NO_COLUMN,
-                      f"{reason}; using the bundled schema instead (copy {BUNDLED_DATA_DIR / PACKAGE_FILE} here)")
+    problem = Problem(
+        display_path(path),
+        None,
+        NO_COLUMN,
+        f"{reason}; using the bundled schema instead (copy {BUNDLED_DATA_DIR / PACKAGE_FILE} here)",
+    )
     return bundled, [problem]
 
 
@@ -126,8 +131,7 @@ def _parse_field(field: dict) -> FieldSpec:
 def _parse_foreign_key(fk: dict, own_name: str) -> ForeignKey:
     reference = fk["reference"]
     # Table Schema: an empty resource name means the table refers to itself.
-    return ForeignKey(_as_tuple(fk["fields"]), reference["resource"] or own_name,
-                      _as_tuple(reference["fields"]))
+    return ForeignKey(_as_tuple(fk["fields"]), reference["resource"] or own_name, _as_tuple(reference["fields"]))
 
 
 def _as_tuple(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -4,6 +4,7 @@ Order: checks of single rows against other data (coordinates, dates, parent loop
 quotes), then references, repeated until no row refers to a dropped one, then whether each
 remaining place can be located (which may drop more). Every problem is reported in one pass.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimmap.problems import Problem, Severity, display_path
 from claimmap.sources.anchors import (
     SELECTOR_COLUMNS,
     Anchor,
@@ -22,12 +24,11 @@ from claimmap.sources.anchors import (
     read_source_texts,
     reanchor,
 )
-from claimmap.tables.csvio import LINE, read_raw
 from claimmap.sources.hedging import hedge_disagreements
-from claimmap.problems import Problem, Severity, display_path
+from claimmap.tables.csvio import LINE, read_raw
+from claimmap.tables.load import Tables, load_tables
 from claimmap.tables.rowchecks import did_you_mean, quoted_values
 from claimmap.tables.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
-from claimmap.tables.load import Tables, load_tables
 
 ANCHOR_FIX = "run `python -m claimmap anchor`"
 
@@ -93,9 +94,13 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
 
 def references(package: PackageSpec) -> list[Reference]:
     """The schema's foreign keys between the app's tables, then the list-cell references."""
-    from_schema = [Reference(r.name, fk.fields, fk.resource, fk.reference_fields)
-                   for r in package.resources if r.name in RESOURCE_NAMES
-                   for fk in r.foreign_keys if fk.resource in RESOURCE_NAMES]
+    from_schema = [
+        Reference(r.name, fk.fields, fk.resource, fk.reference_fields)
+        for r in package.resources
+        if r.name in RESOURCE_NAMES
+        for fk in r.foreign_keys
+        if fk.resource in RESOURCE_NAMES
+    ]
     return [*from_schema, *LIST_REFERENCES]
 
 
@@ -105,8 +110,11 @@ def data_fingerprint(data_dir: Path) -> str:
     package, _ = package_for(data_dir)
     sources = package.resource("sources")
     paths = read_raw(data_dir / sources.path, sources).frame.get("path", pd.Series(dtype=str))
-    files = [data_dir / PACKAGE_FILE, *(data_dir / r.path for r in package.resources),
-             *(data_dir.parent / p for p in paths)]
+    files = [
+        data_dir / PACKAGE_FILE,
+        *(data_dir / r.path for r in package.resources),
+        *(data_dir.parent / p for p in paths),
+    ]
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path).encode() + b"\0")
@@ -125,10 +133,9 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
         frame = tables.frame(name)
         shown = display_path(tables.data_dir / spec.path)
         flagged = [f for f in flags if f.resource == name]
-        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity)
-                     for f in flagged]
+        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity) for f in flagged]
         failed = frame.index.isin([f.label for f in flagged if f.severity == "error"])
-        keys = frame.loc[failed, [*spec.primary_key, LINE]].astype({c: str for c in spec.primary_key})
+        keys = frame.loc[failed, [*spec.primary_key, LINE]].astype(dict.fromkeys(spec.primary_key, str))
         frames[name] = frame[~failed].reset_index(drop=True)
         dropped[name] = pd.concat([tables.dropped_rows(name), keys], ignore_index=True)
     return tables.with_frames(frames, dropped, problems)
@@ -137,8 +144,9 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
 def _cascade(tables: Tables) -> Tables:
     """Drop rows with bad references until none refers to a dropped row (each pass drops some)."""
     while True:
-        errors = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)
-                  if f.severity == "error"]
+        errors = [
+            f for ref in references(tables.package) for f in _reference_flags(tables, ref) if f.severity == "error"
+        ]
         if not errors:
             return tables
         tables = _apply(tables, errors)
@@ -165,8 +173,7 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     dropped_rows = tables.dropped_rows(ref.target)
     if not set(ref.target_fields) <= set(dropped_rows.columns):  # only primary keys of dropped rows are kept
         dropped_rows = pd.DataFrame({c: pd.Series(dtype=str) for c in [*ref.target_fields, LINE]})
-    dropped = (dropped_rows[[*ref.target_fields, LINE]].set_axis([*fields, LINE], axis=1)
-               .drop_duplicates(fields))
+    dropped = dropped_rows[[*ref.target_fields, LINE]].set_axis([*fields, LINE], axis=1).drop_duplicates(fields)
     lines = keys.merge(dropped, on=fields, how="left")[LINE].to_numpy()  # a left merge keeps key order
     values = quoted_values(keys)
     target_file = display_path(tables.data_dir / tables.package.resource(ref.target).path)
@@ -178,14 +185,26 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     if any(p.row is None and p.is_error and p.file == target_file for p in tables.problems):
         unknown_text = values[unknown] + f" cannot be checked: {target_file} could not be loaded"
     else:
-        unknown_text = (f"no {label} " + values[unknown] + f" in {target_file}"
-                        + keys.loc[unknown, fields[0]].map(lambda v: did_you_mean(v, tuple(known))))
-    gone_text = (values[gone] + f" refers to {target_file}:"
-                 + pd.Series(lines[gone], index=values[gone].index).astype("int64").astype(str)
-                 + (", which has problems; fix that row first" if ref.on_dropped == "error"
-                    else ", which has problems and is not shown"))
-    return [*(Flag(ref.resource, label_, column, text) for label_, text in unknown_text.items()),
-            *(Flag(ref.resource, label_, column, text, ref.on_dropped) for label_, text in gone_text.items())]
+        unknown_text = (
+            f"no {label} "
+            + values[unknown]
+            + f" in {target_file}"
+            + keys.loc[unknown, fields[0]].map(lambda v: did_you_mean(v, tuple(known)))
+        )
+    gone_text = (
+        values[gone]
+        + f" refers to {target_file}:"
+        + pd.Series(lines[gone], index=values[gone].index).astype("int64").astype(str)
+        + (
+            ", which has problems; fix that row first"
+            if ref.on_dropped == "error"
+            else ", which has problems and is not shown"
+        )
+    )
+    return [
+        *(Flag(ref.resource, label_, column, text) for label_, text in unknown_text.items()),
+        *(Flag(ref.resource, label_, column, text, ref.on_dropped) for label_, text in gone_text.items()),
+    ]
 
 
 def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
@@ -195,10 +214,18 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
     labels = dict(zip(sources["source_id"], sources.index))
     flags = [Flag("sources", labels[source_id], "path", reason) for source_id, reason in failures.items()]
     readable = sources[sources["source_id"].isin(list(texts))]
-    actual = pd.Series([file_sha256(tables.data_dir.parent / p) for p in readable["path"]],
-                       index=readable.index, dtype=str)
-    changed = ("'" + readable["path"] + "' has changed since its quotes were anchored (sha256 " + actual
-               + ", stored " + readable["sha256"] + f"); {ANCHOR_FIX}")
+    actual = pd.Series(
+        [file_sha256(tables.data_dir.parent / p) for p in readable["path"]], index=readable.index, dtype=str
+    )
+    changed = (
+        "'"
+        + readable["path"]
+        + "' has changed since its quotes were anchored (sha256 "
+        + actual
+        + ", stored "
+        + readable["sha256"]
+        + f"); {ANCHOR_FIX}"
+    )
     # A changed file is a warning: its quotes are looked for again, and only those gone are errors.
     return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
 
@@ -210,7 +237,9 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
     current = tables.claims.copy()
     flags = []
-    for label, claim in tables.claims[tables.claims["source_id"].isin(list(texts))].iterrows():  # a text search per claim
+    for label, claim in tables.claims[
+        tables.claims["source_id"].isin(list(texts))
+    ].iterrows():  # a text search per claim
         findings, anchor = quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])
         flags += [Flag("claims", label, column, message, severity) for column, message, severity in findings]
         if anchor is not None and findings:  # no finding: the stored selectors already match
@@ -226,23 +255,38 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple
     if not found:
         return [("quote", missing_quote_message(text, quote, source), "error")], None
     start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
-    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"],
-                       start=start, end=end)
+    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"], start=start, end=end)
     findings: list[tuple[str, str, Severity]] = []
     if len(found) > 1:
-        findings.append(("quote", f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))});"
-                                  f" it is anchored at {current.start}; lengthen it if that is the wrong one",
-                         "warning"))
+        findings.append(
+            (
+                "quote",
+                f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))});"
+                f" it is anchored at {current.start}; lengthen it if that is the wrong one",
+                "warning",
+            )
+        )
     if start is None and end is None:
-        return findings + [("quote_start", f"quote is not anchored yet (it is at {current.start}-{current.end}); "
-                                           f"{ANCHOR_FIX}", "warning")], current
+        return findings + [
+            (
+                "quote_start",
+                f"quote is not anchored yet (it is at {current.start}-{current.end}); {ANCHOR_FIX}",
+                "warning",
+            )
+        ], current
     stored = dict(zip(SELECTOR_COLUMNS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
     expected = dict(zip(SELECTOR_COLUMNS, (current.start, current.end, current.prefix, current.suffix)))
     wrong = [c for c in SELECTOR_COLUMNS if stored[c] != expected[c]]
     if wrong:
-        findings.append((wrong[0], f"stored {'/'.join(wrong)} disagree with {source}: the quote is now at "
-                                   f"{current.start}-{current.end} (stored {start}-{end}) and is shown there; "
-                                   f"{ANCHOR_FIX}", "warning"))
+        findings.append(
+            (
+                wrong[0],
+                f"stored {'/'.join(wrong)} disagree with {source}: the quote is now at "
+                f"{current.start}-{current.end} (stored {start}-{end}) and is shown there; "
+                f"{ANCHOR_FIX}",
+                "warning",
+            )
+        )
     return findings, current
 
 
@@ -251,11 +295,17 @@ def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:
     checks = (
         ("lon", has_lat & ~has_lon, "lat is set but lon is blank; set both or neither"),
         ("lat", has_lon & ~has_lat, "lon is set but lat is blank; set both or neither"),
-        ("coord_source", (has_lat | has_lon) & (places["coord_source"] == ""),
-         "lat/lon are set but coord_source is blank; say where the position comes from"),
+        (
+            "coord_source",
+            (has_lat | has_lon) & (places["coord_source"] == ""),
+            "lat/lon are set but coord_source is blank; say where the position comes from",
+        ),
     )
-    return [flag for column, mask, text in checks
-            for flag in _flags("places", column, pd.Series(text, index=places.index).where(mask))]
+    return [
+        flag
+        for column, mask, text in checks
+        for flag in _flags("places", column, pd.Series(text, index=places.index).where(mask))
+    ]
 
 
 def _parent_loop_flags(places: pd.DataFrame) -> list[Flag]:
@@ -282,8 +332,13 @@ def _loop_text(start: str, parent: dict[str, str]) -> str:
 
 def _date_order_flags(claims: pd.DataFrame) -> list[Flag]:
     reversed_ = claims["valid_to"] < claims["valid_from"]
-    text = ("valid_to " + claims["valid_to"].dt.strftime("%Y-%m-%d") + " is before valid_from "
-            + claims["valid_from"].dt.strftime("%Y-%m-%d") + "; swap them or fix one")
+    text = (
+        "valid_to "
+        + claims["valid_to"].dt.strftime("%Y-%m-%d")
+        + " is before valid_from "
+        + claims["valid_from"].dt.strftime("%Y-%m-%d")
+        + "; swap them or fix one"
+    )
     return _flags("claims", "valid_to", text.where(reversed_))
 
 
@@ -298,8 +353,7 @@ def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
     """Warnings where the quote's own words hedge more than the curated `hedge` says."""
     found = hedge_disagreements(claims)
     cues = found["cues"].map(lambda texts: ", ".join(f"'{text}'" for text in texts))
-    text = ("curated '" + found["curated"] + "' but the quote says " + cues
-            + " (suggests '" + found["detected"] + "')")
+    text = "curated '" + found["curated"] + "' but the quote says " + cues + " (suggests '" + found["detected"] + "')"
     return _flags("claims", "hedge", text, "warning")
 
 
@@ -309,6 +363,8 @@ def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:
         from geo import locate_places as locate  # geo is heavy; only validation needs it here
     located = locate(tables.places, data_dir=tables.data_dir)
     labels = dict(zip(tables.places["place_id"], tables.places.index))
-    return [Flag("places", labels[u.place_id], "place_id",
-                 f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")
-            for u in located.unlocated if u.place_id in labels]
+    return [
+        Flag("places", labels[u.place_id], "place_id", f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")
+        for u in located.unlocated
+        if u.place_id in labels
+    ]

@@ -3,6 +3,7 @@
 Also the one place that knows how Debian's Chromium is launched here (Playwright's own browser
 download does not work on these machines) and which hosts count as local.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,8 +24,16 @@ from claimmap.config import DATA_ENV
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "dashboard.py"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 START_TIMEOUT_S = 60.0
 
@@ -42,8 +51,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: Path = DASHBOARD, *app_args: str, cwd: Path = REPO, data_dir: Path | None = None,
-                     log_path: Path | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+def streamlit_server(
+    script: Path = DASHBOARD,
+    *app_args: str,
+    cwd: Path = REPO,
+    data_dir: Path | None = None,
+    log_path: Path | None = None,
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """`streamlit run SCRIPT [-- APP_ARGS]` on a free 127.0.0.1 port; yields (base URL, process).
 
     $CLAIMMAP_DATA is set to `data_dir`, or removed so a developer's setting cannot leak in.
@@ -51,9 +65,23 @@ def streamlit_server(script: Path = DASHBOARD, *app_args: str, cwd: Path = REPO,
     process group is killed on exit.
     """
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     if app_args:
         cmd += ["--", *app_args]
     env = {k: v for k, v in os.environ.items() if k != DATA_ENV}
@@ -97,10 +125,12 @@ def _wait_until_healthy(server: subprocess.Popen, url: str, log) -> None:
 def offline_route(blocked: list[str]):
     """A Playwright route handler (sync API) that lets only local requests through and records
     the URLs it aborts in `blocked`: pages behave as on a machine with no internet."""
+
     def route(r) -> None:
         if is_local(r.request.url):
             r.continue_()
         else:
             blocked.append(r.request.url)
             r.abort()
+
     return route

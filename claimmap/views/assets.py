@@ -5,6 +5,7 @@ renders. Streamlit serves files under `static/` at `/app/static/` when
 `server.enableStaticServing` is on, so we copy Leaflet and jQuery there from their XStatic
 packages (installed from PyPI with the app) and point the map at those copies.
 """
+
 from __future__ import annotations
 
 import filecmp

@@ -10,6 +10,7 @@ every string from the tables that reaches the map goes through `map_text` first.
 in the browser from their GeoJSON properties (no per-feature Python style function), which keeps the
 layer one GeoJSON object however many places there are.
 """
+
 from __future__ import annotations
 
 import html
@@ -20,8 +21,8 @@ from typing import Any
 import folium
 import pandas as pd
 from branca.element import Element, MacroElement
-from jinja2 import Template
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from claimmap.analysis.asof import NEUTRAL_COLOR
 from claimmap.views.assets import MAP_CSS, MAP_JS
@@ -31,19 +32,28 @@ MAP_ZOOM = 7
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 # How precisely a kind of place is located, and the marker shape that says so.
-SHAPE_BY_KIND = {"airbase": "facility", "naval_base": "facility", "port": "facility", "facility": "facility",
-                 "city": "town", "town": "town", "governorate": "area", "country": "area"}
-SHAPE_WORDS = {"facility": "square: facility, exact position",
-               "town": "circle: town or city centre",
-               "area": "large ring: the whole province or country"}
+SHAPE_BY_KIND = {
+    "airbase": "facility",
+    "naval_base": "facility",
+    "port": "facility",
+    "facility": "facility",
+    "city": "town",
+    "town": "town",
+    "governorate": "area",
+    "country": "area",
+}
+SHAPE_WORDS = {
+    "facility": "square: facility, exact position",
+    "town": "circle: town or city centre",
+    "area": "large ring: the whole province or country",
+}
 # Syria's extent, so the whole country fits whatever the map's width.
 SYRIA_BOUNDS = [[32.3, 35.6], [37.35, 42.4]]
 
 
 def map_text(value: Any) -> str:
     """Escape text for HTML and for the JS template literals folium wraps it in."""
-    return (html.escape(str(value), quote=True)
-            .replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;"))
+    return html.escape(str(value), quote=True).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 def css_token(value: str) -> str:
@@ -105,35 +115,55 @@ class Legend(MacroElement):
 
 def legend_html(actors: pd.DataFrame) -> str:
     """Legend text: actor colors with names, then what shapes and line styles mean, in words."""
-    rows = [f'<span class="chip" style="background:{map_text(c)}"></span>{map_text(n)}'
-            for n, c in zip(actors["name"], actors["color"])]
+    rows = [
+        f'<span class="chip" style="background:{map_text(c)}"></span>{map_text(n)}'
+        for n, c in zip(actors["name"], actors["color"])
+    ]
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
     rows += [map_text(w) for w in SHAPE_WORDS.values()]
-    rows += ["dashed, faded: date only approximate", "white fill: no independent corroboration",
-             "<b>!</b> contested: sources disagree", "<b>?</b> only alleged, presumed or rumored",
-             "dark disc with a number: that many places; click to zoom in"]
+    rows += [
+        "dashed, faded: date only approximate",
+        "white fill: no independent corroboration",
+        "<b>!</b> contested: sources disagree",
+        "<b>?</b> only alleged, presumed or rumored",
+        "dark disc with a number: that many places; click to zoom in",
+    ]
     return "<details open><summary><b>Legend: control as claimed</b></summary>" + "<br>".join(rows) + "</details>"
 
 
 def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attribution: str) -> folium.Map:
     """The date-independent map: vector basemap, optional OSM tiles, legend, local JS/CSS."""
-    m = folium.Map(location=MAP_CENTER, zoom_start=MAP_ZOOM, tiles=None, control_scale=True,
-                   zoom_snap=0.25,  # fractional zoom lets Syria fill narrow maps too
-                   # Leaflet's keyboard handler focuses the map on mouse-down, which scrolls the page
-                   # around the map's frame and swallows the click; places are keyboard-selectable
-                   # in the panel instead.
-                   keyboard=False)
+    m = folium.Map(
+        location=MAP_CENTER,
+        zoom_start=MAP_ZOOM,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,  # fractional zoom lets Syria fill narrow maps too
+        # Leaflet's keyboard handler focuses the map on mouse-down, which scrolls the page
+        # around the map's frame and swallows the click; places are keyboard-selectable
+        # in the panel instead.
+        keyboard=False,
+    )
     m.fit_bounds(SYRIA_BOUNDS)
     m.default_js = MAP_JS
     m.default_css = MAP_CSS
     m.get_root().header.add_child(Element(_STYLE))
-    folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online only)", attr=OSM_ATTRIBUTION,
-                     overlay=True, show=False).add_to(m)
-    folium.GeoJson(outline, name="Syria outline", interactive=False, attribution=map_text(attribution),
-                   style_function=lambda _: {"color": "#555", "weight": 1.5, "fillColor": "#f3efe6",
-                                             "fillOpacity": 1.0}).add_to(m)
-    folium.GeoJson(governorates, name="Governorates", interactive=False,
-                   style_function=lambda _: {"color": "#888", "weight": 1, "fill": False}).add_to(m)
+    folium.TileLayer(
+        "OpenStreetMap", name="OpenStreetMap tiles (online only)", attr=OSM_ATTRIBUTION, overlay=True, show=False
+    ).add_to(m)
+    folium.GeoJson(
+        outline,
+        name="Syria outline",
+        interactive=False,
+        attribution=map_text(attribution),
+        style_function=lambda _: {"color": "#555", "weight": 1.5, "fillColor": "#f3efe6", "fillOpacity": 1.0},
+    ).add_to(m)
+    folium.GeoJson(
+        governorates,
+        name="Governorates",
+        interactive=False,
+        style_function=lambda _: {"color": "#888", "weight": 1, "fill": False},
+    ).add_to(m)
     Legend(legend_html(actors)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
@@ -174,22 +204,38 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     Each feature's id and properties.id are the place_id, so a click maps back to its claims.
     """
     shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
-    flags = (places["uncertain"].map({True: " uncertain", False: ""})
-             + places["contested"].map({True: " contested", False: ""})
-             + places["doubtful"].map({True: " doubtful", False: ""})
-             + (~places["corroborated"]).map({True: " hollow", False: ""})
-             + (places["place_id"] == selected).map({True: " selected", False: ""}))
+    flags = (
+        places["uncertain"].map({True: " uncertain", False: ""})
+        + places["contested"].map({True: " contested", False: ""})
+        + places["doubtful"].map({True: " doubtful", False: ""})
+        + (~places["corroborated"]).map({True: " hollow", False: ""})
+        + (places["place_id"] == selected).map({True: " selected", False: ""})
+    )
     classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags
     label = places["name"].map(map_text) + places["contested"].map({True: " (contested)", False: ""})
-    table = pd.DataFrame({"id": places["place_id"].map(map_text), "label": label, "color": places["color"],
-                          "classes": classes, "size": shape.map(MARKER_SIZE),
-                          "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
-                          "contested": places["contested"], "doubtful": places["doubtful"],
-                          "lon": places["lon"], "lat": places["lat"]})
-    features = [{"type": "Feature", "id": r["id"],
-                 "geometry": {"type": "Point", "coordinates": [r.pop("lon"), r.pop("lat")]},
-                 "properties": r}
-                for r in table.to_dict("records")]
+    table = pd.DataFrame(
+        {
+            "id": places["place_id"].map(map_text),
+            "label": label,
+            "color": places["color"],
+            "classes": classes,
+            "size": shape.map(MARKER_SIZE),
+            "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
+            "contested": places["contested"],
+            "doubtful": places["doubtful"],
+            "lon": places["lon"],
+            "lat": places["lat"],
+        }
+    )
+    features = [
+        {
+            "type": "Feature",
+            "id": r["id"],
+            "geometry": {"type": "Point", "coordinates": [r.pop("lon"), r.pop("lat")]},
+            "properties": r,
+        }
+        for r in table.to_dict("records")
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -263,9 +309,12 @@ class Clusters(MacroElement):
 def place_layer(places: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
     """One GeoJSON layer holding every place marker, clustered where they crowd."""
     group = folium.FeatureGroup(name="Places as claimed")
-    markers = folium.GeoJson(place_features(places, selected), name="places",
-                             marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
-                             on_each_feature=_ON_EACH_PLACE)
+    markers = folium.GeoJson(
+        place_features(places, selected),
+        name="places",
+        marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
+        on_each_feature=_ON_EACH_PLACE,
+    )
     Clusters().add_to(markers)
     markers.add_to(group)
     return group
@@ -285,12 +334,24 @@ def governorate_features(control: pd.DataFrame, governorates: Mapping, actors: p
         if shape is None:
             continue
         color = colors.get(row["actor_id"], NEUTRAL_COLOR)
-        features.append({"type": "Feature", "id": map_text(row["place_id"]), "geometry": shape["geometry"],
-                         "properties": {"id": map_text(row["place_id"]),
-                                        "style": {"color": color, "weight": 2, "fillColor": color,
-                                                  "fillOpacity": 0.25 if row["uncertain"] else 0.45,
-                                                  "dashArray": "6 6" if row["uncertain"] else None,
-                                                  "className": "gov-" + css_token(row["place_id"])}}})
+        features.append(
+            {
+                "type": "Feature",
+                "id": map_text(row["place_id"]),
+                "geometry": shape["geometry"],
+                "properties": {
+                    "id": map_text(row["place_id"]),
+                    "style": {
+                        "color": color,
+                        "weight": 2,
+                        "fillColor": color,
+                        "fillOpacity": 0.25 if row["uncertain"] else 0.45,
+                        "dashArray": "6 6" if row["uncertain"] else None,
+                        "className": "gov-" + css_token(row["place_id"]),
+                    },
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -2,6 +2,7 @@
 
 Pure data for the dashboard to lay out; `markdown_text` makes table text safe for st.markdown.
 """
+
 from __future__ import annotations
 
 import re
@@ -9,19 +10,35 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from claimmap.sources.anchors import paragraph_around
 from claimmap.analysis.asof import VAGUE_PRECISIONS, as_timestamp, holds_on
 from claimmap.analysis.dataset import Dataset
-from claimmap.sources.hedging import HEDGE_RANK, detect_hedge_cues, strongest_hedge
 from claimmap.analysis.provenance import attribution_chain, format_chain
+from claimmap.sources.anchors import paragraph_around
+from claimmap.sources.hedging import HEDGE_RANK, detect_hedge_cues, strongest_hedge
 
-RELIABILITY = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
-               "D": "not usually reliable", "E": "unreliable", "F": "reliability cannot be judged"}
-CREDIBILITY = {1: "confirmed", 2: "probably true", 3: "possibly true", 4: "doubtful", 5: "improbable",
-               6: "truth cannot be judged"}
-PRECISION_WORDS = {"day": "exact day", "night": "during the night", "range": "a range the source gives",
-                   "approximate": "vague in the source; the window is our reading",
-                   "as_of_report": "said to hold when reported; start not given"}
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+PRECISION_WORDS = {
+    "day": "exact day",
+    "night": "during the night",
+    "range": "a range the source gives",
+    "approximate": "vague in the source; the window is our reading",
+    "as_of_report": "said to hold when reported; start not given",
+}
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; Streamlit adds $ (LaTeX) and : (emoji).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~&\"'=^])")
@@ -38,7 +55,7 @@ def highlighted(value: str, color: str = "orange") -> str:
     core = value.strip()
     if not core:
         return markdown_text(value)
-    lead, trail = value[:len(value) - len(value.lstrip())], value[len(value.rstrip()):]
+    lead, trail = value[: len(value) - len(value.lstrip())], value[len(value.rstrip()) :]
     return f"{markdown_text(lead)}:{color}-background[**{markdown_text(core)}**]{markdown_text(trail)}"
 
 
@@ -103,26 +120,43 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
         text = dataset.source_texts[row["source_id"]]
         cues = detect_hedge_cues(row["quote"])
         para = paragraph_around(text, int(row["quote_start"]), int(row["quote_end"]))
-        others = pd.concat([pairs.loc[pairs["claim_a"] == cid, "claim_b"], pairs.loc[pairs["claim_b"] == cid, "claim_a"]])
+        others = pd.concat(
+            [pairs.loc[pairs["claim_a"] == cid, "claim_b"], pairs.loc[pairs["claim_b"] == cid, "claim_a"]]
+        )
         n_independent = int(support.at[cid, "independent_origins"]) if cid in support.index else 0
         supporters = support.at[cid, "supporting_claim_ids"] if cid in support.index else ""
-        reported = (row["reported_on"].date().isoformat() if pd.notna(row["reported_on"])
-                    else f"not stated (published {published[row['source_id']].date().isoformat()})")
+        reported = (
+            row["reported_on"].date().isoformat()
+            if pd.notna(row["reported_on"])
+            else f"not stated (published {published[row['source_id']].date().isoformat()})"
+        )
         cards[cid] = ClaimCard(
-            claim_id=cid, statement=row["statement"], claim_type=row["claim_type"],
-            actor=actors.get(row["actor_id"], "not named"), quote=row["quote"],
-            before=para.text[:para.span_start], after=para.text[para.span_end:],
+            claim_id=cid,
+            statement=row["statement"],
+            claim_type=row["claim_type"],
+            actor=actors.get(row["actor_id"], "not named"),
+            quote=row["quote"],
+            before=para.text[: para.span_start],
+            after=para.text[para.span_end :],
             chain=format_chain(attribution_chain(row, tables.speakers, tables.sources)),
             validity=validity_text(row["valid_from"], row["valid_to"], row["date_precision"]),
-            reported=reported, hedge=row["hedge"], detected_hedge=strongest_hedge([c.hedge for c in cues]),
+            reported=reported,
+            hedge=row["hedge"],
+            detected_hedge=strongest_hedge([c.hedge for c in cues]),
             hedge_cues=", ".join(f"'{c.text}'" for c in cues),
-            grade=(f"{row['reliability']}{row['credibility']}: {RELIABILITY[row['reliability']]}, "
-                   f"{CREDIBILITY[int(row['credibility'])]}"),
+            grade=(
+                f"{row['reliability']}{row['credibility']}: {RELIABILITY[row['reliability']]}, "
+                f"{CREDIBILITY[int(row['credibility'])]}"
+            ),
             against_interest=bool(row["against_interest"]),
-            supporting=(f"corroborated by {n_independent} independent origin(s): {supporters.replace('|', ', ')}"
-                        if n_independent else
-                        f"not independently corroborated{' (same origin: ' + supporters.replace('|', ', ') + ')' if supporters else ''}"),
-            contradicted_by=sorted(others))
+            supporting=(
+                f"corroborated by {n_independent} independent origin(s): {supporters.replace('|', ', ')}"
+                if n_independent
+                else "not independently corroborated"
+                + (f" (same origin: {supporters.replace('|', ', ')})" if supporters else "")
+            ),
+            contradicted_by=sorted(others),
+        )
     return cards
 
 
@@ -141,9 +175,18 @@ def place_dossier(dataset: Dataset, place_id: str, day, claims: pd.DataFrame | N
 
     holding_ids = set(claims.loc[holding, "claim_id"])
     pairs = dataset.contradictions
-    pairs = pairs[(pairs["place_id"] == place_id)
-                  & (pairs["claim_a"].isin(holding_ids) | pairs["claim_b"].isin(holding_ids))]
-    competing = [(cards[a], cards[b], reason) for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
-                 if a in cards and b in cards]
-    return Dossier(place_id=place_id, holding=pick(holding), earlier=pick(~holding & ~later),
-                   later=pick(later), competing=competing)
+    pairs = pairs[
+        (pairs["place_id"] == place_id) & (pairs["claim_a"].isin(holding_ids) | pairs["claim_b"].isin(holding_ids))
+    ]
+    competing = [
+        (cards[a], cards[b], reason)
+        for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
+        if a in cards and b in cards
+    ]
+    return Dossier(
+        place_id=place_id,
+        holding=pick(holding),
+        earlier=pick(~holding & ~later),
+        later=pick(later),
+        competing=competing,
+    )

@@ -6,6 +6,7 @@ The spans are drawn and made clickable by a small Streamlit component without a 
 Quotes can overlap (two claims quoting parts of one sentence), so each paragraph is cut at every
 span boundary into segments, and each segment knows which claims cover it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from claimmap.sources.anchors import paragraph_spans
-
 
 READER_FRONTEND = Path(__file__).resolve().parent / "reader_frontend"
 
@@ -45,8 +45,9 @@ def article_paragraphs(text: str, claims: pd.DataFrame) -> list[ReaderParagraph]
     paragraphs = []
     for para_start, para_end in paragraph_spans(text):
         inside = (starts < para_end) & (ends > para_start)
-        cuts = sorted({para_start, para_end, *[p for p in (*starts[inside], *ends[inside])
-                                                   if para_start < p < para_end]})
+        cuts = sorted(
+            {para_start, para_end, *[p for p in (*starts[inside], *ends[inside]) if para_start < p < para_end]}
+        )
         segments = []
         for a, b in zip(cuts, cuts[1:]):
             covering = inside & (starts <= a) & (ends >= b)
@@ -58,5 +59,4 @@ def article_paragraphs(text: str, claims: pd.DataFrame) -> list[ReaderParagraph]
 def reader_payload(paragraphs: list[ReaderParagraph]) -> list[list[dict]]:
     """The paragraphs as plain JSON for the reader component (claimmap/reader_frontend), which
     draws each quoted segment as a clickable span and the claim ids after each quote."""
-    return [[{"text": s.text, "ids": list(s.claim_ids), "ends": list(s.ends)} for s in p.segments]
-            for p in paragraphs]
+    return [[{"text": s.text, "ids": list(s.claim_ids), "ends": list(s.ends)} for s in p.segments] for p in paragraphs]

@@ -1,4 +1,5 @@
 """The timeline: each claim as a bar over the days it holds, grouped by place, colored by actor."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,17 +17,19 @@ def timeline_frame(claims: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFr
     actor_names = actors.set_index("actor_id")["name"]
     end = claims["valid_to"].fillna(pd.Timestamp(last_day)) + pd.Timedelta(days=1)
     place = claims["place_id"].map(names).fillna(claims["place_id"])
-    frame = pd.DataFrame({
-        "row": place + " · " + claims["claim_type"].str.replace("_", " ") + " · " + claims["claim_id"],
-        "claim_id": claims["claim_id"],
-        "place": place,
-        "actor": claims["actor_id"].map(actor_names).fillna("not named"),
-        "claim_type": claims["claim_type"],
-        "statement": claims["statement"],
-        "start": claims["valid_from"],
-        "end": end,
-        "dates": claims["date_precision"].where(~claims["date_precision"].isin(VAGUE_PRECISIONS), "vague"),
-    })
+    frame = pd.DataFrame(
+        {
+            "row": place + " · " + claims["claim_type"].str.replace("_", " ") + " · " + claims["claim_id"],
+            "claim_id": claims["claim_id"],
+            "place": place,
+            "actor": claims["actor_id"].map(actor_names).fillna("not named"),
+            "claim_type": claims["claim_type"],
+            "statement": claims["statement"],
+            "start": claims["valid_from"],
+            "end": end,
+            "dates": claims["date_precision"].where(~claims["date_precision"].isin(VAGUE_PRECISIONS), "vague"),
+        }
+    )
     return frame.sort_values(["place", "start", "claim_id"])
 
 
@@ -36,19 +39,37 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     domain = [*actors["name"], "not named"]
     palette = [*actors["color"], NEUTRAL_COLOR]
     pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
-    bars = alt.Chart(frame).mark_bar(height=9, strokeWidth=1.5).encode(
-        x=alt.X("start:T", title="Claimed to hold", axis=alt.Axis(format="%b %d")),
-        x2="end:T",
-        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
-        color=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), title="Actor",
-                        legend=alt.Legend(orient="top", columns=3)),
-        opacity=alt.condition("datum.dates == 'vague'", alt.value(0.45), alt.value(0.9)),
-        stroke=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
-        strokeDash=alt.condition("datum.dates == 'vague'", alt.value([4, 3]), alt.value([1, 0])),
-        tooltip=["claim_id", "place", "actor", "claim_type", "statement", "dates",
-                 alt.Tooltip("start:T", format="%Y-%m-%d")],
-    ).add_params(pick)
-    rule = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeWidth=2).encode(x="day:T")
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(height=9, strokeWidth=1.5)
+        .encode(
+            x=alt.X("start:T", title="Claimed to hold", axis=alt.Axis(format="%b %d")),
+            x2="end:T",
+            y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.Color(
+                "actor:N",
+                scale=alt.Scale(domain=domain, range=palette),
+                title="Actor",
+                legend=alt.Legend(orient="top", columns=3),
+            ),
+            opacity=alt.condition("datum.dates == 'vague'", alt.value(0.45), alt.value(0.9)),
+            stroke=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
+            strokeDash=alt.condition("datum.dates == 'vague'", alt.value([4, 3]), alt.value([1, 0])),
+            tooltip=[
+                "claim_id",
+                "place",
+                "actor",
+                "claim_type",
+                "statement",
+                "dates",
+                alt.Tooltip("start:T", format="%Y-%m-%d"),
+            ],
+        )
+        .add_params(pick)
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeWidth=2).encode(x="day:T")
+    )
     return alt.layer(bars, rule).properties(height=max(120, 20 * len(frame)))
 
 

@@ -1,14 +1,21 @@
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from fixture_data import BUNDLED_DATA
-from claimmap.analysis.asof import (claim_date_span, claims_as_of, claims_started, contested_on, day_within,
-                           governorate_control, holds_on, latest_control, place_states)
+from claimmap.analysis.asof import (
+    claim_date_span,
+    claims_as_of,
+    claims_started,
+    contested_on,
+    day_within,
+    governorate_control,
+    holds_on,
+    latest_control,
+    place_states,
+)
 from claimmap.analysis.dataset import load_dataset
-
+from fixture_data import BUNDLED_DATA
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +25,9 @@ def bundled():
 
 def claims(*rows):
     """Small claims frames: (claim_id, place_id, actor_id, claim_type, valid_from, valid_to, precision)."""
-    frame = pd.DataFrame(rows, columns=["claim_id", "place_id", "actor_id", "claim_type", "valid_from",
-                                        "valid_to", "date_precision"])
+    frame = pd.DataFrame(
+        rows, columns=["claim_id", "place_id", "actor_id", "claim_type", "valid_from", "valid_to", "date_precision"]
+    )
     for column in ("valid_from", "valid_to"):
         frame[column] = pd.to_datetime(frame[column])
     frame["reported_on"] = pd.NaT
@@ -27,12 +35,15 @@ def claims(*rows):
     return frame
 
 
-@pytest.mark.parametrize("day, expected", [
-    ("2024-12-01", False),  # the day before valid_from
-    ("2024-12-02", True),   # valid_from itself counts
-    ("2024-12-05", True),   # valid_to itself counts
-    ("2024-12-06", False),  # the day after valid_to
-])
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        ("2024-12-01", False),  # the day before valid_from
+        ("2024-12-02", True),  # valid_from itself counts
+        ("2024-12-05", True),  # valid_to itself counts
+        ("2024-12-06", False),  # the day after valid_to
+    ],
+)
 def test_validity_bounds_are_inclusive(day, expected):
     frame = claims(("c1", "p", "a", "control", "2024-12-02", "2024-12-05", "day"))
     assert holds_on(frame, day).tolist() == [expected]
@@ -55,25 +66,31 @@ def test_bundled_claims_early_in_the_offensive(bundled):
 
 
 def test_latest_control_wins_and_follows_the_date():
-    frame = claims(("c1", "p", "rebels", "control", "2024-12-01", None, "day"),
-                   ("c2", "p", "government", "control", "2024-12-05", None, "day"),
-                   ("c3", "p", "russia", "pledge", "2024-12-07", None, "day"))  # not a control claim
+    frame = claims(
+        ("c1", "p", "rebels", "control", "2024-12-01", None, "day"),
+        ("c2", "p", "government", "control", "2024-12-05", None, "day"),
+        ("c3", "p", "russia", "pledge", "2024-12-07", None, "day"),
+    )  # not a control claim
     assert latest_control(claims_as_of(frame, "2024-12-03")).loc["p", "actor_id"] == "rebels"
     assert latest_control(claims_as_of(frame, "2024-12-08")).loc["p", "actor_id"] == "government"
 
 
 def test_place_state_is_uncertain_when_its_control_date_is_vague():
-    frame = claims(("c1", "p", "rebels", "control", "2024-11-21", None, "approximate"),
-                   ("c2", "q", "rebels", "control", "2024-11-21", None, "day"),
-                   ("c3", "r", "", "arrival", "2024-11-21", "2024-11-30", "approximate"))
+    frame = claims(
+        ("c1", "p", "rebels", "control", "2024-11-21", None, "approximate"),
+        ("c2", "q", "rebels", "control", "2024-11-21", None, "day"),
+        ("c3", "r", "", "arrival", "2024-11-21", "2024-11-30", "approximate"),
+    )
     states = place_states(frame, "2024-11-25")
     assert states["uncertain"].to_dict() == {"p": True, "q": False, "r": True}
     assert states.loc["r", "actor_id"] == ""
 
 
 def test_place_state_flags_come_from_the_given_sets():
-    frame = claims(("c1", "p", "rebels", "control", "2024-11-21", None, "day"),
-                   ("c2", "q", "rebels", "control", "2024-11-21", None, "day"))
+    frame = claims(
+        ("c1", "p", "rebels", "control", "2024-11-21", None, "day"),
+        ("c2", "q", "rebels", "control", "2024-11-21", None, "day"),
+    )
     states = place_states(frame, "2024-11-25", contested={"p"}, corroborated={"c2"})
     assert states["contested"].to_dict() == {"p": True, "q": False}
     assert states["corroborated"].to_dict() == {"p": False, "q": True}
@@ -89,43 +106,56 @@ def test_city_claims_never_shade_a_province():
     places = pd.DataFrame({"place_id": ["gov", "city"], "kind": ["governorate", "city"], "iso_code": ["SY-TA", ""]})
     only_city = claims(("c1", "city", "rebels", "control", "2024-12-08", None, "day"))
     assert governorate_control(only_city, places, "2024-12-09").empty
-    with_gov = claims(("c1", "city", "rebels", "control", "2024-12-08", None, "day"),
-                      ("c2", "gov", "rebels", "control", "2024-12-08", None, "approximate"))
+    with_gov = claims(
+        ("c1", "city", "rebels", "control", "2024-12-08", None, "day"),
+        ("c2", "gov", "rebels", "control", "2024-12-08", None, "approximate"),
+    )
     shaded = governorate_control(with_gov, places, "2024-12-09")
-    assert shaded[["place_id", "iso_code", "actor_id", "uncertain"]].values.tolist() == [["gov", "SY-TA", "rebels", True]]
+    assert shaded[["place_id", "iso_code", "actor_id", "uncertain"]].values.tolist() == [
+        ["gov", "SY-TA", "rebels", True]
+    ]
 
 
 def test_a_curated_link_across_places_contests_both():
-    frame = claims(("c1", "base", "a", "facility_operating", "2024-12-01", None, "day"),
-                   ("c2", "port", "a", "withdrawal", "2024-12-01", None, "day"),
-                   ("c3", "town", "a", "control", "2024-12-01", None, "day"))
+    frame = claims(
+        ("c1", "base", "a", "facility_operating", "2024-12-01", None, "day"),
+        ("c2", "port", "a", "withdrawal", "2024-12-01", None, "day"),
+        ("c3", "town", "a", "control", "2024-12-01", None, "day"),
+    )
     pairs = pd.DataFrame({"claim_a": ["c1"], "claim_b": ["c2"], "place_id": ["base"], "reason": ["curated"]})
     assert contested_on(pairs, frame, "2024-12-02") == {"base", "port"}
 
 
 def test_contested_only_while_both_sides_hold():
-    frame = claims(("c1", "p", "a", "facility_operating", "2024-12-01", "2024-12-03", "day"),
-                   ("c2", "p", "a", "facility_isolated", "2024-12-03", None, "day"))
+    frame = claims(
+        ("c1", "p", "a", "facility_operating", "2024-12-01", "2024-12-03", "day"),
+        ("c2", "p", "a", "facility_isolated", "2024-12-03", None, "day"),
+    )
     pairs = pd.DataFrame({"claim_a": ["c1"], "claim_b": ["c2"], "place_id": ["p"], "reason": ["curated"]})
     assert contested_on(pairs, frame, "2024-12-03") == {"p"}
     assert contested_on(pairs, frame, "2024-12-04") == set()
 
 
-@pytest.mark.parametrize("text, expected", [
-    (None, dt.date(2024, 12, 9)),           # no parameter: the latest day
-    ("yesterday", dt.date(2024, 12, 9)),    # garbage in a shared URL must not crash the page
-    ("2024-02-30", dt.date(2024, 12, 9)),   # impossible date
-    ("2023-01-01", dt.date(2024, 11, 21)),  # before the first claim: clamped
-    ("2024-12-01", dt.date(2024, 12, 1)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (None, dt.date(2024, 12, 9)),  # no parameter: the latest day
+        ("yesterday", dt.date(2024, 12, 9)),  # garbage in a shared URL must not crash the page
+        ("2024-02-30", dt.date(2024, 12, 9)),  # impossible date
+        ("2023-01-01", dt.date(2024, 11, 21)),  # before the first claim: clamped
+        ("2024-12-01", dt.date(2024, 12, 1)),
+    ],
+)
 def test_day_from_url(text, expected):
     assert day_within(text, dt.date(2024, 11, 21), dt.date(2024, 12, 9)) == expected
 
 
 def test_place_is_doubtful_only_when_no_holding_claim_is_firmer():
-    frame = claims(("c1", "p", "", "arrival", "2024-12-08", None, "night"),
-                   ("c2", "p", "", "evacuation", "2024-12-08", None, "night"),
-                   ("c3", "q", "", "arrival", "2024-12-08", None, "day"),
-                   ("c4", "q", "", "withdrawal", "2024-12-08", None, "day"))
+    frame = claims(
+        ("c1", "p", "", "arrival", "2024-12-08", None, "night"),
+        ("c2", "p", "", "evacuation", "2024-12-08", None, "night"),
+        ("c3", "q", "", "arrival", "2024-12-08", None, "day"),
+        ("c4", "q", "", "withdrawal", "2024-12-08", None, "day"),
+    )
     frame["doubt"] = ["alleged", "presumed", "rumored", "reported"]
     assert place_states(frame, "2024-12-09")["doubtful"].to_dict() == {"p": True, "q": False}

@@ -3,27 +3,32 @@ import pytest
 
 from claimmap.analysis.filters import ClaimFilter, filter_choices
 
-CLAIMS = pd.DataFrame({
-    "claim_id": ["c1", "c2", "c3", "c4"],
-    "actor_id": ["rebels", "russia", "russia", ""],
-    "claimant": ["kremlin_anon", "rybar", "ukraine_gur", "rumors"],
-    "via": ["tass", "", "osint>tass", ""],
-    "claim_type": ["pledge", "facility_isolated", "withdrawal", "evacuation"],
-    "doubt": ["reported", "reported", "reported", "rumored"],
-    "reliability": ["F", "C", "C", "F"],
-    "source_id": ["src000", "src000", "src001", "src001"],
-})
+CLAIMS = pd.DataFrame(
+    {
+        "claim_id": ["c1", "c2", "c3", "c4"],
+        "actor_id": ["rebels", "russia", "russia", ""],
+        "claimant": ["kremlin_anon", "rybar", "ukraine_gur", "rumors"],
+        "via": ["tass", "", "osint>tass", ""],
+        "claim_type": ["pledge", "facility_isolated", "withdrawal", "evacuation"],
+        "doubt": ["reported", "reported", "reported", "rumored"],
+        "reliability": ["F", "C", "C", "F"],
+        "source_id": ["src000", "src000", "src001", "src001"],
+    }
+)
 
 
-@pytest.mark.parametrize("facets, expected", [
-    ({}, ["c1", "c2", "c3", "c4"]),                                  # no facet: everything
-    ({"actor": ("russia",)}, ["c2", "c3"]),
-    ({"hedge": ("stated", "reported", "alleged", "presumed")}, ["c1", "c2", "c3"]),  # hide rumors
-    ({"relay": ("tass",)}, ["c1", "c3"]),                           # any link of a multi-link chain counts
-    ({"relay": ("osint",)}, ["c3"]),
-    ({"reliability": ("C",), "source": ("src001",)}, ["c3"]),        # facets combine with AND
-    ({"claimant": ("nobody",)}, []),
-])
+@pytest.mark.parametrize(
+    "facets, expected",
+    [
+        ({}, ["c1", "c2", "c3", "c4"]),  # no facet: everything
+        ({"actor": ("russia",)}, ["c2", "c3"]),
+        ({"hedge": ("stated", "reported", "alleged", "presumed")}, ["c1", "c2", "c3"]),  # hide rumors
+        ({"relay": ("tass",)}, ["c1", "c3"]),  # any link of a multi-link chain counts
+        ({"relay": ("osint",)}, ["c3"]),
+        ({"reliability": ("C",), "source": ("src001",)}, ["c3"]),  # facets combine with AND
+        ({"claimant": ("nobody",)}, []),
+    ],
+)
 def test_filter_mask(facets, expected):
     assert ClaimFilter(**facets).apply(CLAIMS)["claim_id"].tolist() == expected
 

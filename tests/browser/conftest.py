@@ -5,6 +5,7 @@ rest, so the tests run offline and prove that the map needs no CDN. A page also 
 JavaScript errors and any dialog (alert/confirm/prompt); the fixture fails the test at teardown
 when one happened or when a blocked request was for a script or a stylesheet.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -68,8 +69,11 @@ class PageLog:
     def problems(self) -> list[str]:
         out = [f"JS error: {e}" for e in self.js_errors]
         out += [f"dialog opened: {d}" for d in self.dialogs]
-        out += [f"blocked asset (a CDN dependency): {u}" for u in self.blocked
-                if urlparse(u).path.lower().endswith((".js", ".css", ".mjs"))]
+        out += [
+            f"blocked asset (a CDN dependency): {u}"
+            for u in self.blocked
+            if urlparse(u).path.lower().endswith((".js", ".css", ".mjs"))
+        ]
         return out
 
 

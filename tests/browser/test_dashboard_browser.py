@@ -3,6 +3,7 @@ hostile table text, and (with CLAIMMAP_SCREENSHOT set) the screenshot in docs/.
 
 Run alone with `pytest -m browser -s` (the -s shows the measured times).
 """
+
 from __future__ import annotations
 
 import csv
@@ -100,6 +101,7 @@ def hover_marker(locator) -> None:
 
 # a. offline load -------------------------------------------------------------------------------
 
+
 def test_map_renders_offline_from_local_leaflet(page, app_server, page_log):
     start = open_app(page, app_server)
     frame = map_frame(page)
@@ -120,6 +122,7 @@ def test_map_renders_offline_from_local_leaflet(page, app_server, page_log):
 
 # b. click a marker -----------------------------------------------------------------------------
 
+
 def test_clicking_a_marker_opens_its_sourcing(page, app_server):
     open_app(page, app_server)
     marker = map_frame(page).locator(".place-khmeimim")
@@ -131,6 +134,7 @@ def test_clicking_a_marker_opens_its_sourcing(page, app_server):
 
 
 # c. slider by keyboard, without remounting the map ---------------------------------------------
+
 
 def test_slider_home_key_updates_map_in_place(page, app_server):
     open_app(page, app_server)
@@ -156,12 +160,14 @@ def test_slider_home_key_updates_map_in_place(page, app_server):
 
 # d. a shared URL restores the view -------------------------------------------------------------
 
+
 def test_shared_url_restores_date_and_place(page, app_server):
     open_app(page, app_server, "?date=2024-12-08&place=tartus_naval_base")
     expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-08")
     expect(sourcing_heading(page, "Tartus naval facility")).to_be_visible()
-    expect(page.get_by_text("Russia is withdrawing its warships from the port of Tartus", exact=True).first
-           ).to_be_visible()
+    expect(
+        page.get_by_text("Russia is withdrawing its warships from the port of Tartus", exact=True).first
+    ).to_be_visible()
     expect(map_frame(page).locator(".place-tartus_naval_base.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
 
 
@@ -211,7 +217,7 @@ def hostile_data(tmp_path: Path) -> tuple[Path, int]:
 
     _rewrite_csv(data / "claims.csv", edit_claims)
     text = (data / "claims.csv").read_text(encoding="utf-8")
-    broken_line = text[:text.index("\nc999,")].count("\n") + 2
+    broken_line = text[: text.index("\nc999,")].count("\n") + 2
     return data, broken_line
 
 
@@ -264,7 +270,9 @@ _CSS_IMAGES_LOADED = """async () => {
 }"""
 
 
-@pytest.mark.skipif(not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot.png")
+@pytest.mark.skipif(
+    not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot.png"
+)
 def test_save_docs_screenshot(page, app_server):
     # Streamlit scrolls inside its main container, so a "full page" screenshot is the viewport;
     # 1300 px tall holds the whole map and the start of the panel (Khmeimim's whole dossier

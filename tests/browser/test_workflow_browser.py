@@ -1,12 +1,21 @@
 """An analyst's workflow in headless Chromium: the article reader, a filter and playback."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from tests.browser.test_dashboard_browser import (APP_IDLE, MAP_IFRAME, MARKER_TIMEOUT, date_slider, map_frame,
-                                                  map_window, open_app, sourcing_heading)
+from tests.browser.test_dashboard_browser import (
+    APP_IDLE,
+    MAP_IFRAME,
+    MARKER_TIMEOUT,
+    date_slider,
+    map_frame,
+    map_window,
+    open_app,
+    sourcing_heading,
+)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

@@ -1,20 +1,20 @@
 """The data check: the live data/ itself, whatever it holds: quotes verbatim at their offsets,
 headers as declared, canonical form. Nothing here counts rows or names claims, so a curator
 adding a correct article keeps it green; tests of behaviour read tests/fixtures/ instead."""
+
 import csv
 import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 
-from claimmap.sources.anchors import anchor_at, read_source_text
 from claimmap.cli import main
 from claimmap.config import BUNDLED_DATA_DIR
+from claimmap.sources.anchors import anchor_at, read_source_text
 from claimmap.tables.csvio import canonical_csv, read_raw
-from claimmap.tables.schema import read_package
 from claimmap.tables.load import load_tables
+from claimmap.tables.schema import read_package
 
 DATA = BUNDLED_DATA_DIR  # the live data, on purpose
 REPO = DATA.parent

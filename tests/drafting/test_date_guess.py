@@ -1,4 +1,5 @@
 """Date guesses from the date words of a sentence and the publication day."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,19 +9,22 @@ import pytest
 from claimmap.drafting.date_guess import guess_date, latest_year_mentioned
 
 
-@pytest.mark.parametrize("words, published, iso, precision", [
-    ("On December 7, planes landed", "2024-12-09", "2024-12-07", "day"),
-    ("on the night of Dec. 8 planes landed", "2024-12-09", "2024-12-08/2024-12-09", "night"),
-    ("last night", "2024-12-09", "2024-12-08/2024-12-09", "night"),
-    ("Since yesterday", "2024-12-09", "2024-12-08", "day"),
-    ("on 8 December 2023", "2024-12-09", "2023-12-08", "day"),
-    ("in late November", "2024-12-09", "2024-11-21/2024-11-30", "approximate"),
-    ("in early January", "2024-12-09", "2025-01-01/2025-01-10", "approximate"),
-    ("by the end of February", "2024-03-15", "2024-02-21/2024-02-29", "approximate"),
-    ("no date words", "2024-12-09", "2024-12-09", "as_of_report"),
-    ("yesterday", None, "", "day"),
-    ("no date words", None, "", "as_of_report"),
-])
+@pytest.mark.parametrize(
+    "words, published, iso, precision",
+    [
+        ("On December 7, planes landed", "2024-12-09", "2024-12-07", "day"),
+        ("on the night of Dec. 8 planes landed", "2024-12-09", "2024-12-08/2024-12-09", "night"),
+        ("last night", "2024-12-09", "2024-12-08/2024-12-09", "night"),
+        ("Since yesterday", "2024-12-09", "2024-12-08", "day"),
+        ("on 8 December 2023", "2024-12-09", "2023-12-08", "day"),
+        ("in late November", "2024-12-09", "2024-11-21/2024-11-30", "approximate"),
+        ("in early January", "2024-12-09", "2025-01-01/2025-01-10", "approximate"),
+        ("by the end of February", "2024-03-15", "2024-02-21/2024-02-29", "approximate"),
+        ("no date words", "2024-12-09", "2024-12-09", "as_of_report"),
+        ("yesterday", None, "", "day"),
+        ("no date words", None, "", "as_of_report"),
+    ],
+)
 def test_date_words(words: str, published: str | None, iso: str, precision: str):
     guess = guess_date(words, dt.date.fromisoformat(published) if published else None)
     assert (guess.iso, guess.precision) == (iso, precision)

@@ -1,4 +1,5 @@
 """`python -m claimmap suggest`: draft rows for the sentences of a new article that name known places."""
+
 from __future__ import annotations
 
 import csv
@@ -9,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from fixture_data import BUNDLED_SEED, read_table
 from claimmap.cli import main
 from claimmap.drafting.sentences import split_sentences
 from claimmap.drafting.suggest import draft_rows
+from fixture_data import BUNDLED_SEED, read_table
 from geo.gazetteer import normalize_name
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,13 +46,18 @@ def by_place(rows: list[dict[str, str]], place_id: str) -> list[dict[str, str]]:
 
 def test_one_row_per_place_named_in_a_sentence(suggested):
     assert [(row["place_id"], row["matched"]) for row in suggested] == [
-        ("khmeimim", "Hmeimim"), ("latakia_gov", "Lattakia"), ("jableh", "Jablah"), ("tartus", "طرطوس"),
-        ("jableh", "Jablah"), ("khmeimim", "HMEIMIM")]
+        ("khmeimim", "Hmeimim"),
+        ("latakia_gov", "Lattakia"),
+        ("jableh", "Jablah"),
+        ("tartus", "طرطوس"),
+        ("jableh", "Jablah"),
+        ("khmeimim", "HMEIMIM"),
+    ]
 
 
 def test_quotes_are_the_exact_sentences_at_their_offsets(suggested):
     for row in suggested:
-        assert ARTICLE[int(row["quote_start"]):int(row["quote_end"])] == row["quote"]
+        assert ARTICLE[int(row["quote_start"]) : int(row["quote_end"])] == row["quote"]
         assert row["matched"] in row["quote"]
     tartus = by_place(suggested, "tartus")[0]
     assert tartus["quote"] == "A radio presenter in طرطوس described the harbour as “calm”."
@@ -76,8 +82,13 @@ def test_dates_are_resolved_against_the_publication_day(suggested):
 
 def test_hedges_are_detected(suggested):
     assert [(row["hedge_guess"], row["hedge_cues"]) for row in suggested] == [
-        ("stated", ""), ("alleged", "allegedly"), ("alleged", "allegedly"), ("stated", ""),
-        ("reported", "according to"), ("stated", "")]
+        ("stated", ""),
+        ("alleged", "allegedly"),
+        ("alleged", "allegedly"),
+        ("stated", ""),
+        ("reported", "according to"),
+        ("stated", ""),
+    ]
 
 
 def test_bundled_article_places_of_curated_claims_are_suggested():
@@ -86,11 +97,14 @@ def test_bundled_article_places_of_curated_claims_are_suggested():
     text = BUNDLED_SEED.read_bytes().decode("utf-8")
     places, claims = read_table("places"), read_table("claims")
     rows = draft_rows(text, places, dt.date(2024, 12, 9))
-    names = {place_id: [normalize_name(n) for n in f"{name}|{aliases}".split("|") if n]
-             for place_id, name, aliases in zip(places["place_id"], places["name"], places["aliases"])}
+    names = {
+        place_id: [normalize_name(n) for n in f"{name}|{aliases}".split("|") if n]
+        for place_id, name, aliases in zip(places["place_id"], places["name"], places["aliases"])
+    }
     checked = []
-    for claim_id, place_id, start, end in zip(claims["claim_id"], claims["place_id"],
-                                              claims["quote_start"], claims["quote_end"]):
+    for claim_id, place_id, start, end in zip(
+        claims["claim_id"], claims["place_id"], claims["quote_start"], claims["quote_end"]
+    ):
         holding = rows[(rows["quote_start"] <= start) & (end <= rows["quote_end"])]
         sentence = next(s for s in split_sentences(text) if s.start <= start and end <= s.end)
         normalized = normalize_name(sentence.text)

@@ -14,8 +14,20 @@ from geo.boundaries import (
 )
 
 GOVERNORATE_CODES = {
-    "SY-DI", "SY-RD", "SY-QU", "SY-DR", "SY-SU", "SY-HI", "SY-TA",
-    "SY-LA", "SY-HM", "SY-ID", "SY-HL", "SY-RA", "SY-DY", "SY-HA",
+    "SY-DI",
+    "SY-RD",
+    "SY-QU",
+    "SY-DR",
+    "SY-SU",
+    "SY-HI",
+    "SY-TA",
+    "SY-LA",
+    "SY-HM",
+    "SY-ID",
+    "SY-HL",
+    "SY-RA",
+    "SY-DY",
+    "SY-HA",
 }
 
 

@@ -6,7 +6,8 @@ from geopy.distance import geodesic
 from geopy.exc import GeopyError
 from geopy.location import Location
 
-from fixture_data import BUNDLED_DATA as REPO_DATA_DIR, read_table
+from fixture_data import BUNDLED_DATA as REPO_DATA_DIR
+from fixture_data import read_table
 from geo import Located, locate_places
 from geo.boundaries import boundary_geometry, within_km
 from geo.places import PLACE_COLUMNS, read_places_csv
@@ -200,7 +201,9 @@ def test_hand_set_position_is_never_overwritten(tmp_path):
     )
     located = locate_places(places, data_dir=tmp_path, geocoder=geocoder)
     assert {key: position(located, "t")[key] for key in ("lat", "lon", "source")} == {
-        "lat": 34.9, "lon": 35.95, "source": "hand-set: survey",
+        "lat": 34.9,
+        "lon": 35.95,
+        "source": "hand-set: survey",
     }
     assert (position(located, "g")["lat"], position(located, "g")["source"]) == (35.0, "hand-set: survey")
     assert geocoder.queries == []
@@ -251,7 +254,7 @@ def test_answer_outside_the_country_is_rejected_and_the_rejection_remembered(tmp
 
 def test_cached_answers_are_used_without_a_geocoder(tmp_path):
     (tmp_path / "geocode_cache.csv").write_text(
-        f"{CACHE_HEADER}\nPort of Baniyas,SY,35.1869,35.9447,\"Baniyas Port, Syria\",nominatim,2025-01-02\n",
+        f'{CACHE_HEADER}\nPort of Baniyas,SY,35.1869,35.9447,"Baniyas Port, Syria",nominatim,2025-01-02\n',
         encoding="utf-8",
     )
     row = position(locate_places(port_places(), data_dir=tmp_path), "port")
@@ -262,4 +265,3 @@ def test_cached_answers_are_used_without_a_geocoder(tmp_path):
 def test_without_a_geocoder_no_cache_file_is_written(tmp_path):
     locate_places(port_places(), data_dir=tmp_path)
     assert not (tmp_path / "geocode_cache.csv").exists()
-

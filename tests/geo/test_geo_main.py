@@ -10,7 +10,6 @@ from fixture_data import BUNDLED_DATA as REPO_DATA_DIR
 from fixture_data import REPO
 
 
-
 def run_geo(*args: str, data_env: Path | None = None) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "CLAIMMAP_DATA"}
     if data_env is not None:

@@ -1,4 +1,5 @@
 """The page, run headless with Streamlit's AppTest (no browser): widgets, map payload, panel."""
+
 import datetime as dt
 import json
 import re
@@ -102,8 +103,9 @@ def test_problems_are_listed_while_valid_rows_still_draw(tmp_path, monkeypatch):
     shutil.copytree(BUNDLED / "data", tmp_path / "data")
     shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     claims = tmp_path / "data" / "claims.csv"
-    claims.write_text(claims.read_text(encoding="utf-8").replace("c026,src000,khmeimim", "c026,src000,atlantis"),
-                      encoding="utf-8")
+    claims.write_text(
+        claims.read_text(encoding="utf-8").replace("c026,src000,khmeimim", "c026,src000,atlantis"), encoding="utf-8"
+    )
     monkeypatch.setenv("CLAIMMAP_DATA", str(tmp_path / "data"))
     at = run_app()
     assert at.error and "problem" in at.error[0].value

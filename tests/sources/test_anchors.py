@@ -1,4 +1,5 @@
 """Anchoring quotes in source text: exact, tolerant, re-anchoring, paragraphs, whole tables."""
+
 import hashlib
 
 import pandas as pd
@@ -16,26 +17,31 @@ from claimmap.sources.anchors import (
     reanchor,
 )
 
-TEXT = ("First paragraph says nothing.\n\n"
-        "Russia’s base, which is operating normally, is said to be isolated—by some.\n"
-        "Still the same paragraph: the base is isolated.\n\n"
-        "Last one.")
+TEXT = (
+    "First paragraph says nothing.\n\n"
+    "Russia’s base, which is operating normally, is said to be isolated—by some.\n"
+    "Still the same paragraph: the base is isolated.\n\n"
+    "Last one."
+)
 
 
 def test_anchor_is_first_occurrence_with_32_characters_of_context():
     anchor = anchor_quote(TEXT, "is isolated")
     start = TEXT.index("is isolated")
     assert (anchor.start, anchor.end, anchor.exact) == (start, start + 11, "is isolated")
-    assert anchor.prefix == TEXT[start - CONTEXT:start] and len(anchor.prefix) == 32
+    assert anchor.prefix == TEXT[start - CONTEXT : start] and len(anchor.prefix) == 32
     assert anchor.suffix == "."  # the context stops at the paragraph break that follows
     assert occurrences(TEXT, "is isolated") == [start]
     assert occurrences(TEXT, "isolated") == [TEXT.index("isolated"), TEXT.rindex("isolated")]
 
 
-@pytest.mark.parametrize("quote, prefix, suffix", [
-    ("First", "", " paragraph says nothing."),  # at the very start: no prefix; stops at the line break
-    ("Last one.", "", ""),  # at the end: no suffix; the prefix stops at the line break before it
-])
+@pytest.mark.parametrize(
+    "quote, prefix, suffix",
+    [
+        ("First", "", " paragraph says nothing."),  # at the very start: no prefix; stops at the line break
+        ("Last one.", "", ""),  # at the end: no suffix; the prefix stops at the line break before it
+    ],
+)
 def test_context_is_cut_at_the_ends_of_the_text_and_at_line_breaks(quote, prefix, suffix):
     anchor = anchor_quote(TEXT, quote)
     assert (anchor.prefix, anchor.suffix) == (prefix, suffix[:CONTEXT])
@@ -45,7 +51,7 @@ def test_offsets_are_code_points_not_bytes_or_utf16_units():
     text = "حلب 😀 𝒜 Aleppo fell"  # Arabic (2 UTF-8 bytes each) and astral characters (2 UTF-16 units)
     anchor = anchor_quote(text, "Aleppo")
     assert (anchor.start, anchor.end) == (8, 14)
-    assert text[anchor.start:anchor.end] == "Aleppo"
+    assert text[anchor.start : anchor.end] == "Aleppo"
 
 
 def test_missing_or_empty_quote_has_no_anchor():
@@ -53,24 +59,27 @@ def test_missing_or_empty_quote_has_no_anchor():
     assert anchor_quote(TEXT, "") is None
 
 
-@pytest.mark.parametrize("quote, exact", [
-    # straight apostrophe typed for the source's curly one
-    ("Russia's base", "Russia’s base"),
-    # hyphen, spaced or not, for an em dash
-    ("isolated-by some", "isolated—by some"),
-    ("isolated - by some", "isolated—by some"),
-    ("isolated -- by some", "isolated—by some"),
-    # a line break and doubled spaces for single spaces, and the reverse
-    ("is  said\nto be", "is said to be"),
-    ("same paragraph: the base", "same paragraph: the base"),
-    ("normally, is said to be isolated—by some. Still", "normally, is said to be isolated—by some.\nStill"),
-    # stray whitespace around a pasted quote
-    ("  Last one. ", "Last one."),
-])
+@pytest.mark.parametrize(
+    "quote, exact",
+    [
+        # straight apostrophe typed for the source's curly one
+        ("Russia's base", "Russia’s base"),
+        # hyphen, spaced or not, for an em dash
+        ("isolated-by some", "isolated—by some"),
+        ("isolated - by some", "isolated—by some"),
+        ("isolated -- by some", "isolated—by some"),
+        # a line break and doubled spaces for single spaces, and the reverse
+        ("is  said\nto be", "is said to be"),
+        ("same paragraph: the base", "same paragraph: the base"),
+        ("normally, is said to be isolated—by some. Still", "normally, is said to be isolated—by some.\nStill"),
+        # stray whitespace around a pasted quote
+        ("  Last one. ", "Last one."),
+    ],
+)
 def test_near_match_returns_the_exact_span_of_the_text(quote, exact):
     anchor = find_near_quote(TEXT, quote)
     assert anchor.exact == exact
-    assert TEXT[anchor.start:anchor.end] == exact
+    assert TEXT[anchor.start : anchor.end] == exact
 
 
 @pytest.mark.parametrize("quote", ["Russia's bases", "isolated by some", "   "])
@@ -79,7 +88,9 @@ def test_near_match_does_not_fold_other_differences(quote):
 
 
 def test_near_match_folds_double_quotes():
-    assert find_near_quote('he “decided to step down”', 'he "decided to step down"').exact == 'he “decided to step down”'
+    assert (
+        find_near_quote("he “decided to step down”", 'he "decided to step down"').exact == "he “decided to step down”"
+    )
 
 
 def test_reanchor_keeps_stored_offsets_that_still_hold():
@@ -100,8 +111,9 @@ def test_reanchor_prefers_the_occurrence_whose_context_matches():
     second = TEXT.rindex("isolated")
     stored = reanchor(TEXT, "isolated", start=second, end=second + 8)
     edited = TEXT.replace("First paragraph", "Opening paragraph")  # shifts both occurrences
-    assert reanchor(edited, "isolated", prefix=stored.prefix, suffix=stored.suffix,
-                    start=stored.start, end=stored.end).start == edited.rindex("isolated")
+    assert reanchor(
+        edited, "isolated", prefix=stored.prefix, suffix=stored.suffix, start=stored.start, end=stored.end
+    ).start == edited.rindex("isolated")
 
 
 def test_reanchor_without_context_takes_the_occurrence_nearest_the_old_offset():
@@ -111,18 +123,24 @@ def test_reanchor_without_context_takes_the_occurrence_nearest_the_old_offset():
     assert reanchor(text, "vanished", start=2, end=10) is None
 
 
-@pytest.mark.parametrize("quote, expected", [
-    ("is operating normally", "Russia’s base, which is operating normally, is said to be isolated—by some.\n"
-                              "Still the same paragraph: the base is isolated."),
-    ("First paragraph", "First paragraph says nothing."),
-    ("Last one", "Last one."),
-])
+@pytest.mark.parametrize(
+    "quote, expected",
+    [
+        (
+            "is operating normally",
+            "Russia’s base, which is operating normally, is said to be isolated—by some.\n"
+            "Still the same paragraph: the base is isolated.",
+        ),
+        ("First paragraph", "First paragraph says nothing."),
+        ("Last one", "Last one."),
+    ],
+)
 def test_paragraph_around_holds_the_span_at_its_own_offsets(quote, expected):
     start = TEXT.index(quote)
     paragraph = paragraph_around(TEXT, start, start + len(quote))
     assert paragraph.text == expected
-    assert paragraph.text[paragraph.span_start:paragraph.span_end] == quote
-    assert TEXT[paragraph.start:paragraph.start + len(paragraph.text)] == expected
+    assert paragraph.text[paragraph.span_start : paragraph.span_end] == quote
+    assert TEXT[paragraph.start : paragraph.start + len(paragraph.text)] == expected
 
 
 def test_paragraph_breaks_may_be_crlf_and_hold_spaces():
@@ -133,26 +151,33 @@ def test_paragraph_breaks_may_be_crlf_and_hold_spaces():
 
 def test_source_text_keeps_crlf_and_hash_is_of_the_bytes(tmp_path):
     path = tmp_path / "s.txt"
-    path.write_bytes("a\r\nb’".encode("utf-8"))
+    path.write_bytes("a\r\nb’".encode())
     assert read_source_text(path) == "a\r\nb’"  # offsets must not depend on newline translation
     assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_anchor_claims_updates_found_quotes_and_leaves_the_rest_alone():
-    claims = pd.DataFrame({
-        "claim_id": ["c001", "c002", "c003", "c004"],
-        "source_id": ["s", "s", "s", "gone"],
-        "quote": ["the base is isolated", "not in the text", "Last one.", "Last one."],
-        "quote_prefix": ["", "keep", "", "keep"],
-        "quote_suffix": ["", "keep", "", "keep"],
-        "quote_start": ["", "1", str(TEXT.index("Last one.")), "1"],
-        "quote_end": ["", "2", str(len(TEXT)), "2"],
-    }, dtype=str)
+    claims = pd.DataFrame(
+        {
+            "claim_id": ["c001", "c002", "c003", "c004"],
+            "source_id": ["s", "s", "s", "gone"],
+            "quote": ["the base is isolated", "not in the text", "Last one.", "Last one."],
+            "quote_prefix": ["", "keep", "", "keep"],
+            "quote_suffix": ["", "keep", "", "keep"],
+            "quote_start": ["", "1", str(TEXT.index("Last one.")), "1"],
+            "quote_end": ["", "2", str(len(TEXT)), "2"],
+        },
+        dtype=str,
+    )
     claims.loc[2, "quote_prefix"] = anchor_quote(TEXT, "Last one.").prefix
     result = anchor_claims(claims, {"s": TEXT})
     expected = anchor_quote(TEXT, "the base is isolated")
     assert result.frame.loc[0, ["quote_prefix", "quote_suffix", "quote_start", "quote_end"]].tolist() == [
-        expected.prefix, expected.suffix, str(expected.start), str(expected.end)]
+        expected.prefix,
+        expected.suffix,
+        str(expected.start),
+        str(expected.end),
+    ]
     assert result.anchored.tolist() == [True, False, True, False]
     assert result.changed.tolist() == [True, False, False, False]
     pd.testing.assert_frame_equal(result.frame.loc[[1, 3]], claims.loc[[1, 3]])

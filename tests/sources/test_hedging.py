@@ -1,15 +1,21 @@
 """Hedging cues: the article's own sentences, made-up sentences, and the curated-vs-detected check."""
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from claimmap.sources.hedging import (
+    HEDGE_LEVELS,
+    detect_hedge_cues,
+    detected_hedge,
+    detected_hedges,
+    effective_hedges,
+    hedge_disagreements,
+)
 from fixture_data import BUNDLED_SEED, read_table
-from claimmap.sources.hedging import (HEDGE_LEVELS, detect_hedge_cues, detected_hedge, detected_hedges, effective_hedges,
-                              hedge_disagreements)
 
 ARTICLE = BUNDLED_SEED.read_text(encoding="utf-8")
 
@@ -38,14 +44,17 @@ def test_rumors_sentence_is_rumored():
     assert detected_hedge(sentence) == "rumored"
 
 
-@pytest.mark.parametrize("marker, cue", [
-    ("said the agency's source", "said the agency's source"),
-    ("the source noted", "the source noted"),
-    ("revealed the source", "revealed the source"),
-    ("citing an anonymous Kremlin source", "citing"),
-    ("Another TASS source in Syria disclosed", "source in Syria disclosed"),
-    ("Ukraine’s Main Intelligence Directorate reported", "reported"),
-])
+@pytest.mark.parametrize(
+    "marker, cue",
+    [
+        ("said the agency's source", "said the agency's source"),
+        ("the source noted", "the source noted"),
+        ("revealed the source", "revealed the source"),
+        ("citing an anonymous Kremlin source", "citing"),
+        ("Another TASS source in Syria disclosed", "source in Syria disclosed"),
+        ("Ukraine’s Main Intelligence Directorate reported", "reported"),
+    ],
+)
 def test_attributed_sentences_are_reported(marker, cue):
     sentence = article_sentence(marker)
     assert cue in [found.text for found in detect_hedge_cues(sentence)]
@@ -54,37 +63,43 @@ def test_attributed_sentences_are_reported(marker, cue):
 
 def test_quote_inside_an_attributed_sentence_carries_no_cue():
     # The curated quote of c005: the hedge sits in the words around it, not in it.
-    assert detected_hedge("Russian officials are in contact with representatives of the armed Syrian opposition") == "stated"
+    assert (
+        detected_hedge("Russian officials are in contact with representatives of the armed Syrian opposition")
+        == "stated"
+    )
 
 
 def test_cue_spans_point_at_the_cue():
     text = "Troops ALLEGEDLY left; a source said they might return, according to reports."
     cues = detect_hedge_cues(text)
     assert [cue.text for cue in cues] == ["ALLEGEDLY", "a source said", "might", "according to", "reports"]
-    assert all(text[cue.start:cue.end] == cue.text for cue in cues)
+    assert all(text[cue.start : cue.end] == cue.text for cue in cues)
     assert [cue.kind for cue in cues] == ["allegation", "attribution", "speculation", "attribution", "report"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("The army attacked the base.", "stated"),
-    ("The alleged attack on the base.", "alleged"),
-    ("Reportedly, the army left.", "reported"),
-    ("REPORTEDLY the army left.", "reported"),
-    ("The unreported battle was misreported by reporters.", "stated"),
-    ("The army reclaimed the town.", "stated"),
-    ("The army claimed the town.", "alleged"),
-    ("Water resources ran low.", "stated"),
-    ("Sources in Damascus say the army left.", "reported"),
-    ("An unnamed official confirmed it.", "reported"),
-    ("The fall of the city is unconfirmed.", "alleged"),
-    ("Apparently the army left.", "presumed"),
-    ("The army may leave.", "presumed"),
-    ("The army left in May 2024.", "stated"),
-    ("The army left on 8 May.", "stated"),
-    ("Presumed dead.", "presumed"),
-    ("Rumoured to have fled; rumours said so.", "rumored"),
-    ("Reportedly, and allegedly, and presumably, and by rumor.", "rumored"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The army attacked the base.", "stated"),
+        ("The alleged attack on the base.", "alleged"),
+        ("Reportedly, the army left.", "reported"),
+        ("REPORTEDLY the army left.", "reported"),
+        ("The unreported battle was misreported by reporters.", "stated"),
+        ("The army reclaimed the town.", "stated"),
+        ("The army claimed the town.", "alleged"),
+        ("Water resources ran low.", "stated"),
+        ("Sources in Damascus say the army left.", "reported"),
+        ("An unnamed official confirmed it.", "reported"),
+        ("The fall of the city is unconfirmed.", "alleged"),
+        ("Apparently the army left.", "presumed"),
+        ("The army may leave.", "presumed"),
+        ("The army left in May 2024.", "stated"),
+        ("The army left on 8 May.", "stated"),
+        ("Presumed dead.", "presumed"),
+        ("Rumoured to have fled; rumours said so.", "rumored"),
+        ("Reportedly, and allegedly, and presumably, and by rumor.", "rumored"),
+    ],
+)
 def test_detected_hedge_of_made_up_sentences(text, expected):
     assert detected_hedge(text) == expected
 
@@ -105,21 +120,23 @@ def test_vectorised_detection_agrees_with_the_single_text_one():
 
 def curated_claims(*rows: tuple[str, str]) -> pd.DataFrame:
     """Claims frame of (curated hedge, quote) rows, ids c001..., lines from 2."""
-    return pd.DataFrame({
-        "claim_id": [f"c{i:03d}" for i in range(1, len(rows) + 1)],
-        "hedge": [hedge for hedge, _ in rows],
-        "quote": [quote for _, quote in rows],
-        "_line": range(2, len(rows) + 2),
-    }).astype({"claim_id": "str", "hedge": "str", "quote": "str"})
+    return pd.DataFrame(
+        {
+            "claim_id": [f"c{i:03d}" for i in range(1, len(rows) + 1)],
+            "hedge": [hedge for hedge, _ in rows],
+            "quote": [quote for _, quote in rows],
+            "_line": range(2, len(rows) + 2),
+        }
+    ).astype({"claim_id": "str", "hedge": "str", "quote": "str"})
 
 
 def test_disagreement_when_the_quote_doubts_more_than_the_curation():
     claims = curated_claims(
-        ("stated", "The base was allegedly hit."),          # flagged: alleged > stated
-        ("alleged", "The base was allegedly hit."),         # agrees
-        ("rumored", "The base was allegedly hit."),         # curated firmer doubt: the sentence may carry it
+        ("stated", "The base was allegedly hit."),  # flagged: alleged > stated
+        ("alleged", "The base was allegedly hit."),  # agrees
+        ("rumored", "The base was allegedly hit."),  # curated firmer doubt: the sentence may carry it
         ("reported", "The base is reportedly and presumably empty."),  # flagged, only the cue above 'reported'
-        ("reported", "The base is empty."),                 # the surrounding sentence carries the hedge
+        ("reported", "The base is empty."),  # the surrounding sentence carries the hedge
     )
     found = hedge_disagreements(claims)
     assert list(found.columns) == ["claim_id", "_line", "curated", "detected", "cues"]
@@ -146,11 +163,20 @@ def test_validation_warns_when_the_curated_hedge_is_firmer_than_the_quote(data_d
     tables = load_and_validate(data_dir)
     hedge_problems = [p for p in tables.problems if p.column == "hedge"]
     assert [(p.row, p.severity, p.message) for p in hedge_problems] == [
-        (line_of("claims.csv", "c022,"), "warning", "curated 'stated' but the quote says 'allegedly' (suggests 'alleged')")]
+        (
+            line_of("claims.csv", "c022,"),
+            "warning",
+            "curated 'stated' but the quote says 'allegedly' (suggests 'alleged')",
+        )
+    ]
     assert "c022" in set(tables.claims["claim_id"])  # a warning keeps the claim
 
 
 def test_effective_hedge_is_the_more_doubtful_of_curated_and_detected():
-    claims = pd.DataFrame({"hedge": ["stated", "rumored", "reported"],
-                           "quote": ["planes allegedly landed", "the base is isolated", "operating normally"]})
+    claims = pd.DataFrame(
+        {
+            "hedge": ["stated", "rumored", "reported"],
+            "quote": ["planes allegedly landed", "the base is isolated", "operating normally"],
+        }
+    )
     assert effective_hedges(claims).tolist() == ["alleged", "rumored", "reported"]

@@ -1,4 +1,5 @@
 """Loading: per-row checks from the schema, hostile files, and the frame conventions."""
+
 import csv
 import io
 
@@ -22,52 +23,127 @@ def ids(frame):
     return set(frame.iloc[:, 0])
 
 
-@pytest.mark.parametrize("name, old, new, row_id, expected", [
-    ("actors.csv", "iran,Iran,", "iran,,", "iran",
-     "actors.csv:3: name: value is required but empty"),
-    # a day that does not exist passes a naive YYYY-MM-DD shape check
-    ("claims.csv", C012_REPORTED, C012_REPORTED.replace("2024-12-08", "2024-02-30"), "c012",
-     "claims.csv:{c012}: reported_on: '2024-02-30' is not a calendar date; expected a real day as YYYY-MM-DD"),
-    ("sources.csv", ",2024-12-09,", ",9 Dec 2024,", "src000",
-     "sources.csv:2: published: '9 Dec 2024' is not a date; expected YYYY-MM-DD"),
-    ("claims.csv", C013_HEDGE, C013_HEDGE.replace("reported", "reportd"), "c013",
-     "claims.csv:{c013}: hedge: 'reportd' is not allowed; expected one of: stated, reported, alleged, "
-     "presumed, rumored (did you mean 'reported'?)"),
-    # the enum hint is case-insensitive but suggests the value as the schema spells it
-    ("claims.csv", C005, C005.replace(",F,", ",b,"), "c005",
-     "claims.csv:{c005}: reliability: 'b' is not allowed; expected one of: A, B, C, D, E, F (did you mean 'B'?)"),
-    ("actors.csv", "#CC79A7", "CC79A7", "assad",
-     "actors.csv:2: color: 'CC79A7' does not match the pattern #[0-9A-Fa-f]{{6}}"),
-    # a pattern must match the whole value, not just its start
-    ("claims.csv", C005, C005.replace("kremlin_anon", "kremlin_anon!"), "c005",
-     "claims.csv:{c005}: claimant: 'kremlin_anon!' does not match the pattern [a-z0-9_]+"),
-    ("places.csv", KHMEIMIM_COORDS, ",135,35.945,", "khmeimim",
-     "places.csv:7: lat: lat 135 is outside [-90, 90]; are lat and lon swapped?"),
-    # no swap hint when the other value would not fit either
-    ("places.csv", KHMEIMIM_COORDS, ",135,100,", "khmeimim",
-     "places.csv:7: lat: lat 135 is outside [-90, 90]"),
-    ("places.csv", KHMEIMIM_COORDS, ",35.41167,200,", "khmeimim",
-     "places.csv:7: lon: lon 200 is outside [-180, 180]"),
-    # float() accepts these words, a coordinate must not
-    ("places.csv", KHMEIMIM_COORDS, ",nan,35.945,", "khmeimim",
-     "places.csv:7: lat: 'nan' is not a finite number; expected a decimal like 35.41"),
-    ("places.csv", KHMEIMIM_COORDS, ",35.41167,inf,", "khmeimim",
-     "places.csv:7: lon: 'inf' is not a finite number; expected a decimal like 35.41"),
-    ("places.csv", KHMEIMIM_COORDS, ",-Infinity,35.945,", "khmeimim",
-     "places.csv:7: lat: '-Infinity' is not a finite number; expected a decimal like 35.41"),
-    ("claims.csv", C005, C005.replace(",3,", ",7,"), "c005",
-     "claims.csv:{c005}: credibility: credibility 7 is outside [1, 6]"),
-    # a number is not an integer even when pandas would read it as one
-    ("claims.csv", C005, C005.replace(",3,", ",3.0,"), "c005",
-     "claims.csv:{c005}: credibility: '3.0' is not an integer; expected a whole number like 3"),
-    ("claims.csv", C005, C005.replace("false", "yes"), "c005",
-     "claims.csv:{c005}: against_interest: 'yes' is not a boolean; expected one of: true, false"),
-    ("actors.csv", "iran,Iran,government_ally", "iran,Iran,govt", "iran",
-     "actors.csv:3: side: 'govt' is not allowed; expected one of: opposition, government, government_ally, "
-     "other"),
-])
-def test_bad_value_is_reported_and_only_its_row_is_dropped(data_dir, edit, line_of, name, old, new, row_id,
-                                                           expected):
+@pytest.mark.parametrize(
+    "name, old, new, row_id, expected",
+    [
+        ("actors.csv", "iran,Iran,", "iran,,", "iran", "actors.csv:3: name: value is required but empty"),
+        # a day that does not exist passes a naive YYYY-MM-DD shape check
+        (
+            "claims.csv",
+            C012_REPORTED,
+            C012_REPORTED.replace("2024-12-08", "2024-02-30"),
+            "c012",
+            "claims.csv:{c012}: reported_on: '2024-02-30' is not a calendar date; expected a real day as YYYY-MM-DD",
+        ),
+        (
+            "sources.csv",
+            ",2024-12-09,",
+            ",9 Dec 2024,",
+            "src000",
+            "sources.csv:2: published: '9 Dec 2024' is not a date; expected YYYY-MM-DD",
+        ),
+        (
+            "claims.csv",
+            C013_HEDGE,
+            C013_HEDGE.replace("reported", "reportd"),
+            "c013",
+            "claims.csv:{c013}: hedge: 'reportd' is not allowed; expected one of: stated, reported, alleged, "
+            "presumed, rumored (did you mean 'reported'?)",
+        ),
+        # the enum hint is case-insensitive but suggests the value as the schema spells it
+        (
+            "claims.csv",
+            C005,
+            C005.replace(",F,", ",b,"),
+            "c005",
+            "claims.csv:{c005}: reliability: 'b' is not allowed; expected one of: A, B, C, D, E, F (did you mean 'B'?)",
+        ),
+        (
+            "actors.csv",
+            "#CC79A7",
+            "CC79A7",
+            "assad",
+            "actors.csv:2: color: 'CC79A7' does not match the pattern #[0-9A-Fa-f]{{6}}",
+        ),
+        # a pattern must match the whole value, not just its start
+        (
+            "claims.csv",
+            C005,
+            C005.replace("kremlin_anon", "kremlin_anon!"),
+            "c005",
+            "claims.csv:{c005}: claimant: 'kremlin_anon!' does not match the pattern [a-z0-9_]+",
+        ),
+        (
+            "places.csv",
+            KHMEIMIM_COORDS,
+            ",135,35.945,",
+            "khmeimim",
+            "places.csv:7: lat: lat 135 is outside [-90, 90]; are lat and lon swapped?",
+        ),
+        # no swap hint when the other value would not fit either
+        ("places.csv", KHMEIMIM_COORDS, ",135,100,", "khmeimim", "places.csv:7: lat: lat 135 is outside [-90, 90]"),
+        (
+            "places.csv",
+            KHMEIMIM_COORDS,
+            ",35.41167,200,",
+            "khmeimim",
+            "places.csv:7: lon: lon 200 is outside [-180, 180]",
+        ),
+        # float() accepts these words, a coordinate must not
+        (
+            "places.csv",
+            KHMEIMIM_COORDS,
+            ",nan,35.945,",
+            "khmeimim",
+            "places.csv:7: lat: 'nan' is not a finite number; expected a decimal like 35.41",
+        ),
+        (
+            "places.csv",
+            KHMEIMIM_COORDS,
+            ",35.41167,inf,",
+            "khmeimim",
+            "places.csv:7: lon: 'inf' is not a finite number; expected a decimal like 35.41",
+        ),
+        (
+            "places.csv",
+            KHMEIMIM_COORDS,
+            ",-Infinity,35.945,",
+            "khmeimim",
+            "places.csv:7: lat: '-Infinity' is not a finite number; expected a decimal like 35.41",
+        ),
+        (
+            "claims.csv",
+            C005,
+            C005.replace(",3,", ",7,"),
+            "c005",
+            "claims.csv:{c005}: credibility: credibility 7 is outside [1, 6]",
+        ),
+        # a number is not an integer even when pandas would read it as one
+        (
+            "claims.csv",
+            C005,
+            C005.replace(",3,", ",3.0,"),
+            "c005",
+            "claims.csv:{c005}: credibility: '3.0' is not an integer; expected a whole number like 3",
+        ),
+        (
+            "claims.csv",
+            C005,
+            C005.replace("false", "yes"),
+            "c005",
+            "claims.csv:{c005}: against_interest: 'yes' is not a boolean; expected one of: true, false",
+        ),
+        (
+            "actors.csv",
+            "iran,Iran,government_ally",
+            "iran,Iran,govt",
+            "iran",
+            "actors.csv:3: side: 'govt' is not allowed; expected one of: opposition, government, government_ally, "
+            "other",
+        ),
+    ],
+)
+def test_bad_value_is_reported_and_only_its_row_is_dropped(data_dir, edit, line_of, name, old, new, row_id, expected):
     table = name.removesuffix(".csv")
     before = load_tables(data_dir).frame(table)
     edit(name, old, new)
@@ -82,31 +158,39 @@ def test_duplicate_key_names_the_first_line_and_keeps_the_first_row(data_dir):
     with (data_dir / "actors.csv").open("a", encoding="utf-8") as f:
         f.write("iran,Iran again,government_ally,#E69F00,\n")
     tables = load_tables(data_dir)
-    assert shown(tables) == ["data/actors.csv:7: actor_id: duplicate actor_id 'iran' (first on line 3); "
-                             "give each row its own actor_id"]
+    assert shown(tables) == [
+        "data/actors.csv:7: actor_id: duplicate actor_id 'iran' (first on line 3); give each row its own actor_id"
+    ]
     assert tables.actors.set_index("actor_id").loc["iran", "name"] == "Iran"
     assert len(tables.actors) == 5
 
 
 def test_duplicate_composite_key_lists_every_key_column(data_dir):
     with (data_dir / "geocode_cache.csv").open("a", encoding="utf-8") as f:
-        f.write("Jableh,SY,35.36,35.92,\"Jableh, Syria\",nominatim,2024-12-10\n"
-                "Jableh,SY,35.4,35.9,other,nominatim,2024-12-11\n"
-                "Jableh,SY,35.4,35.9,other,photon,2024-12-11\n")
+        f.write(
+            'Jableh,SY,35.36,35.92,"Jableh, Syria",nominatim,2024-12-10\n'
+            "Jableh,SY,35.4,35.9,other,nominatim,2024-12-11\n"
+            "Jableh,SY,35.4,35.9,other,photon,2024-12-11\n"
+        )
     tables = load_tables(data_dir)
     assert shown(tables) == [
         "data/geocode_cache.csv:3: query, country_code, geocoder: duplicate (query, country_code, geocoder) "
-        "'Jableh', 'SY', 'nominatim' (first on line 2); give each row its own (query, country_code, geocoder)"]
+        "'Jableh', 'SY', 'nominatim' (first on line 2); give each row its own (query, country_code, geocoder)"
+    ]
     assert tables.geocode_cache["geocoder"].tolist() == ["nominatim", "photon"]
 
 
-@pytest.mark.parametrize("transform", [
-    lambda b: b"\xef\xbb\xbf" + b,  # BOM from Windows editors
-    lambda b: b.replace(b"\n", b"\r\n"),  # CRLF line ends
-    lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"),
-    lambda b: b.rstrip(b"\n"),  # no newline at the end of the file
-    lambda b: b.replace(b"\n", b"\n\n"),  # blank lines between rows are skipped; lines still count
-], ids=["bom", "crlf", "bom+crlf", "no-final-newline", "blank-lines"])
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda b: b"\xef\xbb\xbf" + b,  # BOM from Windows editors
+        lambda b: b.replace(b"\n", b"\r\n"),  # CRLF line ends
+        lambda b: b"\xef\xbb\xbf" + b.replace(b"\n", b"\r\n"),
+        lambda b: b.rstrip(b"\n"),  # no newline at the end of the file
+        lambda b: b.replace(b"\n", b"\n\n"),  # blank lines between rows are skipped; lines still count
+    ],
+    ids=["bom", "crlf", "bom+crlf", "no-final-newline", "blank-lines"],
+)
 def test_encoding_and_line_end_variants_load_the_same_rows(data_dir, transform):
     before = load_tables(data_dir)
     for name in ("places.csv", "sources.csv"):
@@ -115,8 +199,9 @@ def test_encoding_and_line_end_variants_load_the_same_rows(data_dir, transform):
     after = load_tables(data_dir)
     assert shown(after) == []
     for table in ("places", "sources"):
-        pd.testing.assert_frame_equal(after.frame(table).drop(columns="_line"),
-                                      before.frame(table).drop(columns="_line"))
+        pd.testing.assert_frame_equal(
+            after.frame(table).drop(columns="_line"), before.frame(table).drop(columns="_line")
+        )
 
 
 def test_blank_lines_do_not_shift_line_numbers(data_dir):
@@ -137,8 +222,9 @@ def test_empty_file_is_a_file_problem_and_an_empty_typed_table(data_dir, content
 def test_missing_file_is_a_file_problem_and_an_empty_table(data_dir):
     (data_dir / "speakers.csv").unlink()
     tables = load_tables(data_dir)
-    assert shown(tables) == ["data/speakers.csv: -: file not found; expected a CSV with the header "
-                             + HEADERS["speakers"]]
+    assert shown(tables) == [
+        "data/speakers.csv: -: file not found; expected a CSV with the header " + HEADERS["speakers"]
+    ]
     assert_empty_with_schema_columns(tables.speakers, "speakers")
     assert len(tables.claims) == 37
 
@@ -146,16 +232,21 @@ def test_missing_file_is_a_file_problem_and_an_empty_table(data_dir):
 def test_missing_column_names_it_and_loads_no_rows_of_that_file(data_dir):
     rewrite_columns(data_dir / "actors.csv", lambda header: [c for c in header if c != "color"])
     tables = load_tables(data_dir)
-    assert shown(tables) == ["data/actors.csv: color: missing from the header; expected the columns "
-                             + HEADERS["actors"] + "; no rows were loaded"]
+    assert shown(tables) == [
+        "data/actors.csv: color: missing from the header; expected the columns "
+        + HEADERS["actors"]
+        + "; no rows were loaded"
+    ]
     assert_empty_with_schema_columns(tables.actors, "actors")
 
 
 def test_unknown_column_is_a_warning_and_loads_as_text(data_dir):
     rewrite_columns(data_dir / "actors.csv", lambda header: [*header, "notes"], fill="x")
     tables = load_tables(data_dir)
-    assert shown(tables) == ["data/actors.csv: notes: warning: column is not in datapackage.json; it is loaded "
-                             "as text and not checked (declare it there or remove it)"]
+    assert shown(tables) == [
+        "data/actors.csv: notes: warning: column is not in datapackage.json; it is loaded "
+        "as text and not checked (declare it there or remove it)"
+    ]
     assert tables.actors.columns[-2:].tolist() == ["notes", "_line"]
     assert tables.actors["notes"].tolist() == ["x"] * 5
 
@@ -175,14 +266,23 @@ def test_undecodable_bytes_name_their_line_and_drop_only_that_row(data_dir):
     assert ids(tables.actors) == {"assad", "opposition", "russia", "syrian_government"}
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    # text after a closing quote
-    ("iran,Iran,", 'iran,"Iran"x,', "data/actors.csv:3: -: malformed CSV (',' expected after '\"'); "
-                                    "check the quotes on this line"),
-    # an unquoted comma adds a field
-    ("Iranian state and its aircraft.", "Iranian state, and its aircraft.",
-     "data/actors.csv:3: -: row has 6 fields but the header has 5; quote values that contain commas"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        # text after a closing quote
+        (
+            "iran,Iran,",
+            'iran,"Iran"x,',
+            "data/actors.csv:3: -: malformed CSV (',' expected after '\"'); check the quotes on this line",
+        ),
+        # an unquoted comma adds a field
+        (
+            "Iranian state and its aircraft.",
+            "Iranian state, and its aircraft.",
+            "data/actors.csv:3: -: row has 6 fields but the header has 5; quote values that contain commas",
+        ),
+    ],
+)
 def test_malformed_row_is_reported_and_the_others_load(data_dir, edit, old, new, expected):
     edit("actors.csv", old, new)
     tables = load_tables(data_dir)
@@ -190,13 +290,25 @@ def test_malformed_row_is_reported_and_the_others_load(data_dir, edit, old, new,
     assert ids(tables.actors) == {"assad", "opposition", "russia", "syrian_government"}
 
 
-@pytest.mark.parametrize("old, new, expected, loaded", [
-    # the last row: the quoted cell runs to the end of the file
-    ("syrian_government,Assad", 'syrian_government,"Assad', "malformed CSV (unexpected end of data)",
-     {"assad", "iran", "opposition", "russia"}),
-    # a middle row: the cell runs on to the next quote, two lines down; the rows after that load
-    ("iran,Iran,", 'iran,"Iran,', "malformed CSV (',' expected after '\"')", {"assad", "russia", "syrian_government"}),
-])
+@pytest.mark.parametrize(
+    "old, new, expected, loaded",
+    [
+        # the last row: the quoted cell runs to the end of the file
+        (
+            "syrian_government,Assad",
+            'syrian_government,"Assad',
+            "malformed CSV (unexpected end of data)",
+            {"assad", "iran", "opposition", "russia"},
+        ),
+        # a middle row: the cell runs on to the next quote, two lines down; the rows after that load
+        (
+            "iran,Iran,",
+            'iran,"Iran,',
+            "malformed CSV (',' expected after '\"')",
+            {"assad", "russia", "syrian_government"},
+        ),
+    ],
+)
 def test_unclosed_quote_is_reported_where_it_starts(data_dir, edit, old, new, expected, loaded):
     edit("actors.csv", old, new)
     tables = load_tables(data_dir)
@@ -231,8 +343,8 @@ HEADERS = {
     "actors": "actor_id,name,side,color,description",
     "speakers": "speaker_id,name,kind,actor_id,description",
     "claims": "claim_id,source_id,place_id,actor_id,claim_type,statement,reported_on,valid_from,valid_to,"
-              "date_precision,claimant,via,hedge,reliability,credibility,against_interest,contradicts,quote,"
-              "quote_prefix,quote_suffix,quote_start,quote_end",
+    "date_precision,claimant,via,hedge,reliability,credibility,against_interest,contradicts,quote,"
+    "quote_prefix,quote_suffix,quote_start,quote_end",
 }
 
 
@@ -263,11 +375,14 @@ def test_checks_follow_the_schema_of_the_data_directory(data_dir, edit):
     assert shown(tables) == ["data/actors.csv:3: color: '#e69f00' does not match the pattern #[0-9A-F]{6}"]
 
 
-@pytest.mark.parametrize("content, reason", [
-    (None, "file not found"),
-    (b"{not json", "cannot be read (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
-    (b'{"resources": [{"name": "claims"}]}', "is not a valid data package (missing or malformed 'schema')"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (None, "file not found"),
+        (b"{not json", "cannot be read (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+        (b'{"resources": [{"name": "claims"}]}', "is not a valid data package (missing or malformed 'schema')"),
+    ],
+)
 def test_unusable_datapackage_falls_back_to_the_bundled_schema(data_dir, content, reason):
     path = data_dir / "datapackage.json"
     if content is None:
@@ -277,5 +392,6 @@ def test_unusable_datapackage_falls_back_to_the_bundled_schema(data_dir, content
     tables = load_tables(data_dir)
     assert [str(p) for p in tables.problems] == [
         f"data/datapackage.json: -: {reason}; using the bundled schema instead "
-        f"(copy {REPO_DATA / 'datapackage.json'} here)"]
+        f"(copy {REPO_DATA / 'datapackage.json'} here)"
+    ]
     assert len(tables.claims) == 37

@@ -1,4 +1,5 @@
 """Cross-table validation: one test per kind of problem, each checking that valid rows still load."""
+
 import pytest
 
 from claimmap.cli import main
@@ -27,26 +28,48 @@ def test_bundled_copy_has_no_problems(data_dir):
     assert claim_ids(tables) == CLAIM_IDS
 
 
-@pytest.mark.parametrize("old, new, claim_id, expected", [
-    # a schema foreign key
-    ("c017,src000,jableh,", "c017,src000,jabaleh,", "c017",
-     "place_id: no place_id 'jabaleh' in data/places.csv (did you mean 'jableh'?)"),
-    ("c035,src000,moscow,assad,", "c035,src000,moscow,asad,", "c035",
-     "actor_id: no actor_id 'asad' in data/actors.csv (did you mean 'assad'?)"),
-    # an id inside the '>'-separated via list; the first one is fine
-    ("day,opposition_command,syrian_state_tv,reported,C,2,false,,\"On December 8",
-     "day,opposition_command,syrian_state_tv>tas,reported,C,2,false,,\"On December 8", "c031",
-     "via: no speaker_id 'tas' in data/speakers.csv (did you mean 'tass'?)"),
-    # an id inside the '|'-separated contradicts list
-    ("true,c010|c020,", "true,c010|c0200,", "c026",
-     "contradicts: no claim_id 'c0200' in data/claims.csv (did you mean 'c020'?)"),
-    ("true,c010|c020,", "true,c010|c026,", "c026",
-     "contradicts: claim lists itself in contradicts; remove 'c026'"),
-    ("2024-12-08,2024-12-09,approximate,bssi", "2024-12-08,2024-12-01,approximate,bssi", "c024",
-     "valid_to: valid_to 2024-12-01 is before valid_from 2024-12-08; swap them or fix one"),
-])
-def test_bad_claim_reference_or_date_is_reported_and_only_that_claim_dropped(data_dir, edit, claim_line, old, new,
-                                                                            claim_id, expected):
+@pytest.mark.parametrize(
+    "old, new, claim_id, expected",
+    [
+        # a schema foreign key
+        (
+            "c017,src000,jableh,",
+            "c017,src000,jabaleh,",
+            "c017",
+            "place_id: no place_id 'jabaleh' in data/places.csv (did you mean 'jableh'?)",
+        ),
+        (
+            "c035,src000,moscow,assad,",
+            "c035,src000,moscow,asad,",
+            "c035",
+            "actor_id: no actor_id 'asad' in data/actors.csv (did you mean 'assad'?)",
+        ),
+        # an id inside the '>'-separated via list; the first one is fine
+        (
+            'day,opposition_command,syrian_state_tv,reported,C,2,false,,"On December 8',
+            'day,opposition_command,syrian_state_tv>tas,reported,C,2,false,,"On December 8',
+            "c031",
+            "via: no speaker_id 'tas' in data/speakers.csv (did you mean 'tass'?)",
+        ),
+        # an id inside the '|'-separated contradicts list
+        (
+            "true,c010|c020,",
+            "true,c010|c0200,",
+            "c026",
+            "contradicts: no claim_id 'c0200' in data/claims.csv (did you mean 'c020'?)",
+        ),
+        ("true,c010|c020,", "true,c010|c026,", "c026", "contradicts: claim lists itself in contradicts; remove 'c026'"),
+        (
+            "2024-12-08,2024-12-09,approximate,bssi",
+            "2024-12-08,2024-12-01,approximate,bssi",
+            "c024",
+            "valid_to: valid_to 2024-12-01 is before valid_from 2024-12-08; swap them or fix one",
+        ),
+    ],
+)
+def test_bad_claim_reference_or_date_is_reported_and_only_that_claim_dropped(
+    data_dir, edit, claim_line, old, new, claim_id, expected
+):
     edit("claims.csv", old, new)
     tables = load_and_validate(data_dir)
     assert shown(tables) == [f"data/claims.csv:{claim_line(claim_id)}: {expected}"]
@@ -58,8 +81,11 @@ def test_dropped_row_takes_the_rows_referring_to_it_along(data_dir, edit, claim_
     tables = load_and_validate(data_dir)
     assert shown(tables) == [
         "data/speakers.csv:4: actor_id: no actor_id 'rusia' in data/actors.csv (did you mean 'russia'?)",
-        *(f"data/claims.csv:{claim_line(c)}: claimant: 'kremlin_anon' refers to data/speakers.csv:4, which has "
-          "problems; fix that row first" for c in ("c002", "c003", "c004", "c005")),
+        *(
+            f"data/claims.csv:{claim_line(c)}: claimant: 'kremlin_anon' refers to data/speakers.csv:4, which has "
+            "problems; fix that row first"
+            for c in ("c002", "c003", "c004", "c005")
+        ),
     ]
     assert claim_ids(tables) == CLAIM_IDS - {"c002", "c003", "c004", "c005"}
     assert "kremlin_anon" not in set(tables.speakers["speaker_id"])
@@ -77,40 +103,74 @@ def test_contradiction_with_a_dropped_claim_is_only_a_warning(data_dir, edit, cl
     assert claim_ids(tables) == CLAIM_IDS - {"c010"}
 
 
-@pytest.mark.parametrize("old, new, loops", [
-    ("latakia_gov,Latakia Governorate,governorate,syria,", "latakia_gov,Latakia Governorate,governorate,khmeimim,",
-     {7: "khmeimim > latakia_gov > khmeimim", 8: "latakia_gov > khmeimim > latakia_gov"}),
-    # a place that is its own parent is the shortest loop
-    ("syria,Syria,country,,", "syria,Syria,country,syria,", {11: "syria > syria"}),
-])
+@pytest.mark.parametrize(
+    "old, new, loops",
+    [
+        (
+            "latakia_gov,Latakia Governorate,governorate,syria,",
+            "latakia_gov,Latakia Governorate,governorate,khmeimim,",
+            {7: "khmeimim > latakia_gov > khmeimim", 8: "latakia_gov > khmeimim > latakia_gov"},
+        ),
+        # a place that is its own parent is the shortest loop
+        ("syria,Syria,country,,", "syria,Syria,country,syria,", {11: "syria > syria"}),
+    ],
+)
 def test_parent_loop_is_reported_on_each_member_and_descendants_follow(data_dir, edit, old, new, loops):
     edit("places.csv", old, new)
     tables = load_and_validate(data_dir)
     problems = shown(tables)
     for line, chain in loops.items():
-        assert (f"data/places.csv:{line}: parent_id: parent chain loops: {chain}; give one of them another "
-                "parent_id") in problems
+        assert (
+            f"data/places.csv:{line}: parent_id: parent chain loops: {chain}; give one of them another parent_id"
+        ) in problems
     members = {"khmeimim", "latakia_gov"} if 7 in loops else {"syria"}
     assert not members & set(tables.places["place_id"])
     if 7 in loops:  # jableh lies in latakia_gov
-        assert ("data/places.csv:6: parent_id: 'latakia_gov' refers to data/places.csv:8, which has problems; "
-                "fix that row first") in problems
-        assert set(tables.places["place_id"]) == {"aleppo", "aleppo_gov", "damascus", "damascus_gov", "moscow",
-                                                  "russia", "syria", "tartus", "tartus_gov", "tartus_naval_base"}
+        assert (
+            "data/places.csv:6: parent_id: 'latakia_gov' refers to data/places.csv:8, which has problems; "
+            "fix that row first"
+        ) in problems
+        assert set(tables.places["place_id"]) == {
+            "aleppo",
+            "aleppo_gov",
+            "damascus",
+            "damascus_gov",
+            "moscow",
+            "russia",
+            "syria",
+            "tartus",
+            "tartus_gov",
+            "tartus_naval_base",
+        }
     assert not set(tables.claims["place_id"]) & (members | {"jableh"} if 7 in loops else members)
     assert len(tables.claims) > 0
 
 
-@pytest.mark.parametrize("old, new, expected, dropped", [
-    (",35.41167,35.945,", ",35.41167,,", "data/places.csv:7: lon: lat is set but lon is blank; set both or neither",
-     {"khmeimim"}),
-    (",35.41167,35.945,", ",,35.945,", "data/places.csv:7: lat: lon is set but lat is blank; set both or neither",
-     {"khmeimim"}),
-    # moscow lies in russia, so it goes too
-    (',60.0,100.0,"GeoNames country record 2017370 (Russian Federation), representative point 60°N 100°E"',
-     ",60.0,100.0,", "data/places.csv:10: coord_source: lat/lon are set but coord_source is blank; "
-                     "say where the position comes from", {"russia", "moscow"}),
-])
+@pytest.mark.parametrize(
+    "old, new, expected, dropped",
+    [
+        (
+            ",35.41167,35.945,",
+            ",35.41167,,",
+            "data/places.csv:7: lon: lat is set but lon is blank; set both or neither",
+            {"khmeimim"},
+        ),
+        (
+            ",35.41167,35.945,",
+            ",,35.945,",
+            "data/places.csv:7: lat: lon is set but lat is blank; set both or neither",
+            {"khmeimim"},
+        ),
+        # moscow lies in russia, so it goes too
+        (
+            ',60.0,100.0,"GeoNames country record 2017370 (Russian Federation), representative point 60°N 100°E"',
+            ",60.0,100.0,",
+            "data/places.csv:10: coord_source: lat/lon are set but coord_source is blank; "
+            "say where the position comes from",
+            {"russia", "moscow"},
+        ),
+    ],
+)
 def test_hand_set_coordinates_must_be_complete(data_dir, edit, old, new, expected, dropped):
     places_before = set(load_and_validate(data_dir).places["place_id"])
     edit("places.csv", old, new)
@@ -121,13 +181,18 @@ def test_hand_set_coordinates_must_be_complete(data_dir, edit, old, new, expecte
 
 
 def test_place_that_cannot_be_located_is_dropped_with_its_claims(data_dir, edit, claim_line):
-    edit("places.csv", "jableh,Jableh,city,latakia_gov,Jablah|Jebleh|Jabala|جبلة,",
-         "jableh,Xyzzyville,city,latakia_gov,,")
+    edit(
+        "places.csv",
+        "jableh,Jableh,city,latakia_gov,Jablah|Jebleh|Jabala|جبلة,",
+        "jableh,Xyzzyville,city,latakia_gov,,",
+    )
     tables = load_and_validate(data_dir)
     problems = shown(tables)
     assert problems[0].startswith("data/places.csv:6: place_id: 'jableh' (Xyzzyville) cannot be located: ")
-    assert problems[1:] == [f"data/claims.csv:{claim_line('c017')}: place_id: 'jableh' refers to "
-                            "data/places.csv:6, which has problems; fix that row first"]
+    assert problems[1:] == [
+        f"data/claims.csv:{claim_line('c017')}: place_id: 'jableh' refers to "
+        "data/places.csv:6, which has problems; fix that row first"
+    ]
     assert claim_ids(tables) == CLAIM_IDS - {"c017"}
 
 
@@ -135,21 +200,32 @@ def test_missing_source_file_drops_the_source_and_its_claims(data_dir):
     (data_dir.parent / SEED).unlink()
     tables = load_and_validate(data_dir)
     problems = shown(tables)
-    assert problems[0] == (f"data/sources.csv:2: path: {SEED} not found in {data_dir.parent} (paths are relative "
-                           "to the folder holding the data directory); fix the path or restore the file")
+    assert problems[0] == (
+        f"data/sources.csv:2: path: {SEED} not found in {data_dir.parent} (paths are relative "
+        "to the folder holding the data directory); fix the path or restore the file"
+    )
     assert len(problems) == 1 + 37
     assert all("'src000' refers to data/sources.csv:2, which has problems" in p for p in problems[1:])
     assert tables.claims.empty and tables.sources.empty and len(tables.places) == 13
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    # the curated quote has a straight apostrophe where the source has a curly one
-    ("they entered the country’s second", "they entered the country's second",
-     f"quote not found verbatim in {SEED}; the source has: «Within days, they entered the country’s "
-     "second-largest city, Aleppo» — paste that"),
-    ("they entered the country’s second", "they reached the country’s second",
-     f"quote not found verbatim in {SEED}; copy the words from the source exactly"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        # the curated quote has a straight apostrophe where the source has a curly one
+        (
+            "they entered the country’s second",
+            "they entered the country's second",
+            f"quote not found verbatim in {SEED}; the source has: «Within days, they entered the country’s "
+            "second-largest city, Aleppo» — paste that",
+        ),
+        (
+            "they entered the country’s second",
+            "they reached the country’s second",
+            f"quote not found verbatim in {SEED}; copy the words from the source exactly",
+        ),
+    ],
+)
 def test_quote_not_in_source_says_what_to_paste(data_dir, edit, claim_line, old, new, expected):
     edit("claims.csv", old, new)
     tables = load_and_validate(data_dir)
@@ -157,13 +233,21 @@ def test_quote_not_in_source_says_what_to_paste(data_dir, edit, claim_line, old,
     assert claim_ids(tables) == CLAIM_IDS - {"c029"}
 
 
-@pytest.mark.parametrize("old, new, column", [
-    (",227,311\n", ",228,312\n", "quote_start/quote_end"),
-    # a prefix that no longer matches the text before the quote
-    ('"of the armed Syrian opposition, ",","" said', '"of the armed Syrian opposition; ",","" said', "quote_prefix"),
-])
-def test_stored_selectors_that_disagree_are_reported_and_the_true_offsets_used(data_dir, edit, claim_line, old,
-                                                                               new, column):
+@pytest.mark.parametrize(
+    "old, new, column",
+    [
+        (",227,311\n", ",228,312\n", "quote_start/quote_end"),
+        # a prefix that no longer matches the text before the quote
+        (
+            '"of the armed Syrian opposition, ",","" said',
+            '"of the armed Syrian opposition; ",","" said',
+            "quote_prefix",
+        ),
+    ],
+)
+def test_stored_selectors_that_disagree_are_reported_and_the_true_offsets_used(
+    data_dir, edit, claim_line, old, new, column
+):
     edit("claims.csv", old, new)
     claim_id = "c005" if column.startswith("quote_start") else "c002"
     tables = load_and_validate(data_dir)
@@ -171,7 +255,8 @@ def test_stored_selectors_that_disagree_are_reported_and_the_true_offsets_used(d
     stored = {"c005": "228-312", "c002": "313-427"}[claim_id]
     assert shown(tables) == [
         f"data/claims.csv:{claim_line(claim_id)}: {column.split('/')[0]}: warning: stored {column} disagree with "
-        f"{SEED}: the quote is now at {true} (stored {stored}) and is shown there; run `python -m claimmap anchor`"]
+        f"{SEED}: the quote is now at {true} (stored {stored}) and is shown there; run `python -m claimmap anchor`"
+    ]
     # nothing is lost: the claim stays, highlighted where its quote really is
     claim = tables.claims.set_index("claim_id").loc[claim_id]
     assert claim_ids(tables) == CLAIM_IDS
@@ -183,8 +268,9 @@ def test_changed_source_is_detected_by_hash_and_fixed_by_anchoring(data_dir, cap
     preface = "Updated at 10:00.\n\n"
     seed.write_bytes(preface.encode("utf-8") + seed.read_bytes())
     problems = shown(load_and_validate(data_dir))
-    assert problems[0].startswith(f"data/sources.csv:2: sha256: warning: '{SEED}' has changed since its quotes "
-                                  "were anchored (sha256 ")
+    assert problems[0].startswith(
+        f"data/sources.csv:2: sha256: warning: '{SEED}' has changed since its quotes were anchored (sha256 "
+    )
     assert problems[0].endswith("; run `python -m claimmap anchor`")
     assert all("the quote is now at" in p for p in problems[1:]) and len(problems) == 38
     assert claim_ids(load_and_validate(data_dir)) == CLAIM_IDS  # every quote was found again
@@ -198,13 +284,13 @@ def test_changed_source_is_detected_by_hash_and_fixed_by_anchoring(data_dir, cap
 
 def test_quote_found_more_than_once_is_a_warning_after_anchoring(data_dir, edit, claim_line):
     # shortened in place: re-anchoring keeps the occurrence at the stored offset, not the first one
-    edit("claims.csv", ",TASS reported that he and his family are currently in Moscow,",
-         ",TASS,")
+    edit("claims.csv", ",TASS reported that he and his family are currently in Moscow,", ",TASS,")
     assert main(["anchor", "--data", str(data_dir)]) == 0
     tables = load_and_validate(data_dir)
     assert shown(tables) == [
         f"data/claims.csv:{claim_line('c035')}: quote: warning: quote occurs 4 times in {SEED} (at 183, 465, "
-        "1129, 2692); it is anchored at 2692; lengthen it if that is the wrong one"]
+        "1129, 2692); it is anchored at 2692; lengthen it if that is the wrong one"
+    ]
     assert claim_ids(tables) == CLAIM_IDS
 
 
@@ -215,8 +301,10 @@ def test_every_problem_is_reported_in_one_run(data_dir, edit, claim_line):
     problems = shown(load_and_validate(data_dir))
     assert "data/actors.csv:2: color: 'pink' does not match the pattern #[0-9A-Fa-f]{6}" in problems
     assert "data/places.csv:7: lon: lat is set but lon is blank; set both or neither" in problems
-    assert (f"data/claims.csv:{claim_line('c024')}: valid_to: valid_to 2024-12-01 is before valid_from "
-            "2024-12-08; swap them or fix one") in problems
+    assert (
+        f"data/claims.csv:{claim_line('c024')}: valid_to: valid_to 2024-12-01 is before valid_from "
+        "2024-12-08; swap them or fix one"
+    ) in problems
 
 
 @pytest.mark.parametrize("path", ["datapackage.json", "claims.csv", "geocode_cache.csv", f"../{SEED}"])

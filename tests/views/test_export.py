@@ -1,4 +1,5 @@
 """Exports of the current view: the flat table, spreadsheet-safe CSV and RFC 7946 GeoJSON."""
+
 from __future__ import annotations
 
 import csv
@@ -8,9 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from fixture_data import BUNDLED_DATA
 from claimmap.analysis.dataset import Dataset, load_dataset
 from claimmap.views.export import to_csv_bytes, to_geojson, to_geojson_bytes, view_claims_table
+from fixture_data import BUNDLED_DATA
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,7 @@ def test_normal_text_and_negative_numbers_are_left_alone():
 
 
 def test_formula_in_a_curated_statement_is_neutralised(dataset: Dataset):
-    claims = dataset.claims.assign(statement="=HYPERLINK(\"http://example.com\")")
+    claims = dataset.claims.assign(statement='=HYPERLINK("http://example.com")')
     rows = csv_rows(to_csv_bytes(view_claims_table(dataset, claims)))
     assert all(row["statement"].startswith("'=") for row in rows)
     assert rows[0]["lat"] and not rows[0]["lat"].startswith("'")

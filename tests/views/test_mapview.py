@@ -6,32 +6,53 @@ import pandas as pd
 import pytest
 
 from claimmap.views.assets import STATIC_URL
-from claimmap.views.mapview import (base_map, clicked_place_id, governorate_features, map_text, marker_table,
-                              place_features, place_layer)
+from claimmap.views.mapview import (
+    base_map,
+    clicked_place_id,
+    governorate_features,
+    map_text,
+    marker_table,
+    place_features,
+    place_layer,
+)
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
 HOSTILE = 'Khmeimim <img src=x onerror=alert(1)> ${alert(2)} `tick` C:\\users "q" \'s & </script>'
-ACTORS = pd.DataFrame({"actor_id": ["rebels", "russia"], "name": ["Rebels <b>", "Russia"],
-                       "color": ["#009E73", "#0072B2"]})
+ACTORS = pd.DataFrame(
+    {"actor_id": ["rebels", "russia"], "name": ["Rebels <b>", "Russia"], "color": ["#009E73", "#0072B2"]}
+)
 
 
 def markers(**overrides):
-    row = {"place_id": "khmeimim", "name": "Khmeimim Air Base", "kind": "airbase", "lat": 35.41, "lon": 35.95,
-           "color": "#0072B2", "uncertain": False, "contested": False, "doubtful": False, "corroborated": True}
+    row = {
+        "place_id": "khmeimim",
+        "name": "Khmeimim Air Base",
+        "kind": "airbase",
+        "lat": 35.41,
+        "lon": 35.95,
+        "color": "#0072B2",
+        "uncertain": False,
+        "contested": False,
+        "doubtful": False,
+        "corroborated": True,
+    }
     row.update(overrides)
     return pd.DataFrame([row])
 
 
-@pytest.mark.parametrize("raw, forbidden", [
-    ("<img src=x>", "<"),  # HTML tags
-    ("a & b", "& "),       # entities
-    ('say "x"', '"'),      # attribute breakout
-    ("it's", "'"),
-    ("`x`", "`"),          # closes folium's JS template literal
-    ("${alert(1)}", "$"),  # template-literal interpolation runs code
-    ("C:\\users", "\\"),   # backslash escapes break the JS string (a SyntaxError blanks the map)
-])
+@pytest.mark.parametrize(
+    "raw, forbidden",
+    [
+        ("<img src=x>", "<"),  # HTML tags
+        ("a & b", "& "),  # entities
+        ('say "x"', '"'),  # attribute breakout
+        ("it's", "'"),
+        ("`x`", "`"),  # closes folium's JS template literal
+        ("${alert(1)}", "$"),  # template-literal interpolation runs code
+        ("C:\\users", "\\"),  # backslash escapes break the JS string (a SyntaxError blanks the map)
+    ],
+)
 def test_map_text_neutralises_html_and_template_literals(raw, forbidden):
     assert forbidden not in map_text(raw)
 
@@ -42,20 +63,31 @@ def test_place_features_carry_the_place_id_for_click_mapping():
     assert feature["geometry"] == {"type": "Point", "coordinates": [35.95, 35.41]}
 
 
-@pytest.mark.parametrize("flags, expected, absent", [
-    ({"uncertain": True}, {"uncertain"}, {"contested", "hollow"}),
-    ({"contested": True}, {"contested"}, {"uncertain"}),
-    ({"corroborated": False}, {"hollow"}, {"contested"}),  # drawn hollow until independently corroborated
-    ({"doubtful": True}, {"doubtful"}, {"contested", "hollow"}),
-])
+@pytest.mark.parametrize(
+    "flags, expected, absent",
+    [
+        ({"uncertain": True}, {"uncertain"}, {"contested", "hollow"}),
+        ({"contested": True}, {"contested"}, {"uncertain"}),
+        ({"corroborated": False}, {"hollow"}, {"contested"}),  # drawn hollow until independently corroborated
+        ({"doubtful": True}, {"doubtful"}, {"contested", "hollow"}),
+    ],
+)
 def test_marker_classes_show_uncertainty_dispute_and_corroboration(flags, expected, absent):
     classes = set(place_features(markers(**flags))["features"][0]["properties"]["classes"].split())
     assert {"claim-marker", "shape-facility", "place-khmeimim"} | expected <= classes
     assert not classes & absent
 
 
-@pytest.mark.parametrize("kind, shape", [("airbase", "facility"), ("naval_base", "facility"), ("city", "town"),
-                                         ("governorate", "area"), ("country", "area")])
+@pytest.mark.parametrize(
+    "kind, shape",
+    [
+        ("airbase", "facility"),
+        ("naval_base", "facility"),
+        ("city", "town"),
+        ("governorate", "area"),
+        ("country", "area"),
+    ],
+)
 def test_marker_shape_tells_the_kind(kind, shape):
     assert f"shape-{shape}" in place_features(markers(kind=kind))["features"][0]["properties"]["classes"]
 
@@ -94,15 +126,18 @@ def test_every_script_and_stylesheet_is_served_locally():
 
 def test_base_map_is_the_same_on_every_build():
     """streamlit-folium remounts the map when its script changes; only the date layers may vary."""
+
     def script():
         m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
         return re.sub(r"_[0-9a-f]{32}", "", rendered(m))
+
     assert script() == script()
 
 
 def test_governorates_shaded_by_claimed_actor_only_where_claimed():
-    control = pd.DataFrame({"place_id": ["latakia_gov"], "iso_code": ["SY-LA"], "actor_id": ["rebels"],
-                            "uncertain": [True]})
+    control = pd.DataFrame(
+        {"place_id": ["latakia_gov"], "iso_code": ["SY-LA"], "actor_id": ["rebels"], "uncertain": [True]}
+    )
     features = governorate_features(control, load_governorates(), ACTORS)["features"]
     assert [f["id"] for f in features] == ["latakia_gov"]
     style = features[0]["properties"]["style"]
@@ -110,23 +145,40 @@ def test_governorates_shaded_by_claimed_actor_only_where_claimed():
 
 
 def test_marker_table_colors_by_control_and_neutral_without():
-    states = pd.DataFrame({"actor_id": ["rebels", ""], "uncertain": [False, False], "contested": [False, False],
-                           "doubtful": [False, False],
-                           "corroborated": [True, True]}, index=pd.Index(["tartus", "khmeimim"], name="place_id"))
-    places = pd.DataFrame({"place_id": ["tartus", "khmeimim"], "name": ["Tartus", "Khmeimim"],
-                           "kind": ["city", "airbase"], "lat": [34.9, 35.4], "lon": [35.9, 35.9]})
+    states = pd.DataFrame(
+        {
+            "actor_id": ["rebels", ""],
+            "uncertain": [False, False],
+            "contested": [False, False],
+            "doubtful": [False, False],
+            "corroborated": [True, True],
+        },
+        index=pd.Index(["tartus", "khmeimim"], name="place_id"),
+    )
+    places = pd.DataFrame(
+        {
+            "place_id": ["tartus", "khmeimim"],
+            "name": ["Tartus", "Khmeimim"],
+            "kind": ["city", "airbase"],
+            "lat": [34.9, 35.4],
+            "lon": [35.9, 35.9],
+        }
+    )
     table = marker_table(states, places, ACTORS).set_index("place_id")
     assert table.loc["tartus", "color"] == "#009E73"
     assert table.loc["khmeimim", "color"] == "#9E9E9E"
 
 
-@pytest.mark.parametrize("value, expected", [
-    (None, None),                                                         # map not clicked yet
-    ({"last_active_drawing": None}, None),
-    ({"last_active_drawing": {"properties": {"id": "khmeimim"}}}, "khmeimim"),
-    ({"last_active_drawing": {"id": "tartus", "properties": {}}}, "tartus"),  # falls back to the feature id
-    ({"last_active_drawing": {"properties": {"id": 7}}}, None),          # not one of our string ids
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (None, None),  # map not clicked yet
+        ({"last_active_drawing": None}, None),
+        ({"last_active_drawing": {"properties": {"id": "khmeimim"}}}, "khmeimim"),
+        ({"last_active_drawing": {"id": "tartus", "properties": {}}}, "tartus"),  # falls back to the feature id
+        ({"last_active_drawing": {"properties": {"id": 7}}}, None),  # not one of our string ids
+    ],
+)
 def test_clicked_place_id(value, expected):
     assert clicked_place_id(value) == expected
 
@@ -138,8 +190,13 @@ def test_legend_names_every_actor_escaped():
 
 
 def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
-    table = pd.concat([markers(place_id="gov", kind="governorate"), markers(place_id="base", kind="airbase"),
-                       markers(place_id="town", kind="city")])
+    table = pd.concat(
+        [
+            markers(place_id="gov", kind="governorate"),
+            markers(place_id="base", kind="airbase"),
+            markers(place_id="town", kind="city"),
+        ]
+    )
     z = {f["id"]: f["properties"]["z"] for f in place_features(table, selected="town")["features"]}
     assert z["gov"] < z["base"] < z["town"]
 

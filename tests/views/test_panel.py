@@ -1,13 +1,11 @@
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from fixture_data import BUNDLED_DATA
 from claimmap.analysis.dataset import load_dataset
 from claimmap.views.panel import highlighted, markdown_text, place_dossier, validity_text
-
+from fixture_data import BUNDLED_DATA
 
 
 @pytest.fixture(scope="module")
@@ -15,27 +13,33 @@ def bundled():
     return load_dataset(BUNDLED_DATA)
 
 
-@pytest.mark.parametrize("raw", [
-    "*bold* and _italic_",       # emphasis
-    "[click](javascript:alert(1))",  # links
-    "<img src=x onerror=alert(1)>",  # raw HTML
-    "costs $5 and $6",           # Streamlit renders $...$ as LaTeX
-    ":red[alarm] :smile:",       # Streamlit color directives and emoji codes
-    "# heading",
-    "back\\slash",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "*bold* and _italic_",  # emphasis
+        "[click](javascript:alert(1))",  # links
+        "<img src=x onerror=alert(1)>",  # raw HTML
+        "costs $5 and $6",  # Streamlit renders $...$ as LaTeX
+        ":red[alarm] :smile:",  # Streamlit color directives and emoji codes
+        "# heading",
+        "back\\slash",
+    ],
+)
 def test_markdown_text_escapes_every_markdown_special(raw):
     # once the backslash-escaped pairs are taken out, no markup character is left to act
     left = re.sub(r"\\.", "", markdown_text(raw))
     assert not set(left) & set("*_[]()<>$:#\\")
 
 
-@pytest.mark.parametrize("start, end, precision, words", [
-    ("2024-12-08", None, "day", "from 2024-12-08, still holding"),
-    ("2024-12-08", "2024-12-08", "day", "on 2024-12-08"),
-    ("2024-11-21", "2024-11-30", "approximate", "about 2024-11-21 to 2024-11-30"),  # vague stays visibly vague
-    ("2024-12-08", "2024-12-09", "night", "during the night"),
-])
+@pytest.mark.parametrize(
+    "start, end, precision, words",
+    [
+        ("2024-12-08", None, "day", "from 2024-12-08, still holding"),
+        ("2024-12-08", "2024-12-08", "day", "on 2024-12-08"),
+        ("2024-11-21", "2024-11-30", "approximate", "about 2024-11-21 to 2024-11-30"),  # vague stays visibly vague
+        ("2024-12-08", "2024-12-09", "night", "during the night"),
+    ],
+)
 def test_validity_text(start, end, precision, words):
     assert words in validity_text(pd.Timestamp(start), pd.Timestamp(end) if end else pd.NaT, precision)
 
@@ -51,9 +55,11 @@ def test_khmeimim_dossier_shows_competing_claims_side_by_side(bundled):
 
 
 def test_quote_is_highlighted_within_its_paragraph(bundled):
-    card = next(c for c in place_dossier(bundled, "khmeimim", "2024-12-09").holding if c.claim_type == "facility_isolated")
+    card = next(
+        c for c in place_dossier(bundled, "khmeimim", "2024-12-09").holding if c.claim_type == "facility_isolated"
+    )
     paragraph = card.before + card.quote + card.after
-    assert paragraph.startswith("The pro-Kremlin Telegram channel") and paragraph.endswith("bandits.\"")
+    assert paragraph.startswith("The pro-Kremlin Telegram channel") and paragraph.endswith('bandits."')
     assert paragraph in bundled.source_texts["src000"]
 
 
@@ -71,8 +77,11 @@ def test_claims_after_the_day_are_listed_apart(bundled):
 
 
 def test_detected_hedge_words_are_reported(bundled):
-    card = next(c for c in place_dossier(bundled, "khmeimim", "2024-12-09").holding if c.claim_type == "arrival"
-                and c.hedge == "alleged")
+    card = next(
+        c
+        for c in place_dossier(bundled, "khmeimim", "2024-12-09").holding
+        if c.claim_type == "arrival" and c.hedge == "alleged"
+    )
     assert card.detected_hedge == "alleged" and "'allegedly'" in card.hedge_cues
     assert not card.words_doubt_more  # curated and detected agree
 
@@ -82,10 +91,13 @@ def test_corroboration_is_counted_by_independent_origin(bundled):
     assert any(c.supporting.startswith("corroborated by") for c in cards)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("the base", ":orange-background[**the base**]"),
-    ("whose leaders have ", ":orange-background[**whose leaders have**] "),  # '** ' would not close the bold
-    ("  ", "  "),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("the base", ":orange-background[**the base**]"),
+        ("whose leaders have ", ":orange-background[**whose leaders have**] "),  # '** ' would not close the bold
+        ("  ", "  "),
+    ],
+)
 def test_highlighted_keeps_spaces_outside_the_bold_markers(raw, expected):
     assert highlighted(raw) == expected

@@ -6,14 +6,21 @@ TEXT = "First para says alpha beta gamma.\n\nSecond para, delta epsilon.\n"
 
 
 def claims(*spans):
-    return pd.DataFrame({"claim_id": [f"c{i}" for i in range(1, len(spans) + 1)],
-                         "quote_start": [s for s, _ in spans], "quote_end": [e for _, e in spans]})
+    return pd.DataFrame(
+        {
+            "claim_id": [f"c{i}" for i in range(1, len(spans) + 1)],
+            "quote_start": [s for s, _ in spans],
+            "quote_end": [e for _, e in spans],
+        }
+    )
 
 
 def test_paragraphs_rebuild_the_text_exactly():
     paragraphs = article_paragraphs(TEXT, claims((16, 26)))
-    assert ["".join(s.text for s in p.segments) for p in paragraphs] == ["First para says alpha beta gamma.",
-                                                                          "Second para, delta epsilon."]
+    assert ["".join(s.text for s in p.segments) for p in paragraphs] == [
+        "First para says alpha beta gamma.",
+        "Second para, delta epsilon.",
+    ]
 
 
 def test_overlapping_quotes_are_cut_into_segments():
@@ -27,9 +34,11 @@ def test_overlapping_quotes_are_cut_into_segments():
 def test_payload_is_plain_json_the_component_draws_as_text():
     (first, second) = article_paragraphs(TEXT, claims((16, 26)))
     payload = reader_payload([first, second])
-    assert payload[0] == [{"text": "First para says ", "ids": [], "ends": []},
-                          {"text": "alpha beta", "ids": ["c1"], "ends": ["c1"]},
-                          {"text": " gamma.", "ids": [], "ends": []}]
+    assert payload[0] == [
+        {"text": "First para says ", "ids": [], "ends": []},
+        {"text": "alpha beta", "ids": ["c1"], "ends": ["c1"]},
+        {"text": " gamma.", "ids": [], "ends": []},
+    ]
     assert payload[1] == [{"text": "Second para, delta epsilon.", "ids": [], "ends": []}]
 
 

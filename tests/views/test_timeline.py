@@ -4,12 +4,18 @@ import pandas as pd
 
 from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
 
-CLAIMS = pd.DataFrame({
-    "claim_id": ["c1", "c2"], "place_id": ["aleppo", "khmeimim"], "actor_id": ["rebels", ""],
-    "claim_type": ["entered", "arrival"], "statement": ["x", "y"],
-    "valid_from": pd.to_datetime(["2024-11-21", "2024-12-08"]), "valid_to": pd.to_datetime([None, "2024-12-08"]),
-    "date_precision": ["approximate", "day"],
-})
+CLAIMS = pd.DataFrame(
+    {
+        "claim_id": ["c1", "c2"],
+        "place_id": ["aleppo", "khmeimim"],
+        "actor_id": ["rebels", ""],
+        "claim_type": ["entered", "arrival"],
+        "statement": ["x", "y"],
+        "valid_from": pd.to_datetime(["2024-11-21", "2024-12-08"]),
+        "valid_to": pd.to_datetime([None, "2024-12-08"]),
+        "date_precision": ["approximate", "day"],
+    }
+)
 PLACES = pd.DataFrame({"place_id": ["aleppo", "khmeimim"], "name": ["Aleppo", "Khmeimim"]})
 ACTORS = pd.DataFrame({"actor_id": ["rebels"], "name": ["Rebels"], "color": ["#009E73"]})
 
@@ -23,8 +29,9 @@ def test_open_ended_claims_run_to_the_last_day_and_vague_dates_are_marked():
 
 
 def test_chart_marks_the_chosen_day():
-    spec = timeline_chart(timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)), ACTORS,
-                          dt.date(2024, 12, 1)).to_dict()
+    spec = timeline_chart(
+        timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)), ACTORS, dt.date(2024, 12, 1)
+    ).to_dict()
     assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])
     assert "2024-12-01" in str(spec["datasets"])
 
