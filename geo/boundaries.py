@@ -1,5 +1,5 @@
-"""Syria's governorate polygons and country outline (Natural Earth), and
-point-in-polygon tests on them.
+"""Syria's governorate polygons and country outline (Natural Earth), point-in-polygon
+tests on them, and the offline basemap around Syria (neighbours, land, borders, labels).
 
 Geometries are GeoJSON dicts with [lon, lat] positions (RFC 7946). Only
 Polygon and MultiPolygon occur in the bundled files.
@@ -18,6 +18,15 @@ from geopy.distance import geodesic
 BOUNDARY_DIR = Path(__file__).resolve().parent / "data"
 GOVERNORATES_FILE = BOUNDARY_DIR / "syria_governorates.geojson"
 OUTLINE_FILE = BOUNDARY_DIR / "syria_outline.geojson"
+# The basemap, made by geo/build_basemap.py (see SOURCES.md).
+BASEMAP_FILES = {
+    "land": BOUNDARY_DIR / "levant_land.geojson",
+    "countries": BOUNDARY_DIR / "levant_countries.geojson",
+    "borders": BOUNDARY_DIR / "levant_borders.geojson",
+}
+LABELS_FILE = BOUNDARY_DIR / "levant_labels.geojson"
+# west, south, east, north in degrees: every basemap and label position lies inside.
+BASEMAP_WINDOW = (32.0, 30.0, 45.0, 38.5)
 
 
 LABEL_POINT_COLUMNS = ["iso_code", "name_en", "name_ar", "lat", "lon"]
@@ -44,6 +53,25 @@ def load_governorates() -> dict:
 def load_country_outline() -> dict:
     """Syria's outline and the UNDOF zone as a GeoJSON FeatureCollection (a fresh copy)."""
     return copy.deepcopy(_read(OUTLINE_FILE))
+
+
+def load_basemap() -> dict[str, dict]:
+    """The basemap around Syria as FeatureCollections (fresh copies), in drawing order.
+
+    "land": one MultiPolygon of all land in BASEMAP_WINDOW; everything else is sea.
+    "countries": a MultiPolygon per country or territory (name, iso_a2, iso_n3, kind), Syria too.
+    "borders": MultiLineStrings, kind "border" (with the two `countries`) or "coast"; unlike the
+    polygons' outlines they have no edges along the window's sides.
+    """
+    return {layer: copy.deepcopy(_read(path)) for layer, path in BASEMAP_FILES.items()}
+
+
+def load_labels() -> dict:
+    """Label points (name, kind "country" / "sea" / "capital" / "city", min_zoom), a fresh copy.
+
+    Cities also carry country (ISO alpha-2), population and geonameid; most populous first.
+    """
+    return copy.deepcopy(_read(LABELS_FILE))
 
 
 def governorate_label_points() -> pd.DataFrame:
