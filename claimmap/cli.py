@@ -22,6 +22,7 @@ from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.sources.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
+from claimmap.tables.store import StoreError, data_lock
 from claimmap.tables.validate import load_and_validate
 
 
@@ -47,8 +48,19 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_anchor(args: argparse.Namespace) -> int:
-    """Bring quote selectors and source hashes up to date; rewrite the tables in canonical form."""
+    """Bring quote selectors and source hashes up to date; rewrite the tables in canonical form.
+
+    Holds the data lock throughout, and writes a table only if it is unchanged since it was read."""
     data_dir = args.data_dir
+    try:
+        with data_lock(data_dir):
+            return _anchor_locked(data_dir)
+    except StoreError as err:
+        print(err)
+        return 1
+
+
+def _anchor_locked(data_dir: Path) -> int:
     package, problems = package_for(data_dir)
     for problem in problems:
         print(problem)
@@ -70,12 +82,20 @@ def run_anchor(args: argparse.Namespace) -> int:
         )
     for _, source in sources[sources["sha256"] != raws["sources"].frame["sha256"]].iterrows():
         print(f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}")
+    refused = []
     for name, raw in raws.items():
-        if raw.rewritable and write_canonical(paths[name], frames[name], package.resource(name)):
-            print(f"{display_path(paths[name])}: written")
+        if not raw.rewritable:
+            continue
+        try:
+            if write_canonical(paths[name], frames[name], package.resource(name), raw.sha256):
+                print(f"{display_path(paths[name])}: written")
+        except StoreError as err:
+            refused.append(err)
     for problem in unanchored:
         print(problem)
-    return 1 if unanchored else 0
+    for err in refused:
+        print(err)
+    return 1 if unanchored or refused else 0
 
 
 def run_contradictions(args: argparse.Namespace) -> int:

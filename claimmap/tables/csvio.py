@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import pandas as pd
 
 from claimmap.problems import NO_COLUMN, Problem, display_path, has_errors
 from claimmap.tables.schema import ResourceSpec
+from claimmap.tables.store import StoreError, read_snapshot, write_atomically
 
 LINE = "_line"  # the row's line number in its CSV, header = 1
 
@@ -32,11 +34,13 @@ class RawTable:
     broken: pd.Series  # per row of frame: the record could not be read as a clean row
     problems: list[Problem]  # about the file, its header, its bytes or its CSV syntax
     readable: bool  # False when the header is unusable; frame is then empty with the schema's columns
+    sha256: str | None = None  # of the bytes read; None when there was no file
+    complete: bool = True  # False when a column of the file is not in the frame
 
     @property
     def rewritable(self) -> bool:
         """Writing the frame back would lose nothing."""
-        return self.readable and not has_errors(self.problems)
+        return self.readable and self.complete and not has_errors(self.problems)
 
 
 def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
@@ -44,14 +48,16 @@ def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
     shown = display_path(path)
     expected = ",".join(spec.column_names)
     try:
-        data = path.read_bytes()
+        snapshot = read_snapshot(path)
     except FileNotFoundError:
         return _unreadable(
             spec, [Problem(shown, None, NO_COLUMN, f"file not found; expected a CSV with the header {expected}")]
         )
+    except StoreError as err:
+        return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"{err.message}; {err.fix}")])
     except OSError as err:
         return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}")])
-    data = data.removeprefix(codecs.BOM_UTF8)
+    data = snapshot.data.removeprefix(codecs.BOM_UTF8)
     bad_lines = _undecodable_lines(data)
     problems = [
         Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
@@ -61,50 +67,74 @@ def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
     problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
     if not records:
         problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
-        return _unreadable(spec, problems)
+        return _unreadable(spec, problems, snapshot.sha256)
     header, body, body_spans = records[0], records[1:], np.array(spans[1:], dtype=np.int64).reshape(-1, 2)
     problems += _header_problems(header, spec, shown)
     if has_errors(p for p in problems if p.row is None):
-        return _unreadable(spec, problems)
+        return _unreadable(spec, problems, snapshot.sha256)
 
     width = len(header)
     lengths = np.array([len(r) for r in body], dtype=np.int64)
     frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=header, dtype=str)
+    complete = LINE not in header
+    if not complete:  # the name is taken by the line numbers; the column is shown, never rewritten
+        problems.append(
+            Problem(
+                shown,
+                None,
+                LINE,
+                f"{LINE} is a name claimmap keeps for line numbers, so this "
+                "column is not loaded and the file is not rewritten; rename the column",
+                "warning",
+            )
+        )
+        frame = frame.drop(columns=LINE)
     frame[LINE] = body_spans[:, 0]
     wrong_width = lengths != width
     problems += _width_problems(shown, width, lengths[wrong_width], body_spans[wrong_width])
     lines = np.array(list(bad_lines), dtype=np.int64)
     holds_bad_bytes = ((body_spans[:, :1] <= lines) & (lines <= body_spans[:, 1:])).any(axis=1)
     broken = pd.Series(wrong_width | holds_bad_bytes, index=frame.index)
-    return RawTable(frame, broken, problems, readable=True)
+    return RawTable(frame, broken, problems, readable=True, sha256=snapshot.sha256, complete=complete)
 
 
 def canonical_csv(frame: pd.DataFrame, spec: ResourceSpec) -> str:
-    """The table as claimmap writes it: schema column order (unknown columns after), rows sorted
-    by primary key, minimal quoting, \\n line ends."""
+    """The table as claimmap writes it: schema column order (unknown columns after, their cells
+    as read), rows sorted by primary key, \\n line ends, and a cell quoted when it holds a comma,
+    a double quote, a CR or an LF (the csv module leaves a bare CR unquoted, which splits the row
+    when it is read back)."""
     known = [c for c in spec.column_names if c in frame.columns]
     columns = known + [c for c in frame.columns if c not in known and c != LINE]
     rows = frame.sort_values(list(spec.primary_key), kind="stable") if spec.primary_key else frame
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows[columns].itertuples(index=False, name=None))
-    return out.getvalue()
+    header = ",".join(_quoted(pd.Series(columns, dtype=str)))
+    if rows.empty or not columns:
+        return header + "\n"
+    cells = [_quoted(rows[c].astype(str)) for c in columns]
+    lines = cells[0].str.cat(cells[1:], sep=",") if len(cells) > 1 else cells[0]
+    if len(columns) == 1:  # a blank record would read as no record
+        lines = lines.where(lines != "", '""')
+    return header + "\n" + "\n".join(lines) + "\n"
 
 
-def write_canonical(path: Path, frame: pd.DataFrame, spec: ResourceSpec) -> bool:
-    """Write the canonical form (UTF-8, no BOM) when it differs from the file; True if written."""
+def write_canonical(path: Path, frame: pd.DataFrame, spec: ResourceSpec, expected_sha256: str | None) -> bool:
+    """Write the canonical form (UTF-8, no BOM) when it differs from the file as read (whose hash
+    is `expected_sha256`); True if written. Raises StoreError when the file changed since."""
     content = canonical_csv(frame, spec).encode("utf-8")
-    if path.exists() and path.read_bytes() == content:
+    if hashlib.sha256(content).hexdigest() == expected_sha256:
         return False
-    path.write_bytes(content)
+    write_atomically(path, content, expected_sha256)
     return True
 
 
-def _unreadable(spec: ResourceSpec, problems: list[Problem]) -> RawTable:
+def _quoted(cells: pd.Series) -> pd.Series:
+    needs_quotes = cells.str.contains(r'[",\r\n]', regex=True)
+    return cells.where(~needs_quotes, '"' + cells.str.replace('"', '""', regex=False) + '"')
+
+
+def _unreadable(spec: ResourceSpec, problems: list[Problem], sha256: str | None = None) -> RawTable:
     frame = pd.DataFrame({name: pd.Series(dtype=str) for name in spec.column_names})
     frame[LINE] = pd.Series(dtype=np.int64)
-    return RawTable(frame, pd.Series(False, index=frame.index, dtype=bool), problems, readable=False)
+    return RawTable(frame, pd.Series(False, index=frame.index, dtype=bool), problems, readable=False, sha256=sha256)
 
 
 def _undecodable_lines(data: bytes) -> dict[int, bytes]:
@@ -184,7 +214,7 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
             "warning",
         )
         for i, name in enumerate(header)
-        if name not in expected
+        if name not in expected and name != LINE
     ]
     return problems
 
