@@ -11,8 +11,11 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Literal
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 from streamlit_folium import st_folium
@@ -44,7 +47,14 @@ article_reader_component = components.declare_component("article_reader", path=s
 PLAY_SECONDS_PER_DAY = 1.0
 VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
-HEDGE_BADGE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
+BadgeColor = Literal["green", "blue", "orange", "red", "violet", "gray"]
+HEDGE_BADGE: dict[str, BadgeColor] = {
+    "stated": "green",
+    "reported": "blue",
+    "alleged": "orange",
+    "presumed": "orange",
+    "rumored": "red",
+}
 FACET_LABELS = {
     "actor": "Actor",
     "claimant": "Claimant",
@@ -90,6 +100,11 @@ def show_problems(problems: list) -> None:
         st.code("\n".join(str(p) for p in problems), language=None)
 
 
+def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
+    """A format_func showing each value by its label, or as itself when it has none."""
+    return lambda value: labels.get(value, value)
+
+
 def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str]]) -> ClaimFilter:
     """One multiselect per facet, first filled from the URL; empty means everything."""
     if "filters_from_url" not in st.session_state:
@@ -104,7 +119,7 @@ def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str
                 FACET_LABELS[facet],
                 choices[facet],
                 key=f"filter_{facet}",
-                format_func=lambda v, labels=labels: labels.get(v, v),
+                format_func=shown_as(labels),
                 placeholder="all",
             )
         )
@@ -191,7 +206,7 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
                     show_card(card)
 
 
-def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]) -> None:
+def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_claims: list[str]) -> None:
     places, actors = dataset.places, dataset.tables.actors
 
     def select_boxed_place() -> None:
@@ -249,7 +264,7 @@ def map_and_panel(dataset: Dataset, claims, day: dt.date, with_claims: list[str]
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
 
 
-def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.date]) -> None:
+def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[dt.date, dt.date]) -> None:
     def move_to_selected_bar() -> None:
         start = selected_start(st.session_state.get("timeline"))
         if start is not None:
@@ -274,7 +289,7 @@ def timeline(dataset: Dataset, claims, day: dt.date, span: tuple[dt.date, dt.dat
     )
 
 
-def article_reader(dataset: Dataset, claims) -> None:
+def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     sources = dataset.tables.sources.set_index("source_id")
     source = st.selectbox(
         "Source", sources.index, format_func=lambda s: f"{s}: {sources.at[s, 'path']}", key="reader_source"
@@ -369,7 +384,9 @@ def main() -> None:
     if "view" not in st.session_state:
         st.session_state.view = params.get("view") if params.get("view") in VIEWS else "map"
     view = (
-        st.segmented_control("View", list(VIEWS), format_func=VIEWS.get, key="view", label_visibility="collapsed")
+        st.segmented_control(
+            "View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", label_visibility="collapsed"
+        )
         or "map"
     )
     params["view"] = view
@@ -387,20 +404,20 @@ def main() -> None:
     with st.sidebar:
         st.header("Export this view")
 
-        def view():
+        def exported() -> pd.DataFrame:
             return view_claims_table(dataset, claims_started(claims, day))
 
         # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
         st.download_button(
             "Claims as CSV",
-            lambda: to_csv_bytes(view()),
+            lambda: to_csv_bytes(exported()),
             f"claimmap-{day.isoformat()}.csv",
             "text/csv",
             on_click="ignore",
         )
         st.download_button(
             "Places as GeoJSON",
-            lambda: to_geojson_bytes(view()),
+            lambda: to_geojson_bytes(exported()),
             f"claimmap-{day.isoformat()}.geojson",
             "application/geo+json",
             on_click="ignore",

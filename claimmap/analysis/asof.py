@@ -7,6 +7,8 @@ dashboard calls them on every slider move.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -18,9 +20,10 @@ VAGUE_PRECISIONS = frozenset({"approximate", "range"})
 # Hedges that put a claim in doubt; a place with nothing firmer is marked on the map.
 DOUBTFUL_HEDGES = frozenset({"alleged", "presumed", "rumored"})
 NEUTRAL_COLOR = "#9E9E9E"
+Day: TypeAlias = dt.date | pd.Timestamp | str  # a slider value, a timestamp or an ISO date
 
 
-def member_of(values: pd.Series, allowed) -> np.ndarray:
+def member_of(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
     """values.isin(allowed) for many allowed strings: pandas' own isin builds its lookup in
     Python and takes ~15 ms per 10,000 ids, pyarrow's takes well under 1 ms."""
     allowed = pa.array(list(allowed) if isinstance(allowed, (set, frozenset)) else allowed, type=pa.string())
@@ -28,7 +31,7 @@ def member_of(values: pd.Series, allowed) -> np.ndarray:
     return found.to_numpy(zero_copy_only=False).astype(bool)
 
 
-def as_timestamp(day: dt.date | pd.Timestamp | str) -> pd.Timestamp:
+def as_timestamp(day: Day) -> pd.Timestamp:
     """Normalise a slider value, an ISO string or a timestamp to midnight of that day."""
     return pd.Timestamp(day).normalize()
 
@@ -41,13 +44,13 @@ def claim_date_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     return days.min().date(), days.max().date()
 
 
-def holds_on(claims: pd.DataFrame, day) -> pd.Series:
+def holds_on(claims: pd.DataFrame, day: Day) -> pd.Series:
     """Boolean mask: the claim's validity covers `day` (a blank valid_to means it still holds)."""
     t = as_timestamp(day)
     return (claims["valid_from"] <= t) & (claims["valid_to"].isna() | (claims["valid_to"] >= t))
 
 
-def claims_as_of(claims: pd.DataFrame, day) -> pd.DataFrame:
+def claims_as_of(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Claims whose claimed situation holds on `day`."""
     return claims[holds_on(claims, day)]
 
@@ -61,7 +64,7 @@ def latest_control(claims: pd.DataFrame) -> pd.DataFrame:
 
 def place_states(
     claims: pd.DataFrame,
-    day,
+    day: Day,
     *,
     contested: set[str] | frozenset[str] = frozenset(),
     corroborated: set[str] | frozenset[str] = frozenset(),
@@ -103,7 +106,7 @@ def place_states(
     return states
 
 
-def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day) -> pd.DataFrame:
+def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Per governorate (by ISO 3166-2 code), the actor of the latest governorate-level control
     claim holding on `day`. City or facility claims never shade a province."""
     gov = places.loc[places["kind"] == "governorate", ["place_id", "iso_code"]]
@@ -114,7 +117,7 @@ def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day) -> pd.D
     return out.reset_index()[["place_id", "iso_code", "actor_id", "uncertain", "claim_id"]]
 
 
-def contested_on(pairs: pd.DataFrame, claims: pd.DataFrame, day) -> set[str]:
+def contested_on(pairs: pd.DataFrame, claims: pd.DataFrame, day: Day) -> set[str]:
     """Places of the claims in contradicting pairs (claim_a, claim_b) whose two sides both hold on
     `day`; a curated link between claims about two places marks both."""
     holding = claims[holds_on(claims, day)]
@@ -132,7 +135,7 @@ def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:
     return min(max(day, first), last)
 
 
-def claims_started(claims: pd.DataFrame, day) -> pd.DataFrame:
+def claims_started(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Claims whose situation has begun by `day` (holding or ended): what the map has drawn by then."""
     return claims[claims["valid_from"] <= as_timestamp(day)]
 

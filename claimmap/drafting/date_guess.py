@@ -19,12 +19,13 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:tember|t)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_DAY_OF_MONTH = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DAY_OF_MONTH = r"(?:[12]\d|3[01]|0?[1-9])"
+_ORDINAL = r"(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d\d"
 _EXPLICIT = re.compile(
     rf"(?P<night>\b(?:the\s+)?night\s+of\s+)?"
-    rf"(?:\b(?P<month_first>{_MONTH})\.?\s+(?P<day_after>{_DAY_OF_MONTH})"
-    rf"|\b(?P<day_first>{_DAY_OF_MONTH})\s+(?P<month_after>{_MONTH})\.?)"
+    rf"(?:\b(?P<month_first>{_MONTH})\.?\s+(?P<day_after>{_DAY_OF_MONTH}){_ORDINAL}"
+    rf"|\b(?P<day_first>{_DAY_OF_MONTH}){_ORDINAL}\s+(?P<month_after>{_MONTH})\.?)"
     rf"(?:,?\s+(?P<year>{_YEAR}))?\b",
     re.IGNORECASE,
 )
@@ -85,7 +86,7 @@ def guess_date(sentence: str, published: dt.date | None, fallback_year: int | No
 
 def _explicit_day(match: re.Match, published: dt.date | None, fallback_year: int | None) -> DateGuess:
     month = _month_number(match["month_first"] or match["month_after"])
-    day = int(re.match(r"\d+", match["day_after"] or match["day_first"]).group(0))
+    day = int(match["day_after"] or match["day_first"])
     year = _year(match["year"], month, day, published, fallback_year)
     return _day_or_night(_valid_date(year, month, day), bool(match["night"]), match.group(0))
 

@@ -104,8 +104,11 @@ def typed_frame(frame: pd.DataFrame, spec: ResourceSpec) -> pd.DataFrame:
     typed = {}
     for column in frame.columns.drop(LINE):  # one conversion per column
         field_ = fields.get(column)
-        convert = _CONVERTERS.get(field_.type, _to_text) if field_ else _to_text
-        typed[column] = convert(frame[column], frame[column].isin(spec.missing_values), field_)
+        blank = frame[column].isin(spec.missing_values)
+        if field_ is None:  # a column the schema does not declare stays text
+            typed[column] = _to_text(frame[column], blank, None)
+        else:
+            typed[column] = _CONVERTERS.get(field_.type, _to_text)(frame[column], blank, field_)
     typed[LINE] = frame[LINE].astype(np.int64)
     return pd.DataFrame(typed).reset_index(drop=True)
 

@@ -88,6 +88,8 @@ def _required(values: pd.Series, blank: pd.Series, field: FieldSpec, in_key: boo
 
 
 def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: pd.Series | None) -> pd.Series:
+    if field.type in NUMERIC_TYPES and numbers is None:
+        numbers = parse_numbers(values, field, blank)
     if field.type == "date":
         shaped = values.str.fullmatch(ISO_DAY)
         days = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
@@ -97,9 +99,9 @@ def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: 
             " is not a calendar date; expected a real day as YYYY-MM-DD",
             " is not a date; expected YYYY-MM-DD",
         )
-    if field.type == "integer":
+    if field.type == "integer" and numbers is not None:
         return _quoted(values[~blank & numbers.isna()]) + " is not an integer; expected a whole number like 3"
-    if field.type == "number":
+    if field.type == "number" and numbers is not None:
         return _quoted(values[~blank & numbers.isna()]) + " is not a finite number; expected a decimal like 35.41"
     if field.type == "boolean":
         allowed = field.true_values + field.false_values

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +30,9 @@ from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.load import Tables, load_tables
 from claimmap.tables.rowchecks import did_you_mean, quoted_values
 from claimmap.tables.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
+
+if TYPE_CHECKING:
+    from geo.locate import Located
 
 ANCHOR_FIX = "run `python -m claimmap anchor`"
 
@@ -65,7 +69,7 @@ class Flag:
     severity: Severity = "error"
 
 
-Locator = Callable[..., object]  # geo.locate_places or a stand-in with its signature
+Locator = Callable[..., "Located"]  # geo.locate_places or a stand-in with its signature
 
 
 def load_and_validate(data_dir: Path) -> Tables:
@@ -251,11 +255,11 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple
     """(column, message, severity) for one claim's quote and stored selectors in `text`, and where
     the quote is now (None when it is not in the text)."""
     quote = claim["quote"]
-    found = occurrences(text, quote)
-    if not found:
-        return [("quote", missing_quote_message(text, quote, source), "error")], None
     start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
     current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"], start=start, end=end)
+    if current is None:
+        return [("quote", missing_quote_message(text, quote, source), "error")], None
+    found = occurrences(text, quote)
     findings: list[tuple[str, str, Severity]] = []
     if len(found) > 1:
         findings.append(
@@ -360,7 +364,9 @@ def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
 def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:
     """Places that neither have coordinates nor can be found by geo."""
     if locate is None:
-        from geo import locate_places as locate  # geo is heavy; only validation needs it here
+        from geo import locate_places  # geo is heavy; only validation needs it here
+
+        locate = locate_places
     located = locate(tables.places, data_dir=tables.data_dir)
     labels = dict(zip(tables.places["place_id"], tables.places.index))
     return [

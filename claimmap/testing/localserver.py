@@ -14,12 +14,16 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urlparse
 
 from claimmap.config import DATA_ENV
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Route
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "dashboard.py"
@@ -105,7 +109,7 @@ def streamlit_server(
         log.close()
 
 
-def _wait_until_healthy(server: subprocess.Popen, url: str, log) -> None:
+def _wait_until_healthy(server: subprocess.Popen, url: str, log: IO[bytes]) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         if server.poll() is not None:
@@ -122,11 +126,11 @@ def _wait_until_healthy(server: subprocess.Popen, url: str, log) -> None:
         time.sleep(0.2)  # polling a plain HTTP endpoint
 
 
-def offline_route(blocked: list[str]):
+def offline_route(blocked: list[str]) -> Callable[[Route], None]:
     """A Playwright route handler (sync API) that lets only local requests through and records
     the URLs it aborts in `blocked`: pages behave as on a machine with no internet."""
 
-    def route(r) -> None:
+    def route(r: Route) -> None:
         if is_local(r.request.url):
             r.continue_()
         else:

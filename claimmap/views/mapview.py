@@ -16,11 +16,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import folium
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -147,7 +147,7 @@ def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attr
     m.fit_bounds(SYRIA_BOUNDS)
     m.default_js = MAP_JS
     m.default_css = MAP_CSS
-    m.get_root().header.add_child(Element(_STYLE))
+    cast(Figure, m.get_root()).header.add_child(Element(_STYLE))  # a Map's root is always its Figure
     folium.TileLayer(
         "OpenStreetMap", name="OpenStreetMap tiles (online only)", attr=OSM_ATTRIBUTION, overlay=True, show=False
     ).add_to(m)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from claimmap.analysis.asof import VAGUE_PRECISIONS, as_timestamp, holds_on
+from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, holds_on
 from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.provenance import attribution_chain, format_chain
 from claimmap.sources.anchors import paragraph_around
@@ -160,7 +160,7 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
     return cards
 
 
-def place_dossier(dataset: Dataset, place_id: str, day, claims: pd.DataFrame | None = None) -> Dossier:
+def place_dossier(dataset: Dataset, place_id: str, day: Day, claims: pd.DataFrame | None = None) -> Dossier:
     """Every claim about `place_id` (among `claims`, by default all), split into holding on `day`,
     ended before it and starting after it."""
     t = as_timestamp(day)

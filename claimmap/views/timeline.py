@@ -70,7 +70,7 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     rule = (
         alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="black", strokeWidth=2).encode(x="day:T")
     )
-    return alt.layer(bars, rule).properties(height=max(120, 20 * len(frame)))
+    return alt.LayerChart(layer=[bars, rule]).properties(height=max(120, 20 * len(frame)))
 
 
 def selected_start(selection: dict | None) -> dt.date | None:
