@@ -32,6 +32,20 @@ from claimmap.analysis.asof import (
 from claimmap.analysis.dataset import Dataset, load_dataset
 from claimmap.analysis.filters import ClaimFilter
 from claimmap.config import resolve_data_dir
+from claimmap.page.state import (
+    DAY_KEY,
+    DEFAULT_VIEW,
+    NEXT_DAY_KEY,
+    PLACE_KEY,
+    PLAYING_KEY,
+    VIEW_KEY,
+    VIEWS,
+    PageState,
+    filter_key,
+    seed_session,
+    sync_url,
+    take_playback_step,
+)
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
@@ -45,7 +59,6 @@ from geo.boundaries import load_country_outline, load_governorates
 MAP_KEY = "claimmap_map"
 article_reader_component = components.declare_component("article_reader", path=str(READER_FRONTEND))
 PLAY_SECONDS_PER_DAY = 1.0
-VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
 BadgeColor = Literal["green", "blue", "orange", "red", "violet", "gray"]
 HEDGE_BADGE: dict[str, BadgeColor] = {
@@ -106,11 +119,7 @@ def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
 
 
 def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str]]) -> ClaimFilter:
-    """One multiselect per facet, first filled from the URL; empty means everything."""
-    if "filters_from_url" not in st.session_state:
-        st.session_state.filters_from_url = True
-        for facet, values in ClaimFilter.from_query(st.query_params, choices).to_query().items():
-            st.session_state[f"filter_{facet}"] = values.split(",")
+    """One multiselect per facet; empty means everything."""
     picked = {}
     for facet in ClaimFilter.facets():
         labels = names.get(facet, {})
@@ -118,7 +127,7 @@ def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str
             st.multiselect(
                 FACET_LABELS[facet],
                 choices[facet],
-                key=f"filter_{facet}",
+                key=filter_key(facet),
                 format_func=shown_as(labels),
                 placeholder="all",
             )
@@ -138,10 +147,10 @@ def player(last: dt.date) -> None:
         if time.monotonic() - st.session_state.get("stepped_at", 0.0) < PLAY_SECONDS_PER_DAY:
             return
         st.session_state.stepped_at = time.monotonic()
-        st.session_state.next_day_wanted = next_day(st.session_state.day, last)
+        st.session_state[NEXT_DAY_KEY] = next_day(st.session_state[DAY_KEY], last)
         st.rerun()
 
-    if st.session_state.get("playing"):
+    if st.session_state.get(PLAYING_KEY):
         tick()
 
 
@@ -210,12 +219,12 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
     places, actors = dataset.places, dataset.tables.actors
 
     def select_boxed_place() -> None:
-        st.session_state.selected_place = st.session_state.place_box
+        st.session_state[PLACE_KEY] = st.session_state.place_box
 
     def select_clicked_place() -> None:
         clicked = clicked_place_id(st.session_state.get(MAP_KEY))
         if clicked in with_claims:
-            st.session_state.selected_place = clicked
+            st.session_state[PLACE_KEY] = clicked
 
     states = place_states(
         claims,
@@ -236,7 +245,7 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
             on_change=select_clicked_place,
             feature_group_to_add=[
                 governorate_layer(governorate_control(claims, places, day), governorates, actors),
-                place_layer(markers, st.session_state.selected_place),
+                place_layer(markers, st.session_state[PLACE_KEY]),
             ],
         )
         st.caption(
@@ -245,7 +254,7 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         )
     with panel_col:
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
-        st.session_state.place_box = st.session_state.selected_place
+        st.session_state.place_box = st.session_state[PLACE_KEY]
         place = st.selectbox(
             "Place",
             options=with_claims,
@@ -268,7 +277,7 @@ def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[d
     def move_to_selected_bar() -> None:
         start = selected_start(st.session_state.get("timeline"))
         if start is not None:
-            st.session_state.day = day_within(start.isoformat(), *span)
+            st.session_state[DAY_KEY] = day_within(start.isoformat(), *span)
 
     frame = timeline_frame(claims, dataset.places, dataset.tables.actors, span[1])
     st.caption(
@@ -302,7 +311,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     )
     quoted = claims[claims["source_id"] == source]
     places_of = quoted.set_index("claim_id")["place_id"]
-    selected = st.session_state.selected_place
+    selected = st.session_state[PLACE_KEY]
     emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
 
     key = f"reader_{source}"
@@ -310,7 +319,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     def select_place_of_clicked_quote() -> None:
         picked = st.session_state.get(key) or {}
         if picked.get("claim") in places_of.index:
-            st.session_state.selected_place = places_of[picked["claim"]]
+            st.session_state[PLACE_KEY] = places_of[picked["claim"]]
 
     st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
     labels = {c: f"{c} · {dataset.place_names[p]}" for c, p in places_of.items()}
@@ -329,7 +338,6 @@ def main() -> None:
     _assets_installed()
     data_dir = resolve_data_dir(sys.argv[1:], os.environ)
     dataset = cached_dataset(str(data_dir), data_fingerprint(data_dir))
-    params = st.query_params
 
     st.title("claimmap")
     st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")
@@ -338,17 +346,10 @@ def main() -> None:
     if span is None:
         st.warning("No valid claims to show.")
         return
-    if "day" not in st.session_state:
-        st.session_state.day = day_within(params.get("date"), *span)
-    if "next_day_wanted" in st.session_state:  # a playback step
-        following = st.session_state.pop("next_day_wanted")
-        if following is None:
-            st.session_state.playing = False
-        else:
-            st.session_state.day = following
     with_claims = dataset.places_with_claims
-    if "selected_place" not in st.session_state:
-        st.session_state.selected_place = params.get("place") if params.get("place") in with_claims else None
+    linked = PageState.from_url(st.query_params, span=span, places=with_claims, choices=dataset.filter_choices)
+    seed_session(st.session_state, linked)
+    take_playback_step(st.session_state)
 
     tables = dataset.tables
     names = {
@@ -359,11 +360,8 @@ def main() -> None:
     with st.sidebar:
         st.header("Filters")
         claim_filter = filter_widgets(dataset.filter_choices, names)
-        st.toggle("▶ Play: one day per second", key="playing")
+        st.toggle("▶ Play: one day per second", key=PLAYING_KEY)
         player(span[1])
-    for facet in ClaimFilter.facets():
-        params.pop(facet, None)
-    params.update(claim_filter.to_query())
     claims = claim_filter.apply(dataset.claims)
 
     day = st.slider(
@@ -372,28 +370,21 @@ def main() -> None:
         max_value=span[1],
         step=dt.timedelta(days=1),
         format="YYYY-MM-DD",
-        key="day",
+        key=DAY_KEY,
     )
-    params["date"] = day.isoformat()
     st.caption(
         f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
         f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
     )
 
     # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
-    if "view" not in st.session_state:
-        st.session_state.view = params.get("view") if params.get("view") in VIEWS else "map"
     view = (
         st.segmented_control(
-            "View", list(VIEWS), format_func=VIEWS.__getitem__, key="view", label_visibility="collapsed"
+            "View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW_KEY, label_visibility="collapsed"
         )
-        or "map"
+        or DEFAULT_VIEW
     )
-    params["view"] = view
-    if st.session_state.selected_place:
-        params["place"] = st.session_state.selected_place
-    else:
-        params.pop("place", None)
+    sync_url(st.query_params, PageState(day, st.session_state[PLACE_KEY], view, claim_filter))
     if view == "timeline":
         timeline(dataset, claims, day, span)
     elif view == "reader":

@@ -110,6 +110,6 @@ def test_a_higher_import_is_caught_even_when_lazy(source, expected):
 
 
 def test_every_stage_package_exists_and_says_what_it_holds():
-    for stage in ("sources", "tables", "analysis", "views", "drafting", "testing"):
+    for stage in ("sources", "tables", "analysis", "views", "page", "drafting", "testing"):
         doc = ast.get_docstring(ast.parse((REPO / "claimmap" / stage / "__init__.py").read_text(encoding="utf-8")))
         assert doc, stage

@@ -1,0 +1,115 @@
+"""What the page is showing, and the link that shows it again.
+
+`PageState` is the day, the selected place, the view and the filters. A link carries all of it
+(`?date=2024-12-09&place=khmeimim&view=map&hedge=rumored`), so a shared URL opens the same page.
+`PageState.from_url` reads a link keeping only what the data allows (a stale or hostile link can
+inject nothing); `to_url` writes one.
+
+Between the object and Streamlit sit the widgets, which own their session-state keys: the page
+fills those keys from the link on a session's first run (`seed_session`), lets the widgets run,
+builds a `PageState` from what they return and writes it back to the URL (`sync_url`). These
+functions take plain mappings, so they are tested without Streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimmap.analysis.asof import day_within
+from claimmap.analysis.filters import ClaimFilter
+
+VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
+DEFAULT_VIEW = "map"
+
+# URL parameters besides the filters'.
+DATE_PARAM, PLACE_PARAM, VIEW_PARAM = "date", "place", "view"
+
+# Session-state keys. The slider and the view switch own theirs; the selected place is kept apart
+# from the place box because it outlives the views in which that box is not drawn.
+DAY_KEY = "day"
+VIEW_KEY = "view"
+PLACE_KEY = "selected_place"
+PLAYING_KEY = "playing"
+NEXT_DAY_KEY = "next_day_wanted"  # set by a playback tick, applied before the slider is drawn
+
+# st.session_state, or a dict in tests (Streamlit's keys may be ints as well as strings).
+Session = MutableMapping[Any, Any]
+
+
+def filter_key(facet: str) -> str:
+    """The session-state key of a facet's multiselect."""
+    return f"filter_{facet}"
+
+
+@dataclass(frozen=True)
+class PageState:
+    day: dt.date
+    place: str | None = None
+    view: str = DEFAULT_VIEW
+    claim_filter: ClaimFilter = field(default_factory=ClaimFilter)
+
+    @classmethod
+    def from_url(
+        cls,
+        params: Mapping[str, str],
+        *,
+        span: tuple[dt.date, dt.date],
+        places: Collection[str],
+        choices: Mapping[str, list[str]],
+    ) -> PageState:
+        """The state a link asks for: a day inside `span` (the last day when missing or bad), a
+        place among `places`, a known view, and filter values among `choices`."""
+        place, view = params.get(PLACE_PARAM), params.get(VIEW_PARAM)
+        return cls(
+            day=day_within(params.get(DATE_PARAM), *span),
+            place=place if place in places else None,
+            view=view if view in VIEWS else DEFAULT_VIEW,
+            claim_filter=ClaimFilter.from_query(params, choices),
+        )
+
+    def to_url(self) -> dict[str, str]:
+        """The URL parameters of this state; a parameter that would be empty is left out."""
+        url = {**self.claim_filter.to_query(), DATE_PARAM: self.day.isoformat(), VIEW_PARAM: self.view}
+        if self.place:
+            url[PLACE_PARAM] = self.place
+        return url
+
+
+def url_params() -> list[str]:
+    """Every URL parameter the page owns; others in a link are left alone."""
+    return [*ClaimFilter.facets(), DATE_PARAM, VIEW_PARAM, PLACE_PARAM]
+
+
+def seed_session(session: Session, state: PageState) -> None:
+    """Give each widget key that has no value yet (a session's first run) its value from `state`.
+
+    Filters in use get their values; the others keep the widget's default (everything)."""
+    wanted: dict[str, Any] = {DAY_KEY: state.day, PLACE_KEY: state.place, VIEW_KEY: state.view}
+    for facet, values in state.claim_filter.to_query().items():
+        wanted[filter_key(facet)] = values.split(",")
+    for key, value in wanted.items():
+        if key not in session:
+            session[key] = value
+
+
+def take_playback_step(session: Session) -> None:
+    """Apply the day a playback tick asked for; playback stops once it asks for none."""
+    if NEXT_DAY_KEY in session:
+        following = session.pop(NEXT_DAY_KEY)
+        if following is None:
+            session[PLAYING_KEY] = False
+        else:
+            session[DAY_KEY] = following
+
+
+def sync_url(params: MutableMapping[str, str], state: PageState) -> None:
+    """Make the page's URL parameters say `state`: set those that differ, drop those now empty."""
+    wanted = state.to_url()
+    for key in url_params():
+        if key not in wanted:
+            params.pop(key, None)
+        elif params.get(key) != wanted[key]:
+            params[key] = wanted[key]

@@ -1,0 +1,84 @@
+"""Page state and its URL, without Streamlit: plain dicts stand in for the session and the URL."""
+
+import datetime as dt
+
+import pytest
+
+from claimmap.analysis.filters import ClaimFilter
+from claimmap.page.state import (
+    DAY_KEY,
+    NEXT_DAY_KEY,
+    PLACE_KEY,
+    PLAYING_KEY,
+    VIEW_KEY,
+    PageState,
+    filter_key,
+    seed_session,
+    sync_url,
+    take_playback_step,
+)
+
+SPAN = (dt.date(2024, 11, 21), dt.date(2024, 12, 9))
+PLACES = ["khmeimim", "syria"]
+CHOICES = {"actor": ["rebels", "russia"], "hedge": ["reported", "rumored"]}
+
+
+def from_url(**params: str) -> PageState:
+    return PageState.from_url(params, span=SPAN, places=PLACES, choices=CHOICES)
+
+
+def test_a_link_gives_its_day_place_view_and_filters():
+    state = from_url(date="2024-11-25", place="syria", view="timeline", actor="russia", hedge="rumored,reported")
+    assert state == PageState(
+        dt.date(2024, 11, 25), "syria", "timeline", ClaimFilter(actor=("russia",), hedge=("reported", "rumored"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, PageState(SPAN[1])),  # no link: the last day, the map, nothing selected or filtered
+        ({"date": "2024-13-40"}, PageState(SPAN[1])),
+        ({"date": "2020-01-01"}, PageState(SPAN[0])),  # kept inside the claims' dates
+        ({"place": "atlantis"}, PageState(SPAN[1])),  # not a place with claims
+        ({"view": "<script>"}, PageState(SPAN[1])),
+        ({"actor": "russia,nobody"}, PageState(SPAN[1], claim_filter=ClaimFilter(actor=("russia",)))),
+    ],
+)
+def test_a_stale_or_hostile_link_falls_back_to_what_the_data_allows(params, expected):
+    assert from_url(**params) == expected
+
+
+def test_the_url_round_trips():
+    state = PageState(dt.date(2024, 12, 1), "khmeimim", "reader", ClaimFilter(hedge=("rumored",)))
+    assert state.to_url() == {"hedge": "rumored", "date": "2024-12-01", "view": "reader", "place": "khmeimim"}
+    assert from_url(**state.to_url()) == state
+
+
+def test_sync_sets_what_changed_drops_what_is_empty_and_leaves_other_parameters():
+    params = {"place": "syria", "actor": "russia", "date": "2024-12-09", "utm_source": "mail"}
+    sync_url(params, PageState(dt.date(2024, 12, 1), None, "map", ClaimFilter(hedge=("rumored",))))
+    assert params == {"date": "2024-12-01", "utm_source": "mail", "hedge": "rumored", "view": "map"}
+
+
+def test_the_link_fills_only_widgets_that_have_no_value_yet():
+    session = {DAY_KEY: dt.date(2024, 12, 5), filter_key("actor"): []}  # the user cleared the actor filter
+    seed_session(session, from_url(date="2024-11-25", place="syria", actor="russia", hedge="rumored"))
+    assert session == {
+        DAY_KEY: dt.date(2024, 12, 5),
+        PLACE_KEY: "syria",
+        VIEW_KEY: "map",
+        filter_key("actor"): [],
+        filter_key("hedge"): ["rumored"],
+    }
+
+
+def test_a_playback_step_moves_the_day_and_the_last_one_stops_playback():
+    session = {DAY_KEY: dt.date(2024, 12, 7), PLAYING_KEY: True, NEXT_DAY_KEY: dt.date(2024, 12, 8)}
+    take_playback_step(session)
+    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: True}
+    take_playback_step(session)  # no step asked for: nothing changes
+    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: True}
+    session[NEXT_DAY_KEY] = None
+    take_playback_step(session)
+    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: False}
