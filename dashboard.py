@@ -30,7 +30,7 @@ from claimmap.analysis.asof import (
     place_states,
 )
 from claimmap.analysis.dataset import Dataset, load_dataset
-from claimmap.analysis.filters import ClaimFilter
+from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.config import resolve_data_dir
 from claimmap.page.state import (
     DAY_KEY,
@@ -67,15 +67,6 @@ HEDGE_BADGE: dict[str, BadgeColor] = {
     "alleged": "orange",
     "presumed": "orange",
     "rumored": "red",
-}
-FACET_LABELS = {
-    "actor": "Actor",
-    "claimant": "Claimant",
-    "relay": "Relayed by",
-    "claim_type": "Claim type",
-    "hedge": "Hedge (curated, or stronger in the quote's words)",
-    "reliability": "Source reliability",
-    "source": "Source",
 }
 
 
@@ -118,21 +109,19 @@ def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
     return lambda value: labels.get(value, value)
 
 
-def filter_widgets(choices: dict[str, list[str]], names: dict[str, dict[str, str]]) -> ClaimFilter:
-    """One multiselect per facet; empty means everything."""
-    picked = {}
-    for facet in ClaimFilter.facets():
-        labels = names.get(facet, {})
-        picked[facet] = tuple(
-            st.multiselect(
-                FACET_LABELS[facet],
-                choices[facet],
-                key=filter_key(facet),
-                format_func=shown_as(labels),
-                placeholder="all",
-            )
+def filter_widgets(choices: Mapping[str, list[str]], names: Mapping[str, Mapping[str, str]]) -> ClaimFilter:
+    """One multiselect per facet of the registry; empty means everything."""
+    picked = {
+        facet.key: st.multiselect(
+            facet.label,
+            choices[facet.key],
+            key=filter_key(facet.key),
+            format_func=shown_as(names.get(facet.named_by or "", {})),
+            placeholder="all",
         )
-    return ClaimFilter(**picked)
+        for facet in FACETS
+    }
+    return ClaimFilter(picked)
 
 
 def player(last: dt.date) -> None:
@@ -353,9 +342,8 @@ def main() -> None:
 
     tables = dataset.tables
     names = {
-        "actor": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
-        "claimant": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
-        "relay": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
+        "actors": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
+        "speakers": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
     }
     with st.sidebar:
         st.header("Filters")

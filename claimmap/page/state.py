@@ -14,12 +14,12 @@ functions take plain mappings, so they are tested without Streamlit.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, MutableMapping
+from collections.abc import Collection, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from claimmap.analysis.asof import day_within
-from claimmap.analysis.filters import ClaimFilter
+from claimmap.analysis.filters import FACETS, ClaimFilter, Facet
 
 VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
 DEFAULT_VIEW = "map"
@@ -58,7 +58,8 @@ class PageState:
         *,
         span: tuple[dt.date, dt.date],
         places: Collection[str],
-        choices: Mapping[str, list[str]],
+        choices: Mapping[str, Iterable[str]],
+        facets: Sequence[Facet] = FACETS,
     ) -> PageState:
         """The state a link asks for: a day inside `span` (the last day when missing or bad), a
         place among `places`, a known view, and filter values among `choices`."""
@@ -67,7 +68,7 @@ class PageState:
             day=day_within(params.get(DATE_PARAM), *span),
             place=place if place in places else None,
             view=view if view in VIEWS else DEFAULT_VIEW,
-            claim_filter=ClaimFilter.from_query(params, choices),
+            claim_filter=ClaimFilter.from_query(params, choices, facets),
         )
 
     def to_url(self) -> dict[str, str]:
@@ -78,9 +79,13 @@ class PageState:
         return url
 
 
-def url_params() -> list[str]:
+def url_params(facets: Sequence[Facet] = FACETS) -> list[str]:
     """Every URL parameter the page owns; others in a link are left alone."""
-    return [*ClaimFilter.facets(), DATE_PARAM, VIEW_PARAM, PLACE_PARAM]
+    own = [DATE_PARAM, VIEW_PARAM, PLACE_PARAM]
+    for facet in facets:
+        if facet.key in own:
+            raise ValueError(f"facet key {facet.key!r} is a URL parameter of the page; give the facet another key")
+    return [*(f.key for f in facets), *own]
 
 
 def seed_session(session: Session, state: PageState) -> None:
@@ -88,8 +93,8 @@ def seed_session(session: Session, state: PageState) -> None:
 
     Filters in use get their values; the others keep the widget's default (everything)."""
     wanted: dict[str, Any] = {DAY_KEY: state.day, PLACE_KEY: state.place, VIEW_KEY: state.view}
-    for facet, values in state.claim_filter.to_query().items():
-        wanted[filter_key(facet)] = values.split(",")
+    for facet, values in state.claim_filter.allowed.items():
+        wanted[filter_key(facet)] = list(values)
     for key, value in wanted.items():
         if key not in session:
             session[key] = value
@@ -108,7 +113,7 @@ def take_playback_step(session: Session) -> None:
 def sync_url(params: MutableMapping[str, str], state: PageState) -> None:
     """Make the page's URL parameters say `state`: set those that differ, drop those now empty."""
     wanted = state.to_url()
-    for key in url_params():
+    for key in url_params(state.claim_filter.facets):
         if key not in wanted:
             params.pop(key, None)
         elif params.get(key) != wanted[key]:

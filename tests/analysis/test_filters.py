@@ -1,11 +1,12 @@
 import pandas as pd
 import pytest
 
-from claimmap.analysis.filters import ClaimFilter, filter_choices
+from claimmap.analysis.filters import FACETS, ClaimFilter, filter_choices
 
 CLAIMS = pd.DataFrame(
     {
         "claim_id": ["c1", "c2", "c3", "c4"],
+        "place_id": ["tartus", "khmeimim", "khmeimim", "syria"],
         "actor_id": ["rebels", "russia", "russia", ""],
         "claimant": ["kremlin_anon", "rybar", "ukraine_gur", "rumors"],
         "via": ["tass", "", "osint>tass", ""],
@@ -27,29 +28,36 @@ CLAIMS = pd.DataFrame(
         ({"relay": ("osint",)}, ["c3"]),
         ({"reliability": ("C",), "source": ("src001",)}, ["c3"]),  # facets combine with AND
         ({"claimant": ("nobody",)}, []),
+        ({"claimant": ()}, ["c1", "c2", "c3", "c4"]),  # a facet given no values does not restrict
     ],
 )
 def test_filter_mask(facets, expected):
-    assert ClaimFilter(**facets).apply(CLAIMS)["claim_id"].tolist() == expected
+    assert ClaimFilter(facets).apply(CLAIMS)["claim_id"].tolist() == expected
 
 
 def test_filters_round_trip_through_the_url():
-    chosen = ClaimFilter(actor=("russia",), hedge=("alleged", "reported"))
+    chosen = ClaimFilter({"actor": ("russia",), "hedge": ("alleged", "reported")})
     query = chosen.to_query()
     assert query == {"actor": "russia", "hedge": "alleged,reported"}
     choices = {"actor": ["rebels", "russia"], "hedge": ["reported", "alleged", "rumored"]}
     restored = ClaimFilter.from_query(query, choices)
-    assert set(restored.actor) == {"russia"} and set(restored.hedge) == {"alleged", "reported"}
+    assert set(restored.allowed["actor"]) == {"russia"} and set(restored.allowed["hedge"]) == {"alleged", "reported"}
 
 
 def test_unknown_values_in_a_link_are_dropped():
     """A hostile or stale URL must not put unknown values into the widgets."""
     restored = ClaimFilter.from_query({"actor": "russia,<script>,nobody"}, {"actor": ["russia"]})
-    assert restored.actor == ("russia",)
+    assert restored == ClaimFilter({"actor": ("russia",)})
+
+
+def test_a_misspelt_facet_is_an_error_not_an_ignored_filter():
+    with pytest.raises(ValueError, match="no facet actors"):
+        ClaimFilter({"actors": ("russia",)})
 
 
 def test_choices_list_every_value_once():
     choices = filter_choices(CLAIMS)
+    assert list(choices) == [facet.key for facet in FACETS]
     assert choices["relay"] == ["osint", "tass"]
     assert choices["hedge"] == ["reported", "rumored"]  # in order of doubt, not alphabetical
     assert "" not in choices["actor"]

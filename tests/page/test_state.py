@@ -2,9 +2,10 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
-from claimmap.analysis.filters import ClaimFilter
+from claimmap.analysis.filters import FACETS, ClaimFilter, Facet, filter_choices
 from claimmap.page.state import (
     DAY_KEY,
     NEXT_DAY_KEY,
@@ -16,6 +17,7 @@ from claimmap.page.state import (
     seed_session,
     sync_url,
     take_playback_step,
+    url_params,
 )
 
 SPAN = (dt.date(2024, 11, 21), dt.date(2024, 12, 9))
@@ -30,7 +32,10 @@ def from_url(**params: str) -> PageState:
 def test_a_link_gives_its_day_place_view_and_filters():
     state = from_url(date="2024-11-25", place="syria", view="timeline", actor="russia", hedge="rumored,reported")
     assert state == PageState(
-        dt.date(2024, 11, 25), "syria", "timeline", ClaimFilter(actor=("russia",), hedge=("reported", "rumored"))
+        dt.date(2024, 11, 25),
+        "syria",
+        "timeline",
+        ClaimFilter({"actor": ("russia",), "hedge": ("reported", "rumored")}),
     )
 
 
@@ -42,7 +47,7 @@ def test_a_link_gives_its_day_place_view_and_filters():
         ({"date": "2020-01-01"}, PageState(SPAN[0])),  # kept inside the claims' dates
         ({"place": "atlantis"}, PageState(SPAN[1])),  # not a place with claims
         ({"view": "<script>"}, PageState(SPAN[1])),
-        ({"actor": "russia,nobody"}, PageState(SPAN[1], claim_filter=ClaimFilter(actor=("russia",)))),
+        ({"actor": "russia,nobody"}, PageState(SPAN[1], claim_filter=ClaimFilter({"actor": ("russia",)}))),
     ],
 )
 def test_a_stale_or_hostile_link_falls_back_to_what_the_data_allows(params, expected):
@@ -50,15 +55,21 @@ def test_a_stale_or_hostile_link_falls_back_to_what_the_data_allows(params, expe
 
 
 def test_the_url_round_trips():
-    state = PageState(dt.date(2024, 12, 1), "khmeimim", "reader", ClaimFilter(hedge=("rumored",)))
+    state = PageState(dt.date(2024, 12, 1), "khmeimim", "reader", ClaimFilter({"hedge": ("rumored",)}))
     assert state.to_url() == {"hedge": "rumored", "date": "2024-12-01", "view": "reader", "place": "khmeimim"}
     assert from_url(**state.to_url()) == state
 
 
 def test_sync_sets_what_changed_drops_what_is_empty_and_leaves_other_parameters():
     params = {"place": "syria", "actor": "russia", "date": "2024-12-09", "utm_source": "mail"}
-    sync_url(params, PageState(dt.date(2024, 12, 1), None, "map", ClaimFilter(hedge=("rumored",))))
+    sync_url(params, PageState(dt.date(2024, 12, 1), None, "map", ClaimFilter({"hedge": ("rumored",)})))
     assert params == {"date": "2024-12-01", "utm_source": "mail", "hedge": "rumored", "view": "map"}
+
+
+def seeded(state: PageState) -> dict:
+    session: dict = {}
+    seed_session(session, state)
+    return session
 
 
 def test_the_link_fills_only_widgets_that_have_no_value_yet():
@@ -82,3 +93,23 @@ def test_a_playback_step_moves_the_day_and_the_last_one_stops_playback():
     session[NEXT_DAY_KEY] = None
     take_playback_step(session)
     assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: False}
+
+
+def test_a_new_registry_entry_reaches_choices_url_and_filtering_without_other_edits():
+    claims = pd.DataFrame({"claim_id": ["c1", "c2", "c3"], "place_id": ["tartus", "khmeimim", "syria"]})
+    registry = (Facet("about", "About the place", "place_id", named_by="places"),)
+    choices = filter_choices(claims, registry)
+    assert choices == {"about": ["khmeimim", "syria", "tartus"]}
+
+    link = {"about": "khmeimim,atlantis", "date": "2024-12-09"}
+    state = PageState.from_url(link, span=SPAN, places=[], choices=choices, facets=registry)
+    assert state.claim_filter.allowed == {"about": ("khmeimim",)}
+    assert state.claim_filter.apply(claims)["claim_id"].tolist() == ["c2"]
+    sync_url(link, state)
+    assert link == {"about": "khmeimim", "date": "2024-12-09", "view": "map"}
+    assert seeded(state)[filter_key("about")] == ["khmeimim"]
+
+
+def test_a_facet_cannot_take_a_key_the_page_uses_for_itself():
+    with pytest.raises(ValueError, match="facet key 'date' is a URL parameter of the page"):
+        url_params((*FACETS, Facet("date", "Date", "valid_from")))
