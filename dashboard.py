@@ -247,7 +247,7 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         place = st.selectbox(
             "Place",
             options=with_claims,
-            format_func=dataset.place_names.__getitem__,
+            format_func=dataset.names["places"].__getitem__,
             key="place_box",
             placeholder="Click a marker or choose a place",
             on_change=select_boxed_place,
@@ -268,7 +268,7 @@ def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[d
         if start is not None:
             st.session_state[DAY_KEY] = day_within(start.isoformat(), *span)
 
-    frame = timeline_frame(claims, dataset.places, dataset.tables.actors, span[1])
+    frame = timeline_frame(claims, dataset.names["places"], dataset.names["actors"], span[1])
     st.caption(
         "Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
         "Click a bar to move the date to its start."
@@ -311,7 +311,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
             st.session_state[PLACE_KEY] = places_of[picked["claim"]]
 
     st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
-    labels = {c: f"{c} · {dataset.place_names[p]}" for c, p in places_of.items()}
+    labels = {c: f"{c} · {dataset.names['places'][p]}" for c, p in places_of.items()}
     article_reader_component(
         paragraphs=reader_payload(article_paragraphs(dataset.source_texts[source], quoted)),
         emphasised=sorted(emphasised),
@@ -341,13 +341,9 @@ def main() -> None:
     take_playback_step(st.session_state)
 
     tables = dataset.tables
-    names = {
-        "actors": dict(zip(tables.actors["actor_id"], tables.actors["name"])),
-        "speakers": dict(zip(tables.speakers["speaker_id"], tables.speakers["name"])),
-    }
     with st.sidebar:
         st.header("Filters")
-        claim_filter = filter_widgets(dataset.filter_choices, names)
+        claim_filter = filter_widgets(dataset.filter_choices, dataset.names)
         st.toggle("▶ Play: one day per second", key=PLAYING_KEY)
         player(span[1])
     claims = claim_filter.apply(dataset.claims)

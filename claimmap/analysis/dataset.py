@@ -11,16 +11,18 @@ from claimmap.analysis.filters import filter_choices
 from claimmap.analysis.provenance import contradictions, corroboration
 from claimmap.problems import Problem
 from claimmap.sources.anchors import read_source_texts
-from claimmap.sources.hedging import effective_hedges
+from claimmap.sources.hedging import EFFECTIVE_HEDGE, effective_hedges
 from claimmap.tables.load import Tables
 from claimmap.tables.validate import load_and_validate
 from geo import locate_places
+
+NAMED_TABLES = ("places", "actors", "speakers")
 
 
 @dataclass(frozen=True)
 class Dataset:
     tables: Tables
-    # The valid claims plus `doubt`: the more doubtful of the curated and the detected hedge.
+    # The valid claims plus EFFECTIVE_HEDGE (`doubt`): the more doubtful of the curated and the detected hedge.
     claims: pd.DataFrame
     # Valid places that have a position: places.csv columns plus lat, lon, position_source, precision.
     places: pd.DataFrame
@@ -29,7 +31,8 @@ class Dataset:
     source_texts: dict[str, str]
     # Ids of located places that some valid claim is about, in places.csv order.
     places_with_claims: list[str]
-    place_names: dict[str, str]
+    # Id → name for each table that names things (Tables.names): NAMED_TABLES.
+    names: dict[str, dict[str, str]]
     # Every value each filter facet can take (filters.filter_choices).
     filter_choices: dict[str, list[str]]
     corroborated_claim_ids: frozenset[str]
@@ -47,7 +50,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         located.rename(columns={"source": "position_source"}), on="place_id"
     )
     texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
-    claims = tables.claims.assign(doubt=effective_hedges(tables.claims))
+    claims = tables.claims.assign(**{EFFECTIVE_HEDGE: effective_hedges(tables.claims)})
     support = corroboration(tables.claims)
     return Dataset(
         tables=tables,
@@ -57,7 +60,7 @@ def load_dataset(data_dir: Path) -> Dataset:
         corroboration=support,
         source_texts=texts,
         places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
-        place_names=dict(zip(places["place_id"], places["name"])),
+        names={name: tables.names(name) for name in NAMED_TABLES},
         filter_choices=filter_choices(claims),
         corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]),
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from claimmap.sources.hedging import HEDGE_LEVELS
+from claimmap.sources.hedging import EFFECTIVE_HEDGE, HEDGE_LEVELS
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,7 @@ FACETS: tuple[Facet, ...] = (
     Facet("claimant", "Claimant", "claimant", named_by="speakers"),
     Facet("relay", "Relayed by", "via", separator=">", named_by="speakers"),
     Facet("claim_type", "Claim type", "claim_type"),
-    # `doubt`: the effective hedge (dataset.load_dataset adds it).
-    Facet("hedge", "Hedge (curated, or stronger in the quote's words)", "doubt", order=HEDGE_LEVELS),
+    Facet("hedge", "Hedge (curated, or stronger in the quote's words)", EFFECTIVE_HEDGE, order=HEDGE_LEVELS),
     Facet("reliability", "Source reliability", "reliability"),
     Facet("source", "Source", "source_id"),
 )
@@ -102,5 +101,5 @@ class ClaimFilter:
 
 
 def filter_choices(claims: pd.DataFrame, facets: Sequence[Facet] = FACETS) -> dict[str, list[str]]:
-    """Every value each facet can take among `claims` (with `doubt`), in a stable order."""
+    """Every value each facet can take among `claims` (dataset.claims), in a stable order."""
     return {facet.key: facet.choices(claims) for facet in facets}

@@ -15,6 +15,8 @@ import pandas as pd
 
 HEDGE_LEVELS = ("stated", "reported", "alleged", "presumed", "rumored")
 HEDGE_RANK = {level: rank for rank, level in enumerate(HEDGE_LEVELS)}
+# The claims-frame column with each claim's effective hedge (effective_hedges; the dataset adds it).
+EFFECTIVE_HEDGE = "doubt"
 
 _SPEECH_VERB = r"(?:said|says|noted|revealed|disclosed|told|added|confirmed)"
 _WORDS_UP_TO_3 = r"(?:[\w'’]+\s+){0,3}?"
@@ -118,7 +120,8 @@ def detected_hedges(quotes: pd.Series) -> pd.Series:
 
 def effective_hedges(claims: pd.DataFrame) -> pd.Series:
     """Per claim, the more doubtful of the curated hedge and the one its quote's words show:
-    what the map's style and the hedge filter go by."""
+    what the map's style, the hedge filter and the panel go by. A curated value that is not a
+    known level is kept as it is (validation reports it)."""
     detected = detected_hedges(claims["quote"])
     return detected.where(detected.map(HEDGE_RANK) > claims["hedge"].map(HEDGE_RANK), claims["hedge"])
 
@@ -131,8 +134,8 @@ def hedge_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
     quote's is never flagged. Columns: claim_id, _line, curated, detected, cues (the cue texts
     more doubtful than the curated value); the index is that of the flagged rows of `claims`.
     """
-    detected = detected_hedges(claims["quote"])
-    firmer = detected.map(HEDGE_RANK) > claims["hedge"].map(HEDGE_RANK).fillna(len(HEDGE_LEVELS))
+    effective = effective_hedges(claims)
+    firmer = effective != claims["hedge"]  # where the words doubt more, the effective hedge is theirs
     flagged = claims.loc[firmer]
     # Only the few flagged quotes are scanned cue by cue, for the message.
     cues = [
@@ -144,7 +147,7 @@ def hedge_disagreements(claims: pd.DataFrame) -> pd.DataFrame:
             "claim_id": flagged["claim_id"],
             "_line": flagged["_line"],
             "curated": flagged["hedge"],
-            "detected": detected[firmer],
+            "detected": effective[firmer],
             "cues": pd.Series(cues, index=flagged.index, dtype=object),
         }
     )

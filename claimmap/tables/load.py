@@ -54,6 +54,13 @@ class Tables:
     def frame(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
 
+    def names(self, name: str) -> dict[str, str]:
+        """Id → name for a table that names things (places, actors, speakers): its primary key to
+        its `name` column. What every view shows in place of an id."""
+        (key,) = self.package.resource(name).primary_key
+        frame = self.frame(name)
+        return dict(zip(frame[key], frame["name"]))
+
     def dropped_rows(self, name: str) -> pd.DataFrame:
         key = list(self.package.resource(name).primary_key)
         return self.dropped.get(name, pd.DataFrame({c: pd.Series(dtype=str) for c in [*key, LINE]}))

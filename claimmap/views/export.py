@@ -59,7 +59,7 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
             how="left",
         )
     )
-    actor_names = tables.actors.set_index("actor_id")["name"]
+    actor_names = dataset.names["actors"]
     table = (
         claims.drop(columns=LINE)
         .merge(places, on="place_id", how="left")

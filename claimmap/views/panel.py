@@ -14,7 +14,7 @@ from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, holds_on
 from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.provenance import attribution_chain, format_chain
 from claimmap.sources.anchors import paragraph_around
-from claimmap.sources.hedging import HEDGE_RANK, detect_hedge_cues, strongest_hedge
+from claimmap.sources.hedging import EFFECTIVE_HEDGE, detect_hedge_cues, strongest_hedge
 
 RELIABILITY = {
     "A": "completely reliable",
@@ -72,6 +72,7 @@ class ClaimCard:
     validity: str
     reported: str
     hedge: str
+    effective_hedge: str  # the more doubtful of `hedge` and `detected_hedge` (hedging.effective_hedges)
     detected_hedge: str  # the level the quote's own words show ('stated' without cues)
     hedge_cues: str  # those words, e.g. "'allegedly', 'presumably'"
     grade: str
@@ -82,7 +83,7 @@ class ClaimCard:
     @property
     def words_doubt_more(self) -> bool:
         """The quote's own words hedge more than the curated value (validate warns about these)."""
-        return HEDGE_RANK[self.detected_hedge] > HEDGE_RANK.get(self.hedge, 0)
+        return self.effective_hedge != self.hedge
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def validity_text(valid_from: pd.Timestamp, valid_to: pd.Timestamp, precision: s
 
 def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
     tables = dataset.tables
-    actors = tables.actors.set_index("actor_id")["name"]
+    actors = dataset.names["actors"]
     published = tables.sources.set_index("source_id")["published"]
     support = dataset.corroboration.set_index("claim_id")
     pairs = dataset.contradictions
@@ -142,6 +143,7 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
             validity=validity_text(row["valid_from"], row["valid_to"], row["date_precision"]),
             reported=reported,
             hedge=row["hedge"],
+            effective_hedge=row[EFFECTIVE_HEDGE],
             detected_hedge=strongest_hedge([c.hedge for c in cues]),
             hedge_cues=", ".join(f"'{c.text}'" for c in cues),
             grade=(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import altair as alt
 import pandas as pd
@@ -10,13 +11,14 @@ import pandas as pd
 from claimmap.analysis.asof import NEUTRAL_COLOR, VAGUE_PRECISIONS
 
 
-def timeline_frame(claims: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, last_day: dt.date) -> pd.DataFrame:
-    """One row per claim: place name, actor name and color, start and end day (open-ended claims run
-    to `last_day`, plus one day so a one-day claim has a visible width), and whether it is vague."""
-    names = places.set_index("place_id")["name"]
-    actor_names = actors.set_index("actor_id")["name"]
+def timeline_frame(
+    claims: pd.DataFrame, place_names: Mapping[str, str], actor_names: Mapping[str, str], last_day: dt.date
+) -> pd.DataFrame:
+    """One row per claim: place name, actor name, start and end day (open-ended claims run to
+    `last_day`, plus one day so a one-day claim has a visible width), and whether it is vague.
+    The names come from Dataset.names."""
     end = claims["valid_to"].fillna(pd.Timestamp(last_day)) + pd.Timedelta(days=1)
-    place = claims["place_id"].map(names).fillna(claims["place_id"])
+    place = claims["place_id"].map(place_names).fillna(claims["place_id"])
     frame = pd.DataFrame(
         {
             "row": place + " · " + claims["claim_type"].str.replace("_", " ") + " · " + claims["claim_id"],

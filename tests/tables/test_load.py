@@ -395,3 +395,12 @@ def test_unusable_datapackage_falls_back_to_the_bundled_schema(data_dir, content
         f"(copy {REPO_DATA / 'datapackage.json'} here)"
     ]
     assert len(tables.claims) == 37
+
+
+def test_names_map_each_id_to_its_name_and_leave_out_dropped_rows(data_dir, edit):
+    edit("actors.csv", "iran,Iran,", "iran,,")  # a required name left blank: the row is dropped
+    tables = load_tables(data_dir)
+    assert tables.names("actors")["russia"] == "Russia"
+    assert "iran" not in tables.names("actors")
+    assert tables.names("places")["khmeimim"] == "Khmeimim Air Base"
+    assert tables.names("speakers")["tass"] == "TASS"

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from claimmap.analysis.dataset import load_dataset
+from claimmap.analysis.filters import ClaimFilter
 from claimmap.views.panel import highlighted, markdown_text, place_dossier, validity_text
 from fixture_data import BUNDLED_DATA
 
@@ -101,3 +102,13 @@ def test_corroboration_is_counted_by_independent_origin(bundled):
 )
 def test_highlighted_keeps_spaces_outside_the_bold_markers(raw, expected):
     assert highlighted(raw) == expected
+
+
+def test_panel_filter_and_map_share_one_effective_hedge(data_dir, edit):
+    # c022's quote says 'allegedly'; curated as plain fact, its effective hedge is the words' 'alleged'.
+    edit("claims.csv", "night,flightradar24_tg,,alleged,", "night,flightradar24_tg,,stated,")
+    dataset = load_dataset(data_dir)
+    (card,) = [c for c in place_dossier(dataset, "khmeimim", "2024-12-08").holding if c.claim_id == "c022"]
+    assert (card.hedge, card.effective_hedge, card.words_doubt_more) == ("stated", "alleged", True)
+    assert "c022" in set(ClaimFilter({"hedge": ("alleged",)}).apply(dataset.claims)["claim_id"])
+    assert "c022" not in set(ClaimFilter({"hedge": ("stated",)}).apply(dataset.claims)["claim_id"])

@@ -16,12 +16,13 @@ CLAIMS = pd.DataFrame(
         "date_precision": ["approximate", "day"],
     }
 )
-PLACES = pd.DataFrame({"place_id": ["aleppo", "khmeimim"], "name": ["Aleppo", "Khmeimim"]})
+PLACE_NAMES = {"aleppo": "Aleppo", "khmeimim": "Khmeimim"}
 ACTORS = pd.DataFrame({"actor_id": ["rebels"], "name": ["Rebels"], "color": ["#009E73"]})
+ACTOR_NAMES = {"rebels": "Rebels"}
 
 
 def test_open_ended_claims_run_to_the_last_day_and_vague_dates_are_marked():
-    frame = timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)).set_index("claim_id")
+    frame = timeline_frame(CLAIMS, PLACE_NAMES, ACTOR_NAMES, dt.date(2024, 12, 9)).set_index("claim_id")
     assert frame.at["c1", "end"] == pd.Timestamp("2024-12-10")  # through the last day inclusive
     assert frame.at["c2", "end"] == pd.Timestamp("2024-12-09")  # a one-day claim still has a width
     assert frame.at["c1", "dates"] == "vague" and frame.at["c2", "dates"] == "day"
@@ -30,7 +31,7 @@ def test_open_ended_claims_run_to_the_last_day_and_vague_dates_are_marked():
 
 def test_chart_marks_the_chosen_day():
     spec = timeline_chart(
-        timeline_frame(CLAIMS, PLACES, ACTORS, dt.date(2024, 12, 9)), ACTORS, dt.date(2024, 12, 1)
+        timeline_frame(CLAIMS, PLACE_NAMES, ACTOR_NAMES, dt.date(2024, 12, 9)), ACTORS, dt.date(2024, 12, 1)
     ).to_dict()
     assert any(layer["mark"]["type"] == "rule" for layer in spec["layer"])
     assert "2024-12-01" in str(spec["datasets"])
