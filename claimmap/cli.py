@@ -93,8 +93,8 @@ def _anchor_locked(data_dir: Path) -> int:
             refused.append(err)
     for problem in unanchored:
         print(problem)
-    for err in refused:
-        print(err)
+    for refusal in refused:
+        print(refusal)
     return 1 if unanchored or refused else 0
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from claimmap.problems import display_path
 
@@ -139,7 +140,7 @@ def _check_regular(path: Path, status: os.stat_result) -> None:
         raise StoreError(path, "is not a regular file", "claimmap reads and writes only regular files; replace it")
 
 
-def _read_capped(file, path: Path, max_bytes: int) -> bytes:
+def _read_capped(file: BinaryIO, path: Path, max_bytes: int) -> bytes:
     chunks, size = [], 0
     while chunk := file.read(min(_CHUNK, max_bytes + 1 - size)):
         chunks.append(chunk)
@@ -153,7 +154,7 @@ def _read_capped(file, path: Path, max_bytes: int) -> bytes:
     return b"".join(chunks)
 
 
-def _check_unchanged(path: Path, old, expected_sha256: str | None) -> None:
+def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | None) -> None:
     if old is None:
         current = None
         if path.exists() or path.is_symlink():  # appeared since we looked
@@ -174,7 +175,7 @@ def _check_unchanged(path: Path, old, expected_sha256: str | None) -> None:
         )
 
 
-def _keep_late_edit(path: Path, old, expected_sha256: str | None) -> None:
+def _keep_late_edit(path: Path, old: BinaryIO, expected_sha256: str | None) -> None:
     """A writer that opened the old file just before the replace may have written to it after
     our last check; its bytes are then saved beside the file rather than lost."""
     old.seek(0)
