@@ -4,7 +4,7 @@ Main entry point: ``locate_places(places)``; ``python -m geo`` runs it on
 data/places.csv. Boundary polygons live in geo.boundaries.
 """
 
-from geo.errors import GeocodeCacheError, GeoError, PlacesTableError
+from geo.errors import GeocodeCacheError, GeoError
 from geo.locate import Located, Unlocated, locate_places
 
 # Everything the map must credit for what geo/ supplies, short enough for one line on the map;
@@ -16,7 +16,6 @@ __all__ = [
     "GeoError",
     "GeocodeCacheError",
     "Located",
-    "PlacesTableError",
     "Unlocated",
     "locate_places",
 ]

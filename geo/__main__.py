@@ -1,8 +1,12 @@
 """python -m geo [--data DIR] [--online]
 
 Prints place_id,lat,lon,source,precision as CSV for every place located, and
-one line on stderr for each place that is not. Exit status: 0 if every place
-was located, 1 if some were not, 2 if the input could not be read.
+one line on stderr for each place that is not (a row the loader or the places
+checks reject is reported as they report it). Exit status: 0 if every place was
+located, 1 if some were not, 2 if places.csv could not be read.
+
+An entry point: it reads places.csv through claimmap's loader, which checks it
+against data/datapackage.json, so geo itself only locates.
 """
 
 import argparse
@@ -12,12 +16,13 @@ import sys
 from pathlib import Path
 
 from claimmap.config import DATA_ENV, data_dir_from
+from claimmap.problems import display_path, has_errors, sort_problems
+from claimmap.tables.load import load_tables
+from claimmap.tables.validate import check_places
 from geo.errors import GeoError
 from geo.locate import Located, locate_places
 from geo.online import default_geocoder
-from geo.places import read_places_csv
 
-PLACES_FILE = "places.csv"
 OUTPUT_COLUMNS = ["place_id", "lat", "lon", "source", "precision"]
 
 
@@ -25,28 +30,32 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
     data_dir = data_dir_from(args.data, os.environ)
-    places_path = data_dir / PLACES_FILE
+    tables = check_places(load_tables(data_dir))
+    places_file = display_path(data_dir / tables.package.resource("places").path)
+    problems = sort_problems(p for p in tables.problems if p.file == places_file)
+    if any(p.row is None and p.is_error for p in problems):
+        for problem in problems:
+            print(f"geo: {problem}", file=sys.stderr)
+        print(f"geo: pass --data DIR or set ${DATA_ENV} to the folder that holds places.csv", file=sys.stderr)
+        return 2
     try:
-        places = read_places_csv(places_path)
-        located = locate_places(places, data_dir=data_dir, geocoder=default_geocoder() if args.online else None)
+        located = locate_places(tables.places, data_dir=data_dir, geocoder=default_geocoder() if args.online else None)
     except OSError as error:
-        print(
-            f"geo: cannot read or write {error.filename}: {error.strerror}; expected {PLACES_FILE} in {data_dir}; "
-            f"pass --data DIR or set ${DATA_ENV} to the folder that holds it",
-            file=sys.stderr,
-        )
+        print(f"geo: cannot read or write {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
     except GeoError as error:
         print(f"geo: {error}", file=sys.stderr)
         return 2
     _write_positions(located)
-    lines = dict(zip(places["place_id"], places["_line"]))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    lines = dict(zip(tables.places["place_id"], tables.places["_line"]))
     for place in located.unlocated:
         print(
-            f"{PLACES_FILE}:{lines[place.place_id]}: name: cannot locate '{place.name}': {place.reason}",
+            f"{places_file}:{lines[place.place_id]}: name: cannot locate '{place.name}': {place.reason}",
             file=sys.stderr,
         )
-    return 1 if located.unlocated else 0
+    return 1 if located.unlocated or has_errors(problems) else 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,12 +10,6 @@ class GeoError(Exception):
     """Base class of every exception geo raises on purpose."""
 
 
-class PlacesTableError(GeoError, ValueError):
-    """The places table cannot be read as a whole: a required column is
-    missing, a place_id repeats, or a CSV row has the wrong number of fields.
-    """
-
-
 class GeocodeCacheError(GeoError, ValueError):
     """geocode_cache.csv does not have exactly the documented columns, or a
     lat/lon in it is not a number.

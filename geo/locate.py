@@ -19,7 +19,7 @@ from geo.boundaries import boundary_label_points
 from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
 from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
 from geo.online import CachedGeocoder, Geocoder
-from geo.places import PRECISION_BY_KIND, SETTLEMENT_KINDS, conform_places, country_codes, place_names
+from geo.places import PLACE_COLUMNS, PRECISION_BY_KIND, SETTLEMENT_KINDS, country_codes, place_names
 
 POSITION_COLUMNS = ["place_id", "lat", "lon", "source", "precision", "detail"]
 BOUNDARY_KINDS = frozenset({"governorate", "country"})
@@ -52,17 +52,15 @@ class _Position:
 
 
 def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocoder: Geocoder | None = None) -> Located:
-    """Position every row of `places` (the places.csv table).
+    """Position every row of `places`, the places frame as validation leaves it (see geo.places).
 
     `data_dir` holds geocode_cache.csv (default: $CLAIMMAP_DATA or the repo's
     data/). `geocoder` is an optional geopy geocoder, e.g.
     ``geo.online.default_geocoder()``; without it nothing goes online, but
     cached answers are still used. New answers are written to the cache.
-
-    Raises PlacesTableError if a required column is missing or a place_id repeats.
     """
-    conformed = conform_places(places)
-    table = conformed.merge(country_codes(conformed), on="place_id", how="left", validate="one_to_one")
+    columns = places[PLACE_COLUMNS]
+    table = columns.merge(country_codes(columns), on="place_id", how="left", validate="one_to_one")
     cache_path = (data_dir if data_dir is not None else data_dir_from(None, os.environ)) / CACHE_FILE
     online = CachedGeocoder(read_cache(cache_path), geocoder)
     label_points = boundary_label_points().set_index("iso_code")
@@ -83,9 +81,7 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
 
 
 def _locate(place: dict, label_points: pd.DataFrame, online: CachedGeocoder) -> _Position | str:
-    """The position of one conformed place, or why there is none."""
-    if place["problem"]:
-        return place["problem"]
+    """The position of one place, or why there is none."""
     if not math.isnan(place["lat"]):
         return _hand_set(place)
     reasons = []

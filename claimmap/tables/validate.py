@@ -84,8 +84,7 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     texts, file_flags = _source_texts(tables)
     flags = [
         *file_flags,
-        *_coordinate_flags(tables.places),
-        *_parent_loop_flags(tables.places),
+        *_place_flags(tables.places),
         *_date_order_flags(tables.claims),
         *_self_contradiction_flags(tables.claims),
     ]
@@ -94,6 +93,13 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     tables = _cascade(_apply(tables, _locate_flags(tables, locate)))
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
     return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
+
+
+def check_places(tables: Tables) -> Tables:
+    """`tables` with the checks that span the rows of places.csv applied (hand-set coordinates
+    complete, no parent loops, parents that exist): the places frame that geo expects, for
+    `python -m geo`, which needs no other table."""
+    return _cascade(_apply(tables, _place_flags(tables.places)))
 
 
 def references(package: PackageSpec) -> list[Reference]:
@@ -292,6 +298,10 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple
             )
         )
     return findings, current
+
+
+def _place_flags(places: pd.DataFrame) -> list[Flag]:
+    return [*_coordinate_flags(places), *_parent_loop_flags(places)]
 
 
 def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:

@@ -1,4 +1,7 @@
+import csv
+import shutil
 import socket
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -6,11 +9,13 @@ from geopy.distance import geodesic
 from geopy.exc import GeopyError
 from geopy.location import Location
 
+from claimmap.tables.load import load_tables
+from claimmap.tables.validate import check_places
 from fixture_data import BUNDLED_DATA as REPO_DATA_DIR
 from fixture_data import read_table
 from geo import Located, locate_places
 from geo.boundaries import boundary_geometry, within_km
-from geo.places import PLACE_COLUMNS, read_places_csv
+from geo.places import PLACE_COLUMNS
 
 CACHE_HEADER = "query,country_code,lat,lon,address,geocoder,fetched_on"
 
@@ -38,7 +43,7 @@ class FakeGeocoder:
 
 
 def bundled_places() -> pd.DataFrame:
-    return read_places_csv(REPO_DATA_DIR / "places.csv")
+    return read_table("places")
 
 
 def place(place_id: str, name: str, kind: str, parent_id: str, **columns: str) -> dict:
@@ -50,10 +55,16 @@ def answer_at(address: str, lat: float, lon: float, country_code: str) -> Locati
     return Location(address, (lat, lon), {"address": {"country_code": country_code}})
 
 
-def with_places(*rows: dict) -> pd.DataFrame:
-    """The bundled places plus `rows` (columns not given are blank)."""
-    extra = pd.DataFrame([{column: row.get(column, "") for column in PLACE_COLUMNS} for row in rows])
-    return pd.concat([bundled_places().drop(columns="_line"), extra], ignore_index=True)
+def with_places(folder: Path, *rows: dict) -> pd.DataFrame:
+    """The bundled places plus `rows` (columns not given are blank), written to folder/places.csv
+    and read back as geo gets them: through the loader and the places checks."""
+    shutil.copy(REPO_DATA_DIR / "datapackage.json", folder)
+    shutil.copy(REPO_DATA_DIR / "places.csv", folder)
+    with (folder / "places.csv").open("a", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows(
+            [row.get(column, "") for column in PLACE_COLUMNS] for row in rows
+        )
+    return check_places(load_tables(folder)).places
 
 
 def position(located: Located, place_id: str) -> dict:
@@ -125,19 +136,13 @@ def test_syrian_places_lie_in_their_governorate(bundled, place_id, iso_code):
     assert within_km(boundary_geometry(iso_code), row["lat"], row["lon"], 2.0)
 
 
-def test_the_apps_typed_frame_gives_the_same_positions(bundled):
-    typed = read_table("places")
-    assert typed["lat"].dtype == "float64"
-    assert locate_places(typed, data_dir=REPO_DATA_DIR).positions.equals(bundled.positions)
-
-
 def test_arabic_name_alone_finds_the_city(tmp_path):
-    located = locate_places(with_places(place("t", "طرطوس", "city", "syria")), data_dir=tmp_path)
+    located = locate_places(with_places(tmp_path, place("t", "طرطوس", "city", "syria")), data_dir=tmp_path)
     assert position(located, "t")["source"] == "geonames:163345"
 
 
 def test_alias_finds_the_city_when_the_name_does_not(tmp_path):
-    places = with_places(place("lat_city", "Latakia old town", "city", "latakia_gov", aliases="Lattakia"))
+    places = with_places(tmp_path, place("lat_city", "Latakia old town", "city", "latakia_gov", aliases="Lattakia"))
     located = locate_places(places, data_dir=tmp_path)
     # Latakia 35.5236 N 35.7917 E (Wikipedia).
     assert km_from(located, "lat_city", 35.5236, 35.7917) < 3
@@ -145,6 +150,7 @@ def test_alias_finds_the_city_when_the_name_does_not(tmp_path):
 
 def test_the_parents_country_decides_between_namesakes(tmp_path):
     places = with_places(
+        tmp_path,
         place("morocco", "Morocco", "country", "", iso_code="MA"),
         place("quneitra", "Al Qunaytirah", "city", "syria"),
         place("kenitra", "Al Qunaytirah", "city", "morocco"),
@@ -158,6 +164,7 @@ def test_the_parents_country_decides_between_namesakes(tmp_path):
 
 def test_ambiguous_name_takes_the_most_populous_and_says_so(tmp_path):
     places = with_places(
+        tmp_path,
         place("turkey", "Turkey", "country", "", iso_code="TR", lat="39", lon="35", coord_source="test"),
         place("eregli", "Eregli", "town", "turkey"),
     )
@@ -168,7 +175,7 @@ def test_ambiguous_name_takes_the_most_populous_and_says_so(tmp_path):
 
 
 def test_unknown_name_is_reported_by_name(tmp_path):
-    located = locate_places(with_places(place("x", "Atlantis", "town", "syria")), data_dir=tmp_path)
+    located = locate_places(with_places(tmp_path, place("x", "Atlantis", "town", "syria")), data_dir=tmp_path)
     assert "x" not in set(located.positions["place_id"])
     (missing,) = located.unlocated
     assert (missing.place_id, missing.name) == ("x", "Atlantis")
@@ -181,21 +188,40 @@ def test_unknown_name_is_reported_by_name(tmp_path):
 
 def test_every_row_ends_up_in_exactly_one_list(tmp_path):
     places = with_places(
-        place("bad_lat", "Tartus", "city", "syria", lat="north", lon="35.9"),
-        place("orphan", "Homs", "city", "nowhere"),
-        place("base", "Secret base", "airbase", "syria"),
+        tmp_path, place("base", "Secret base", "airbase", "syria"), place("homs", "Homs", "city", "syria")
     )
     located = locate_places(places, data_dir=tmp_path)
     unlocated = {place.place_id: place.reason for place in located.unlocated}
     assert len(located.positions) + len(unlocated) == len(places)
-    assert set(unlocated) == {"bad_lat", "orphan", "base"}
-    assert unlocated["bad_lat"].startswith("lat 'north' is not a number")
-    assert unlocated["orphan"] == "parent_id 'nowhere' (in chain orphan) is not a place_id in the table"
+    assert set(unlocated) == {"base"}
+
+
+def test_rows_the_loader_rejects_never_reach_geo(tmp_path):
+    """Bad numbers, half-set positions, unknown kinds and parents are the loader's and the places
+    checks' to report (python -m geo prints them); geo only locates the rest."""
+    places = with_places(
+        tmp_path,
+        place("bad_lat", "Tartus", "city", "syria", lat="north", lon="35.9"),
+        place("half", "Tartus", "city", "syria", lat="34.9"),
+        place("village", "Tartus", "village", "syria"),
+        place("orphan", "Homs", "city", "nowhere"),
+    )
+    assert not {"bad_lat", "half", "village", "orphan"} & set(places["place_id"])
+    assert locate_places(places, data_dir=tmp_path).unlocated == []
+
+
+def test_a_parent_chain_that_reaches_no_country_is_explained(tmp_path):
+    located = locate_places(with_places(tmp_path, place("lost", "Homs", "city", "")), data_dir=tmp_path)
+    (missing,) = located.unlocated
+    assert missing.reason == (
+        "parent chain lost ends before reaching a place of kind 'country'; set parent_id so the chain leads to one"
+    )
 
 
 def test_hand_set_position_is_never_overwritten(tmp_path):
     geocoder = FakeGeocoder(answer_at("Tartus, Syria", 34.889, 35.8866, "sy"))
     places = with_places(
+        tmp_path,
         place("t", "Tartus", "city", "syria", lat="34.9", lon="35.95", coord_source="survey"),
         place("g", "Tartus", "governorate", "syria", iso_code="SY-TA", lat="35", lon="36", coord_source="survey"),
     )
@@ -209,13 +235,13 @@ def test_hand_set_position_is_never_overwritten(tmp_path):
     assert geocoder.queries == []
 
 
-def port_places() -> pd.DataFrame:
-    return with_places(place("port", "Port of Baniyas", "port", "syria"))
+def port_places(folder: Path) -> pd.DataFrame:
+    return with_places(folder, place("port", "Port of Baniyas", "port", "syria"))
 
 
 def test_online_answer_is_used_cached_and_served_from_the_cache_next_time(tmp_path):
     geocoder = FakeGeocoder(answer_at("Baniyas Port, Baniyas, Syria", 35.1869, 35.9447, "sy"))
-    first = locate_places(port_places(), data_dir=tmp_path, geocoder=geocoder)
+    first = locate_places(port_places(tmp_path), data_dir=tmp_path, geocoder=geocoder)
     row = position(first, "port")
     assert (row["lat"], row["lon"], row["source"], row["precision"]) == (35.1869, 35.9447, "fakegeocoder", "facility")
     cache_lines = (tmp_path / "geocode_cache.csv").read_bytes().decode("utf-8").split("\n")
@@ -223,14 +249,14 @@ def test_online_answer_is_used_cached_and_served_from_the_cache_next_time(tmp_pa
     assert cache_lines[1].startswith('Port of Baniyas,SY,35.1869,35.9447,"Baniyas Port, Baniyas, Syria",fakegeocoder,')
     assert cache_lines[2:] == [""]
 
-    second = locate_places(port_places(), data_dir=tmp_path, geocoder=geocoder)
+    second = locate_places(port_places(tmp_path), data_dir=tmp_path, geocoder=geocoder)
     assert position(second, "port") == row
     assert geocoder.queries == ["Port of Baniyas"]
 
 
 def test_geocoder_error_leaves_the_place_unlocated_with_the_error(tmp_path):
     geocoder = FakeGeocoder(GeopyError("network is unreachable"))
-    located = locate_places(port_places(), data_dir=tmp_path, geocoder=geocoder)
+    located = locate_places(port_places(tmp_path), data_dir=tmp_path, geocoder=geocoder)
     (missing,) = located.unlocated
     assert missing.reason.startswith("fakegeocoder failed on 'Port of Baniyas': GeopyError: network is unreachable")
     assert not (tmp_path / "geocode_cache.csv").exists()
@@ -239,7 +265,7 @@ def test_geocoder_error_leaves_the_place_unlocated_with_the_error(tmp_path):
 def test_answer_outside_the_country_is_rejected_and_the_rejection_remembered(tmp_path):
     # A wrong answer: the port of Beirut, 33.8938 N 35.5018 E, ~25 km outside Syria.
     geocoder = FakeGeocoder(answer_at("Port of Beirut, Lebanon", 33.8938, 35.5018, "lb"))
-    first = locate_places(port_places(), data_dir=tmp_path, geocoder=geocoder)
+    first = locate_places(port_places(tmp_path), data_dir=tmp_path, geocoder=geocoder)
     assert first.unlocated[0].reason.startswith(
         "fakegeocoder answered 'Port of Baniyas' with 'Port of Beirut, Lebanon', "
         "rejected: it lies at 33.89380, 35.50180, more than 2 km outside the SY outline"
@@ -247,7 +273,7 @@ def test_answer_outside_the_country_is_rejected_and_the_rejection_remembered(tmp
     cached = (tmp_path / "geocode_cache.csv").read_text(encoding="utf-8").splitlines()[1]
     assert cached.startswith('Port of Baniyas,SY,,,"Port of Beirut, Lebanon",fakegeocoder,')
 
-    again = locate_places(port_places(), data_dir=tmp_path, geocoder=geocoder)
+    again = locate_places(port_places(tmp_path), data_dir=tmp_path, geocoder=geocoder)
     assert "rejected as outside SY" in again.unlocated[0].reason
     assert geocoder.queries == ["Port of Baniyas"]
 
@@ -257,11 +283,11 @@ def test_cached_answers_are_used_without_a_geocoder(tmp_path):
         f'{CACHE_HEADER}\nPort of Baniyas,SY,35.1869,35.9447,"Baniyas Port, Syria",nominatim,2025-01-02\n',
         encoding="utf-8",
     )
-    row = position(locate_places(port_places(), data_dir=tmp_path), "port")
+    row = position(locate_places(port_places(tmp_path), data_dir=tmp_path), "port")
     assert (row["lat"], row["source"]) == (35.1869, "nominatim")
     assert row["detail"] == "query 'Port of Baniyas' matched 'Baniyas Port, Syria' on 2025-01-02"
 
 
 def test_without_a_geocoder_no_cache_file_is_written(tmp_path):
-    locate_places(port_places(), data_dir=tmp_path)
+    locate_places(port_places(tmp_path), data_dir=tmp_path)
     assert not (tmp_path / "geocode_cache.csv").exists()
