@@ -6,13 +6,15 @@ default data directory reads the live data/."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from claimmap.analysis.dataset import Dataset, load_dataset
 from claimmap.config import DATA_ENV
-from fixture_data import BUNDLED
+from fixture_data import BUNDLED, BUNDLED_DATA
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -21,6 +23,13 @@ def fixture_data_by_default() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DATA_ENV, str(BUNDLED / "data"))
         yield
+
+
+@pytest.fixture(scope="session")
+def bundled_dataset() -> Dataset:
+    """The frozen fixture data loaded as the dashboard loads it, once for the whole run: shared by
+    every test that takes it, so read it and never change it (copy a frame before editing it)."""
+    return load_dataset(BUNDLED_DATA)
 
 
 @pytest.fixture
@@ -56,3 +65,26 @@ def line_of(data_dir: Path):
         return content[: content.index(text)].count("\n") + 1
 
     return find
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What a command line gave: its exit status and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_main(capsys: pytest.CaptureFixture) -> Callable[..., Ran]:
+    """run_main(main, *argv): a command line's `main(argv)` called in this process, much faster
+    than a fresh interpreter; each command also has one smoke test that runs it as users do."""
+
+    def run(main: Callable[[list[str]], int], *argv: str) -> Ran:
+        capsys.readouterr()  # what earlier steps printed is not this command's
+        status = main(list(argv))
+        out, err = capsys.readouterr()
+        return Ran(status, out, err)
+
+    return run

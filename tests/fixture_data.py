@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
 
-from claimmap.tables.load import load_tables
+from claimmap.tables.load import Tables, load_tables
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -17,5 +18,12 @@ BUNDLED_SEED = BUNDLED / "seeds" / "000_ae3071192ac73a97.txt"
 
 
 def read_table(name: str, data_dir: Path = BUNDLED_DATA) -> pd.DataFrame:
-    """The resource `name` of data_dir, typed by the loader (str "", datetime64, Int64, bool, `_line`)."""
-    return load_tables(data_dir).frame(name)
+    """The resource `name` of data_dir, typed by the loader (str "", datetime64, Int64, bool, `_line`);
+    a copy, so the caller may change it."""
+    tables = _bundled_tables() if data_dir == BUNDLED_DATA else load_tables(data_dir)
+    return tables.frame(name).copy()
+
+
+@functools.cache
+def _bundled_tables() -> Tables:
+    return load_tables(BUNDLED_DATA)  # frozen files: loaded once per run

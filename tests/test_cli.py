@@ -1,4 +1,8 @@
-"""The command line, run as users run it: exit codes, line format, where the data comes from."""
+"""The command line: exit codes, line format, where the data comes from.
+
+Each command is called in-process through `main(argv)` (the `cli` fixture); one smoke test per
+command runs it as users do, `python -m claimmap COMMAND`, in a fresh interpreter.
+"""
 
 import os
 import re
@@ -10,33 +14,73 @@ import pytest
 
 from claimmap.cli import COMMANDS, Command, main
 from claimmap.config import BUNDLED_DATA_DIR, resolve_data_dir
+from fixture_data import BUNDLED_SEED
 
 REPO = Path(__file__).resolve().parents[1]
 PROBLEM_LINE = re.compile(r"^data/\w+\.csv(:\d+)?: [\w, /-]+: (warning: )?\S")
 
 
-def run(*args, cwd, **env):
+@pytest.fixture
+def cli(run_main):
+    """cli(*args): `python -m claimmap *args` run in this process."""
+    return lambda *args: run_main(main, *args)
+
+
+def run_as_users_do(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "claimmap", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO), **env},
+        env={**os.environ, "PYTHONPATH": str(REPO)},
         timeout=120,
     )
 
 
-def test_validate_clean_data_exits_0_and_summarises_on_stderr(data_dir):
-    result = run("validate", "--data", "data", cwd=data_dir.parent)
+# --- one smoke test per command, in a fresh interpreter ----------------------------------------
+
+
+def test_validate_runs_as_users_run_it(data_dir):
+    result = run_as_users_do("validate", "--data", "data", cwd=data_dir.parent)
     assert (result.returncode, result.stdout) == (0, "")
     assert "claims.csv: 37 rows loaded, 0 dropped" in result.stderr.splitlines()
 
 
-def test_validate_errors_exit_1_one_line_each_sorted_by_file_and_row(data_dir, edit):
+def test_anchor_runs_as_users_run_it(data_dir, edit):
+    edit("claims.csv", ",227,311\n", ",,\n")
+    result = run_as_users_do("anchor", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "data/claims.csv: written"
+    assert ",227,311\n" in (data_dir / "claims.csv").read_text(encoding="utf-8")
+
+
+def test_contradictions_runs_as_users_run_it(data_dir):
+    result = run_as_users_do("contradictions", "--data", "data", cwd=data_dir.parent)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 10
+
+
+def test_suggest_runs_as_users_run_it(data_dir):
+    seed = data_dir.parent / "seeds" / BUNDLED_SEED.name
+    result = run_as_users_do("suggest", str(seed), "--data", "data", "--published", "2024-12-09", cwd=data_dir.parent)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("place_id,matched,date_guess,")
+
+
+# --- in-process ---------------------------------------------------------------------------------
+
+
+def test_validate_clean_data_exits_0_and_summarises_on_stderr(data_dir, cli):
+    result = cli("validate", "--data", "data")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert "claims.csv: 37 rows loaded, 0 dropped" in result.stderr.splitlines()
+
+
+def test_validate_errors_exit_1_one_line_each_sorted_by_file_and_row(data_dir, edit, cli):
     edit("places.csv", ",35.41167,35.945,", ",135,35.945,")
     edit("actors.csv", "iran,Iran,", "iran,,")
     edit("actors.csv", "assad,Bashar al-Assad and family,government,", "assad,Bashar al-Assad and family,govt,")
-    result = run("validate", "--data", "data", cwd=data_dir.parent)
+    result = cli("validate", "--data", "data")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert all(PROBLEM_LINE.match(line) for line in lines), lines
@@ -51,11 +95,11 @@ def test_validate_errors_exit_1_one_line_each_sorted_by_file_and_row(data_dir, e
     assert "actors.csv: 3 rows loaded, 2 dropped" in result.stderr
 
 
-def test_validate_warnings_alone_exit_0(data_dir):
+def test_validate_warnings_alone_exit_0(data_dir, cli):
     # a spreadsheet export with a trailing comma on every line
     path = data_dir / "actors.csv"
     path.write_bytes(path.read_bytes().replace(b"\n", b",\n"))
-    result = run("validate", "--data", "data", cwd=data_dir.parent)
+    result = cli("validate", "--data", "data")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         "data/actors.csv: (unnamed column 6): warning: column is not in datapackage.json; it is loaded as text and "
@@ -63,9 +107,10 @@ def test_validate_warnings_alone_exit_0(data_dir):
     ]
 
 
-def test_data_directory_comes_from_the_environment_without_option(data_dir):
+def test_data_directory_comes_from_the_environment_without_option(data_dir, cli, monkeypatch):
     (data_dir / "speakers.csv").unlink()
-    result = run("validate", cwd=data_dir.parent, CLAIMMAP_DATA=str(data_dir))
+    monkeypatch.setenv("CLAIMMAP_DATA", str(data_dir))
+    result = cli("validate")
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == (
@@ -74,10 +119,10 @@ def test_data_directory_comes_from_the_environment_without_option(data_dir):
     assert lines[-1].startswith("data/speakers.csv: -: file not found")
 
 
-def test_anchor_leaves_rows_it_cannot_anchor_and_exits_1(data_dir, edit, line_of):
+def test_anchor_leaves_rows_it_cannot_anchor_and_exits_1(data_dir, edit, line_of, cli):
     edit("claims.csv", "they entered the country’s second", "they entered the country's second")
     before = (data_dir / "claims.csv").read_bytes()
-    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    result = cli("anchor", "--data", "data")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"data/claims.csv:{line_of('claims.csv', 'c029,')}: quote: left as it is: quote not found verbatim in "
@@ -87,10 +132,10 @@ def test_anchor_leaves_rows_it_cannot_anchor_and_exits_1(data_dir, edit, line_of
     assert (data_dir / "claims.csv").read_bytes() == before
 
 
-def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit):
+def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit, cli):
     edit("claims.csv", "c001,src000,syria,", "c001,src000,syria,extra,")
     before = (data_dir / "claims.csv").read_bytes()
-    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    result = cli("anchor", "--data", "data")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "data/claims.csv:2: -: row has 23 fields but the header has 22; quote values that contain commas",
@@ -99,9 +144,9 @@ def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit):
     assert (data_dir / "claims.csv").read_bytes() == before
 
 
-def test_anchor_reports_what_it_changed(data_dir, edit, line_of):
+def test_anchor_reports_what_it_changed(data_dir, edit, line_of, cli):
     edit("claims.csv", ",227,311\n", ",,\n")
-    result = run("anchor", "--data", "data", cwd=data_dir.parent)
+    result = cli("anchor", "--data", "data")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
         f"data/claims.csv:{line_of('claims.csv', 'c005,')}: c005: anchored at 227-311",
@@ -137,3 +182,23 @@ def test_a_command_is_one_function_and_one_registration(data_dir):
 
     assert main(["hello", "--data", str(data_dir)], [*COMMANDS, Command("hello", "say hello", run_hello)]) == 3
     assert seen == [data_dir]
+
+
+def test_contradictions_lists_the_bundled_pairs(cli):
+    result = cli("contradictions")  # the data folder comes from $CLAIMMAP_DATA: the fixture copy
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 10
+    assert (
+        'khmeimim: c010 "The Russian bases work as usual (Khmeimim)." [tass_syria_source via tass] <> '
+        'c026 "The Khmeimim base is cut off." [rybar] (curated, facility_operating vs facility_isolated)'
+    ) in lines
+
+
+def test_contradictions_reads_the_data_option(data_dir, edit, cli):
+    edit("claims.csv", ",true,c010|c020,the Khmeimim base is isolated", ",true,,the Khmeimim base is isolated")
+    result = cli("contradictions", "--data", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    rybar = [line for line in result.stdout.splitlines() if "c026" in line]
+    assert len(rybar) == 2
+    assert all(line.endswith("[rybar] (facility_operating vs facility_isolated)") for line in rybar)

@@ -56,9 +56,13 @@ def rewrite(path: Path, columns: list[str], payload: str) -> None:
 
 
 @pytest.fixture(
-    params=PAYLOADS, ids=["img-onerror", "script-close", "template-interp", "backtick", "backslash", "markdown"]
+    scope="module",
+    params=PAYLOADS,
+    ids=["img-onerror", "script-close", "template-interp", "backtick", "backslash", "markdown"],
 )
-def hostile(request, tmp_path: Path):
+def hostile(request, tmp_path_factory: pytest.TempPathFactory):
+    """The fixture data with the payload in every free-text cell, loaded once per payload."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     shutil.copytree(BUNDLED / "data", tmp_path / "data")
     shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
     for name, columns in FREE_TEXT.items():

@@ -14,13 +14,11 @@ from claimmap.analysis.asof import (
     latest_control,
     place_states,
 )
-from claimmap.analysis.dataset import load_dataset
-from fixture_data import BUNDLED_DATA
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset(BUNDLED_DATA)
+@pytest.fixture
+def bundled(bundled_dataset):
+    return bundled_dataset
 
 
 def claims(*rows):

@@ -3,10 +3,6 @@ frames (each built so that a plausible bug changes the answer), then the bundled
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -22,7 +18,6 @@ from claimmap.analysis.provenance import (
 )
 from fixture_data import read_table
 
-REPO = Path(__file__).resolve().parents[2]
 DEFAULTS = {
     "statement": "A statement.",
     "source_id": "src1",
@@ -327,36 +322,3 @@ def test_bundled_latakia_control_is_independently_corroborated(bundled):
         "c013",
         "c027",
     }
-
-
-# --- python -m claimmap contradictions ----------------------------------------------------------
-
-
-def run_contradictions(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "claimmap", "contradictions", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_cli_lists_the_bundled_contradictions():
-    result = run_contradictions()
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert len(lines) == 10
-    assert (
-        'khmeimim: c010 "The Russian bases work as usual (Khmeimim)." [tass_syria_source via tass] <> '
-        'c026 "The Khmeimim base is cut off." [rybar] (curated, facility_operating vs facility_isolated)'
-    ) in lines
-
-
-def test_cli_reads_the_data_option(data_dir, edit):
-    edit("claims.csv", ",true,c010|c020,the Khmeimim base is isolated", ",true,,the Khmeimim base is isolated")
-    result = run_contradictions("--data", str(data_dir))
-    assert result.returncode == 0, result.stderr
-    rybar = [line for line in result.stdout.splitlines() if "c026" in line]
-    assert len(rybar) == 2
-    assert all(line.endswith("[rybar] (facility_operating vs facility_isolated)") for line in rybar)

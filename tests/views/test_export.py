@@ -9,19 +9,18 @@ import json
 import pandas as pd
 import pytest
 
-from claimmap.analysis.dataset import Dataset, load_dataset
+from claimmap.analysis.dataset import Dataset
 from claimmap.views.export import to_csv_bytes, to_geojson, to_geojson_bytes, view_claims_table
-from fixture_data import BUNDLED_DATA
+
+
+@pytest.fixture
+def dataset(bundled_dataset: Dataset) -> Dataset:
+    return bundled_dataset
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return load_dataset(BUNDLED_DATA)
-
-
-@pytest.fixture(scope="module")
-def table(dataset: Dataset) -> pd.DataFrame:
-    return view_claims_table(dataset, dataset.claims)
+def table(bundled_dataset: Dataset) -> pd.DataFrame:
+    return view_claims_table(bundled_dataset, bundled_dataset.claims)
 
 
 def csv_rows(data: bytes) -> list[dict[str, str]]:

@@ -6,12 +6,11 @@ import pytest
 from claimmap.analysis.dataset import load_dataset
 from claimmap.analysis.filters import ClaimFilter
 from claimmap.views.panel import highlighted, markdown_text, place_dossier, validity_text
-from fixture_data import BUNDLED_DATA
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset(BUNDLED_DATA)
+@pytest.fixture
+def bundled(bundled_dataset):
+    return bundled_dataset
 
 
 @pytest.mark.parametrize(
