@@ -180,6 +180,8 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
         return []
     target = tables.frame(ref.target)[list(ref.target_fields)].set_axis(fields, axis=1)
     loaded = pd.MultiIndex.from_frame(keys).isin(pd.MultiIndex.from_frame(target))
+    if loaded.all():  # the usual case: no message to build
+        return []
     dropped_rows = tables.dropped_rows(ref.target)
     if not set(ref.target_fields) <= set(dropped_rows.columns):  # only primary keys of dropped rows are kept
         dropped_rows = pd.DataFrame({c: pd.Series(dtype=str) for c in [*ref.target_fields, LINE]})
