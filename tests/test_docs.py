@@ -28,3 +28,10 @@ def test_the_two_fresh_machine_commands_and_the_ci_test_command_agree():
     assert "scripts/run" in README and "scripts/test" in README
     assert "streamlit run dashboard.py" in (REPO / "scripts" / "run").read_text()
     assert re.search(r"^exec scripts/test\b", (REPO / ".ci" / "run").read_text(), re.M)
+
+
+def test_every_path_contributing_names_exists():
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    paths = set(re.findall(r"`((?:claimmap|geo|tests|scripts|data|\.ci)/[\w./-]*|[\w-]+\.(?:py|yaml|md))`", text))
+    assert "claimmap/analysis/filters.py" in paths
+    assert [p for p in sorted(paths) if not (REPO / p).exists()] == []
