@@ -19,7 +19,7 @@ from claimmap.analysis.provenance import contradiction_lines
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
-from claimmap.sources.anchors import anchor_claims, file_sha256, missing_quote_message, read_source_texts
+from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
 from claimmap.tables.store import StoreError, data_lock
@@ -65,7 +65,7 @@ def _anchor_locked(data_dir: Path) -> int:
     for problem in problems:
         print(problem)
     paths = {name: data_dir / package.resource(name).path for name in RESOURCE_NAMES}
-    raws = {name: read_raw(paths[name], package.resource(name)) for name in RESOURCE_NAMES}
+    raws = {name: read_raw(paths[name], package.resource(name), data_dir) for name in RESOURCE_NAMES}
     blocked = [name for name in ("sources", "claims") if not raws[name].rewritable]
     if blocked:
         for problem in sort_problems(p for name in blocked for p in raws[name].problems):
@@ -148,16 +148,20 @@ def _anchored_frames(
     """The tables' text frames with claims re-anchored and source hashes renewed, a mask of the
     claims whose selectors changed, and why the others could not be anchored."""
     sources = raws["sources"].frame.drop_duplicates("source_id")
-    texts, failures = read_source_texts(sources, data_dir.parent)
-    result = anchor_claims(raws["claims"].frame, texts)
+    files = read_source_texts(sources, data_dir.parent)
+    result = anchor_claims(raws["claims"].frame, files.texts)
     unanchored = _unanchored(
-        result.frame[~result.anchored], texts, failures, dict(zip(sources["source_id"], sources["path"])), shown
+        result.frame[~result.anchored],
+        files.texts,
+        files.failures,
+        dict(zip(sources["source_id"], sources["path"])),
+        shown,
     )
     # A source's hash is renewed only once all of its claims are anchored to the current text.
-    complete = set(texts) - set(result.frame.loc[~result.anchored, "source_id"])
+    complete = {s: h for s, h in files.sha256.items() if s not in set(result.frame.loc[~result.anchored, "source_id"])}
     frames = {name: raw.frame for name, raw in raws.items()}
     frames["claims"] = result.frame
-    frames["sources"] = _renew_hashes(raws["sources"].frame, complete, data_dir)
+    frames["sources"] = _renew_hashes(raws["sources"].frame, complete)
     return frames, result.changed, unanchored
 
 
@@ -177,8 +181,9 @@ def _unanchored(
     ]
 
 
-def _renew_hashes(sources: pd.DataFrame, source_ids: set[str], data_dir: Path) -> pd.DataFrame:
+def _renew_hashes(sources: pd.DataFrame, hashes: dict[str, str]) -> pd.DataFrame:
+    """`sources` with the sha256 of each source in `hashes` (of the bytes its text was read from)."""
     renewed = sources.copy()
-    due = renewed["source_id"].isin(list(source_ids))
-    renewed.loc[due, "sha256"] = [file_sha256(data_dir.parent / p) for p in renewed.loc[due, "path"]]
+    due = renewed["source_id"].isin(list(hashes))
+    renewed.loc[due, "sha256"] = renewed.loc[due, "source_id"].map(hashes)
     return renewed

@@ -14,13 +14,17 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """A problem in `file` at line `row` (header = 1; None when it concerns the whole file)."""
+    """A problem in `file` at line `row` (header = 1; None when it concerns the whole file).
+
+    `code` names the kind of problem, stable across wording changes (Frictionless's codes where
+    one fits: type-error, constraint-error, schema-error); "" where none is given yet."""
 
     file: str
     row: int | None
     column: str
     message: str
     severity: Severity = "error"
+    code: str = ""
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"

@@ -8,6 +8,8 @@ tests/browser/test_dashboard_browser.py.)
 """
 
 import csv
+import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -16,6 +18,8 @@ import pytest
 
 from claimmap.analysis.asof import governorate_control, place_states
 from claimmap.analysis.dataset import load_dataset
+from claimmap.files import MAX_SOURCE_BYTES
+from claimmap.tables.load import load_tables
 from claimmap.views.mapview import base_map, governorate_layer, marker_table, place_layer
 from claimmap.views.panel import markdown_text, place_dossier
 from fixture_data import BUNDLED
@@ -104,3 +108,144 @@ def test_a_one_megabyte_cell_is_one_clear_problem_and_the_rest_loads(tmp_path: P
     errors = [str(p) for p in dataset.problems if p.is_error]
     assert len(errors) == 1 and re.search(r"claims\.csv:\d+: -: a cell is longer than 131,072 characters", errors[0])
     assert len(dataset.claims) == 36
+
+
+# --- Files outside the project: nothing outside the folder holding data/ is read or shown. ---
+
+SECRET = "TOP SECRET: not part of the project"
+EXTRA_SOURCE = "src_x,{path},unknown,unknown,2024-12-09,en,unknown," + "0" * 64 + ",a source row pointing elsewhere\n"
+
+
+def project_with(tmp_path: Path) -> Path:
+    """tmp_path/project laid out like the repository, and tmp_path/secret.txt beside it, outside."""
+    shutil.copytree(BUNDLED / "data", tmp_path / "project" / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "project" / "seeds")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return tmp_path / "project" / "data"
+
+
+def add_source(data: Path, path: str) -> None:
+    with (data / "sources.csv").open("a", encoding="utf-8") as f:
+        f.write(EXTRA_SOURCE.format(path=path))
+
+
+def assert_still_draws(dataset) -> None:
+    """Every valid claim and place is there, and the map for a day renders."""
+    assert len(dataset.claims) == 37 and len(dataset.places) == 13
+    m = base_map(load_governorates(), load_country_outline(), dataset.tables.actors, MAP_CREDITS)
+    place_layer(
+        marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, dataset.tables.actors), "khmeimim"
+    ).add_to(m)
+    assert "Khmeimim" in m.get_root().render()
+
+
+def assert_nothing_from_outside(dataset) -> None:
+    shown = [str(p) for p in dataset.problems] + list(dataset.source_texts.values())
+    assert not [s for s in shown if "TOP SECRET" in s or "root:x:0:0" in s]
+
+
+def problem_of(dataset, code: str):
+    found = [p for p in dataset.problems if p.code == code]
+    assert len(found) == 1, [str(p) for p in dataset.problems]
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    "path, says",
+    [
+        ("../../../../etc/passwd", "'../../../../etc/passwd' climbs out with '..'"),
+        ("/etc/passwd", "'/etc/passwd' is an absolute path"),
+        ("seeds/../../secret.txt", "'seeds/../../secret.txt' climbs out with '..'"),
+    ],
+    ids=["dot-dot", "absolute", "dot-dot-inside"],
+)
+def test_a_source_path_leaving_the_project_is_refused(tmp_path: Path, path: str, says: str):
+    data = project_with(tmp_path)
+    add_source(data, path)
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "path-outside-root")
+    assert (problem.column, problem.row) == ("path", 3)
+    assert problem.message.startswith(says) and "such as seeds/NAME.txt" in problem.message
+    assert_nothing_from_outside(dataset)
+    assert_still_draws(dataset)
+
+
+def test_a_symlink_in_seeds_leading_outside_is_refused(tmp_path: Path):
+    data = project_with(tmp_path)
+    (data.parent / "seeds" / "link.txt").symlink_to(tmp_path / "secret.txt")
+    add_source(data, "seeds/link.txt")
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "path-outside-root")
+    assert "leads outside" in problem.message and "through a symlink" in problem.message
+    assert_nothing_from_outside(dataset)
+    assert_still_draws(dataset)
+
+
+def test_a_symlink_inside_the_project_is_followed(tmp_path: Path):
+    data = project_with(tmp_path)
+    (data.parent / "seeds" / "same.txt").symlink_to(data.parent / "seeds" / "000_ae3071192ac73a97.txt")
+    text = (data / "sources.csv").read_text(encoding="utf-8")
+    (data / "sources.csv").write_text(text.replace("seeds/000_ae3071192ac73a97.txt", "seeds/same.txt"))
+    dataset = load_dataset(data)
+    assert [str(p) for p in dataset.problems if p.is_error] == []
+    assert_still_draws(dataset)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "oversized"])
+def test_a_source_that_is_no_regular_file_or_too_large_is_refused_without_hanging(tmp_path: Path, kind: str):
+    data = project_with(tmp_path)
+    path = data.parent / "seeds" / "odd.txt"
+    if kind == "fifo":
+        os.mkfifo(path)  # reading it would wait for a writer forever
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # endless; outside the project anyway
+    else:
+        path.write_bytes(b"x" * (MAX_SOURCE_BYTES + 1))
+    add_source(data, "seeds/odd.txt")
+    dataset = load_dataset(data)
+    code = {"fifo": "not-regular-file", "device": "path-outside-root", "oversized": "file-too-large"}[kind]
+    problem = problem_of(dataset, code)
+    assert (problem.file, problem.row, problem.column) == (f"{data / 'sources.csv'}", 3, "path")
+    assert_still_draws(dataset)
+
+
+def test_a_fifo_as_a_table_is_reported_without_hanging(tmp_path: Path):
+    data = project_with(tmp_path)
+    (data / "geocode_cache.csv").unlink()
+    os.mkfifo(data / "geocode_cache.csv")
+    problem = problem_of(load_tables(data), "not-regular-file")
+    assert problem.message.startswith("is not a regular file")
+
+
+def test_a_table_symlinked_outside_is_refused(tmp_path: Path):
+    data = project_with(tmp_path)
+    (data / "geocode_cache.csv").unlink()
+    (data / "geocode_cache.csv").symlink_to(tmp_path / "secret.txt")
+    tables = load_tables(data)
+    problem = problem_of(tables, "path-outside-root")
+    assert problem.file.endswith("geocode_cache.csv") and "through a symlink" in problem.message
+    assert not [p for p in tables.problems if "TOP SECRET" in str(p)]
+
+
+def test_a_resource_path_leaving_the_data_directory_is_refused_and_the_bundled_path_read(tmp_path: Path):
+    data = project_with(tmp_path)
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["name"] == "actors":
+            resource["path"] = "/etc/passwd"
+        if resource["name"] == "places":
+            resource["path"] = "../../secret.txt"
+    package["resources"].append({"name": "extra", "path": "../../secret.txt", "schema": {"fields": []}})
+    (data / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    dataset = load_dataset(data)
+    refused = [p for p in dataset.problems if p.code == "path-outside-root"]
+    assert [(p.file.endswith("datapackage.json"), p.column) for p in refused] == [
+        (True, "actors.path"),
+        (True, "places.path"),
+        (True, "extra.path"),
+    ]
+    assert refused[0].message.startswith("'/etc/passwd' is an absolute path; give a path relative to")
+    assert refused[0].message.endswith("; reading actors.csv instead")
+    assert refused[2].message.endswith("; the resource is left out")
+    assert_nothing_from_outside(dataset)
+    assert_still_draws(dataset)

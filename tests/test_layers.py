@@ -1,6 +1,6 @@
 """The package is laid out by stage, and a lower stage never imports a higher one.
 
-Stages, low to high: the base (config, problems) → geo (positions; takes the loader's frames) →
+Stages, low to high: the base (config, problems, files) → geo (positions; takes the loader's frames) →
 sources → tables → analysis → views → entry points (the page, the CLIs). Drafting sits apart: it
 may use the stages up to analysis, and only an entry point may use it. The test helpers are apart
 too: nothing in the package or geo imports them. Only views import the map and chart libraries,
@@ -45,7 +45,7 @@ def stage_of(module: str) -> str | None:
         return "geo"
     if parts[0] != "claimmap":
         return None
-    if len(parts) == 1 or parts[1] in ("config", "problems"):
+    if len(parts) == 1 or parts[1] in ("config", "problems", "files"):
         return "base"
     return parts[1]
 

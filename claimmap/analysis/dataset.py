@@ -49,7 +49,7 @@ def load_dataset(data_dir: Path) -> Dataset:
     places = tables.places.drop(columns=["lat", "lon"]).merge(
         located.rename(columns={"source": "position_source"}), on="place_id"
     )
-    texts, _unreadable = read_source_texts(tables.sources, data_dir.parent)  # validation reported these
+    texts = read_source_texts(tables.sources, data_dir.parent).texts  # validation reported the others
     claims = tables.claims.assign(**{EFFECTIVE_HEDGE: effective_hedges(tables.claims)})
     support = corroboration(tables.claims)
     return Dataset(

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimmap.files import MAX_SOURCE_BYTES, FileRefused, confined, read_regular
+
 CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
 SELECTOR_COLUMNS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix")  # in claims.csv
 
@@ -47,31 +49,53 @@ class Paragraph:
     span_end: int
 
 
+SOURCE_PATH_FIX = "give a path relative to the folder holding the data directory, such as seeds/NAME.txt"
+
+
 def read_source_text(path: Path) -> str:
-    """The file decoded as UTF-8, without newline translation (a CRLF stays two characters)."""
-    return path.read_bytes().decode("utf-8")
+    """The regular file `path` (at most MAX_SOURCE_BYTES) decoded as UTF-8, without newline
+    translation (a CRLF stays two characters). Raises FileRefused, OSError, UnicodeDecodeError."""
+    return read_regular(path, MAX_SOURCE_BYTES).decode("utf-8")
 
 
-def read_source_texts(sources: pd.DataFrame, root: Path) -> tuple[dict[str, str], dict[str, str]]:
-    """By source_id: the text of each source file that can be read (paths relative to `root`),
-    and why each other one cannot be read."""
-    texts, failures = {}, {}
+@dataclass(frozen=True)
+class SourceFiles:
+    """By source_id: the text of each source file that could be read, the sha256 of the bytes it
+    was decoded from (so a hash and its text always belong together), and why each other one
+    could not be read, with a problem code."""
+
+    texts: dict[str, str]
+    sha256: dict[str, str]
+    failures: dict[str, str]
+    failure_codes: dict[str, str]
+
+
+def read_source_texts(sources: pd.DataFrame, root: Path) -> SourceFiles:
+    """Each source file named in `sources` (paths relative to `root`, and kept inside it)."""
+    files = SourceFiles({}, {}, {}, {})
     for source_id, relative in zip(sources["source_id"], sources["path"]):  # one file each: I/O
         try:
-            texts[source_id] = read_source_text(root / relative)
+            data = read_regular(confined(root, relative, fix=SOURCE_PATH_FIX), MAX_SOURCE_BYTES)
+            files.texts[source_id] = data.decode("utf-8")
+            files.sha256[source_id] = hashlib.sha256(data).hexdigest()
         except FileNotFoundError:
-            failures[source_id] = (
+            files.failures[source_id] = (
                 f"{relative} not found in {root} (paths are relative to the folder "
                 "holding the data directory); fix the path or restore the file"
             )
-        except (OSError, UnicodeDecodeError) as err:
-            failures[source_id] = f"{relative} cannot be read as UTF-8 ({err}); re-save it as UTF-8"
-    return texts, failures
-
-
-def file_sha256(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+            files.failure_codes[source_id] = "file-not-found"
+        except FileRefused as err:
+            files.failures[source_id] = err.reason if err.path == relative else f"{relative}: {err.reason}"
+            files.failure_codes[source_id] = err.code
+        except UnicodeDecodeError as err:
+            files.failures[source_id] = (
+                f"{relative} is not UTF-8 ({err.reason} at byte {err.start}); re-save it as UTF-8"
+            )
+            files.failure_codes[source_id] = "encoding-error"
+        except OSError as err:
+            files.failures[source_id] = f"{relative} cannot be read ({err.strerror})"
+            files.failure_codes[source_id] = "source-error"
+    return files
 
 
 def anchor_at(text: str, start: int, end: int) -> Anchor:

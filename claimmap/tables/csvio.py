@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from claimmap.files import MAX_TABLE_BYTES, FileRefused, within
 from claimmap.problems import NO_COLUMN, Problem, display_path, has_errors
 from claimmap.tables.schema import ResourceSpec
-from claimmap.tables.store import StoreError, read_snapshot, write_atomically
+from claimmap.tables.store import read_snapshot, write_atomically
 
 LINE = "_line"  # the row's line number in its CSV, header = 1
 
@@ -43,18 +44,21 @@ class RawTable:
         return self.readable and self.complete and not has_errors(self.problems)
 
 
-def read_raw(path: Path, spec: ResourceSpec) -> RawTable:
-    """Read `path` as UTF-8 CSV (a BOM and CRLF line ends allowed); never raises on bad content."""
+def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTable:
+    """Read `path` as UTF-8 CSV (a BOM and CRLF line ends allowed); never raises on bad content.
+    With `root`, a path leading outside it through a symlink is refused."""
     shown = display_path(path)
     expected = ",".join(spec.column_names)
     try:
-        snapshot = read_snapshot(path)
+        if root is not None:
+            path = within(path, root, fix=f"put the table itself in {display_path(root)}")
+        snapshot = read_snapshot(path, MAX_TABLE_BYTES)
     except FileNotFoundError:
         return _unreadable(
             spec, [Problem(shown, None, NO_COLUMN, f"file not found; expected a CSV with the header {expected}")]
         )
-    except StoreError as err:
-        return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"{err.message}; {err.fix}")])
+    except FileRefused as err:
+        return _unreadable(spec, [Problem(shown, None, NO_COLUMN, err.reason, code=err.code)])
     except OSError as err:
         return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}")])
     data = snapshot.data.removeprefix(codecs.BOM_UTF8)

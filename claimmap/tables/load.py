@@ -85,7 +85,8 @@ def load_tables(data_dir: Path) -> Tables:
     """Every table of `data_dir`, checked row by row against its schema; never raises on bad data."""
     package, problems = package_for(data_dir)
     loaded = {
-        name: load_table(data_dir / package.resource(name).path, package.resource(name)) for name in RESOURCE_NAMES
+        name: load_table(data_dir / package.resource(name).path, package.resource(name), data_dir)
+        for name in RESOURCE_NAMES
     }
     problems += [p for table in loaded.values() for p in table.problems]
     return Tables(
@@ -97,8 +98,8 @@ def load_tables(data_dir: Path) -> Tables:
     )
 
 
-def load_table(path: Path, spec: ResourceSpec) -> LoadedTable:
-    raw = read_raw(path, spec)
+def load_table(path: Path, spec: ResourceSpec, root: Path | None = None) -> LoadedTable:
+    raw = read_raw(path, spec, root)
     problems, failed = check_rows(raw.frame[~raw.broken], spec, display_path(path))
     rejected = raw.broken | failed.reindex(raw.frame.index, fill_value=False)
     dropped = raw.frame.loc[rejected, [*spec.primary_key, LINE]].reset_index(drop=True)

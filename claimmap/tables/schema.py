@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from claimmap.config import BUNDLED_DATA_DIR
+from claimmap.files import FileRefused, check_relative
 from claimmap.problems import NO_COLUMN, Problem, display_path
 
 PACKAGE_FILE = "datapackage.json"
@@ -87,7 +88,7 @@ def package_for(data_dir: Path) -> tuple[PackageSpec, list[Problem]]:
         names = {r.name for r in package.resources}
         lacking = [n for n in RESOURCE_NAMES if n not in names]
         if not lacking:
-            return package, []
+            return _confine_paths(package, data_dir, display_path(path))
         reason = f"lacks the resources {', '.join(lacking)}"
     bundled = read_package(BUNDLED_DATA_DIR / PACKAGE_FILE)
     problem = Problem(
@@ -97,6 +98,26 @@ def package_for(data_dir: Path) -> tuple[PackageSpec, list[Problem]]:
         f"{reason}; using the bundled schema instead (copy {BUNDLED_DATA_DIR / PACKAGE_FILE} here)",
     )
     return bundled, [problem]
+
+
+def _confine_paths(package: PackageSpec, data_dir: Path, shown: str) -> tuple[PackageSpec, list[Problem]]:
+    """The package with every resource path a plain path inside `data_dir`: one that is not is
+    reported and the bundled path read instead (a resource the app does not use is dropped)."""
+    bundled = {r.name: r.path for r in read_package(BUNDLED_DATA_DIR / PACKAGE_FILE).resources}
+    resources, problems = [], []
+    for resource in package.resources:
+        fix = f"give a path relative to {display_path(data_dir)}, such as {bundled.get(resource.name, 'name.csv')}"
+        try:
+            check_relative(resource.path, fix=fix)  # a symlink is refused when the table is read
+        except FileRefused as err:
+            instead = bundled.get(resource.name)
+            then = f"; reading {instead} instead" if instead else "; the resource is left out"
+            problems.append(Problem(shown, None, f"{resource.name}.path", err.reason + then, code=err.code))
+            if instead is None:
+                continue
+            resource = replace(resource, path=instead)
+        resources.append(resource)
+    return PackageSpec(tuple(resources)), problems
 
 
 def _parse_resource(resource: dict) -> ResourceSpec:

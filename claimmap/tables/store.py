@@ -22,23 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from claimmap.files import MAX_TABLE_BYTES, FileRefused, open_regular, read_capped
 from claimmap.problems import display_path
 
-# No curated table or source comes near this; a file that does is a mistake, or an attack.
-MAX_FILE_BYTES = 256 * 1024 * 1024
 LOCK_FILE = ".claimmap.lock"
 NEW_FILE_MODE = 0o644  # (reading the umask would change it, which is not thread-safe)
 LOCK_TIMEOUT_SECONDS = 120.0
 _TEMP_SUFFIX = ".claimmap-tmp"
-_CHUNK = 1024 * 1024
 
 
-class StoreError(Exception):
+class StoreError(FileRefused):
     """A file that cannot be read or written safely: which file, what is wrong, and the fix."""
 
-    def __init__(self, path: Path, message: str, fix: str) -> None:
-        self.path, self.message, self.fix = path, message, fix
-        super().__init__(f"{display_path(path)}: {message}; {fix}")
+    def __init__(self, path: Path, message: str, fix: str, code: str = "file-changed") -> None:
+        super().__init__(path, message, fix, code)
 
 
 @dataclass(frozen=True)
@@ -50,16 +47,18 @@ class Snapshot:
     sha256: str
 
 
-def read_snapshot(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Snapshot:
+def read_snapshot(path: Path, max_bytes: int = MAX_TABLE_BYTES) -> Snapshot:
     """The bytes of the regular file `path` (at most `max_bytes`) and their hash.
 
     Raises FileNotFoundError when there is no file, StoreError when it is not a regular file or
     is too large, OSError when it cannot be read."""
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    with os.fdopen(fd, "rb") as file:
-        _check_regular(path, os.fstat(fd))
-        data = _read_capped(file, path, max_bytes)
+    try:
+        with open_regular(path) as file:
+            data = read_capped(file, path, max_bytes)
+    except StoreError:
+        raise
+    except FileRefused as err:
+        raise StoreError(path, err.message, err.fix, err.code) from None
     return Snapshot(path, data, hashlib.sha256(data).hexdigest())
 
 
@@ -76,15 +75,17 @@ def write_atomically(path: Path, data: bytes, expected_sha256: str | None) -> No
 
     `expected_sha256` is the hash the file had when it was read (Snapshot.sha256), or None when
     there was no file; if the file is different now, nothing is written and StoreError says so.
+    A symlink is followed: the file it points to is replaced, the link kept.
     """
+    path = path.resolve()
     folder = path.parent
     try:
-        old = open(path, "rb", opener=_nonblocking_opener)  # kept open across the replace
+        old = open_regular(path)  # kept open across the replace
     except FileNotFoundError:
         old = None
+    except FileRefused as err:
+        raise StoreError(path, err.message, err.fix, err.code) from None
     try:
-        if old is not None:
-            _check_regular(path, os.fstat(old.fileno()))
         _check_unchanged(path, old, expected_sha256)
         mode = stat.S_IMODE(os.fstat(old.fileno()).st_mode) if old is not None else NEW_FILE_MODE
         temp = _write_temp(folder, path.name, data, mode)
@@ -123,35 +124,13 @@ def data_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator
                         lock_path,
                         f"another claimmap command has been writing in {display_path(data_dir)} for over {timeout:g} s",
                         "wait for it to finish and run this command again",
+                        "lock-timeout",
                     ) from None
                 time.sleep(0.05)
         _remove_stale_temps(data_dir)
         yield
     finally:
         os.close(fd)  # closing releases the lock
-
-
-def _nonblocking_opener(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_NONBLOCK)
-
-
-def _check_regular(path: Path, status: os.stat_result) -> None:
-    if not stat.S_ISREG(status.st_mode):
-        raise StoreError(path, "is not a regular file", "claimmap reads and writes only regular files; replace it")
-
-
-def _read_capped(file: BinaryIO, path: Path, max_bytes: int) -> bytes:
-    chunks, size = [], 0
-    while chunk := file.read(min(_CHUNK, max_bytes + 1 - size)):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > max_bytes:
-            raise StoreError(
-                path,
-                f"is larger than {max_bytes:,} bytes",
-                "no table or source should be this large; split it or check that it is the right file",
-            )
-    return b"".join(chunks)
 
 
 def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | None) -> None:
@@ -161,7 +140,7 @@ def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | No
             current = "(a new file)"
     else:
         old.seek(0)
-        current = hashlib.sha256(_read_capped(old, path, MAX_FILE_BYTES)).hexdigest()
+        current = hashlib.sha256(_read_capped_old(old, path)).hexdigest()
         try:
             if os.stat(path).st_ino != os.fstat(old.fileno()).st_ino:
                 current = "(replaced)"  # another writer put a new file in its place
@@ -175,11 +154,18 @@ def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | No
         )
 
 
+def _read_capped_old(old: BinaryIO, path: Path) -> bytes:
+    try:
+        return read_capped(old, path, MAX_TABLE_BYTES)
+    except FileRefused as err:
+        raise StoreError(path, err.message, err.fix, err.code) from None
+
+
 def _keep_late_edit(path: Path, old: BinaryIO, expected_sha256: str | None) -> None:
     """A writer that opened the old file just before the replace may have written to it after
     our last check; its bytes are then saved beside the file rather than lost."""
     old.seek(0)
-    late = _read_capped(old, path, MAX_FILE_BYTES)
+    late = _read_capped_old(old, path)
     if hashlib.sha256(late).hexdigest() == expected_sha256:
         return
     kept = path.with_name(f"{path.name}.{time.strftime('%Y%m%dT%H%M%S')}.kept")
@@ -189,6 +175,7 @@ def _keep_late_edit(path: Path, old: BinaryIO, expected_sha256: str | None) -> N
         path,
         f"was changed by another program while it was written; that version is kept as {display_path(kept)}",
         f"copy the rows you need from {kept.name} into {path.name}, then delete {kept.name}",
+        "file-changed-while-written",
     )
 
 
@@ -205,7 +192,10 @@ def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
         temp.unlink(missing_ok=True)
         if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
             raise StoreError(
-                folder / name, "could not be written: the disk is full; the file is unchanged", "free some space"
+                folder / name,
+                "could not be written: the disk is full; the file is unchanged",
+                "free some space",
+                "disk-full",
             ) from err
         raise
     return temp

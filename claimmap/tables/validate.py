@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined, read_regular
 from claimmap.problems import Problem, Severity, display_path
 from claimmap.sources.anchors import (
     SELECTOR_COLUMNS,
     Anchor,
-    file_sha256,
     missing_quote_message,
     occurrences,
     read_source_texts,
@@ -67,6 +67,7 @@ class Flag:
     column: str
     message: str
     severity: Severity = "error"
+    code: str = ""
 
 
 Locator = Callable[..., "Located"]  # geo.locate_places or a stand-in with its signature
@@ -119,16 +120,19 @@ def data_fingerprint(data_dir: Path) -> str:
     so a cache keyed on it notices any edit."""
     package, _ = package_for(data_dir)
     sources = package.resource("sources")
-    paths = read_raw(data_dir / sources.path, sources).frame.get("path", pd.Series(dtype=str))
+    paths = read_raw(data_dir / sources.path, sources, data_dir).frame.get("path", pd.Series(dtype=str))
     files = [
-        data_dir / PACKAGE_FILE,
-        *(data_dir / r.path for r in package.resources),
-        *(data_dir.parent / p for p in paths),
+        (data_dir, PACKAGE_FILE, MAX_TABLE_BYTES),
+        *((data_dir, r.path, MAX_TABLE_BYTES) for r in package.resources),
+        *((data_dir.parent, p, MAX_SOURCE_BYTES) for p in paths),
     ]
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path).encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"(missing)")
+    for base, relative, limit in files:
+        digest.update(f"{base}\0{relative}\0".encode())
+        try:
+            digest.update(read_regular(confined(base, relative, fix=""), limit))
+        except (OSError, FileRefused) as err:  # what is wrong is reported by the load; only its kind counts here
+            digest.update(f"({type(err).__name__})".encode())
     return digest.hexdigest()
 
 
@@ -143,7 +147,9 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
         frame = tables.frame(name)
         shown = display_path(tables.data_dir / spec.path)
         flagged = [f for f in flags if f.resource == name]
-        problems += [Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity) for f in flagged]
+        problems += [
+            Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity, f.code) for f in flagged
+        ]
         failed = frame.index.isin([f.label for f in flagged if f.severity == "error"])
         keys = frame.loc[failed, [*spec.primary_key, LINE]].astype(dict.fromkeys(spec.primary_key, str))
         frames[name] = frame[~failed].reset_index(drop=True)
@@ -222,13 +228,14 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
 def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
     """The text of each source file that can be read, and flags for those that cannot or changed."""
     sources = tables.sources
-    texts, failures = read_source_texts(sources, tables.data_dir.parent)
+    files = read_source_texts(sources, tables.data_dir.parent)
     labels = dict(zip(sources["source_id"], sources.index))
-    flags = [Flag("sources", labels[source_id], "path", reason) for source_id, reason in failures.items()]
-    readable = sources[sources["source_id"].isin(list(texts))]
-    actual = pd.Series(
-        [file_sha256(tables.data_dir.parent / p) for p in readable["path"]], index=readable.index, dtype=str
-    )
+    flags = [
+        Flag("sources", labels[source_id], "path", reason, code=files.failure_codes[source_id])
+        for source_id, reason in files.failures.items()
+    ]
+    readable = sources[sources["source_id"].isin(list(files.texts))]
+    actual = readable["source_id"].map(files.sha256).astype(str)
     changed = (
         "'"
         + readable["path"]
@@ -239,7 +246,7 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
         + f"); {ANCHOR_FIX}"
     )
     # A changed file is a warning: its quotes are looked for again, and only those gone are errors.
-    return texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
+    return files.texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
 
 
 def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd.DataFrame]:

@@ -9,11 +9,11 @@ from claimmap.sources.anchors import (
     CONTEXT,
     anchor_claims,
     anchor_quote,
-    file_sha256,
     find_near_quote,
     occurrences,
     paragraph_around,
     read_source_text,
+    read_source_texts,
     reanchor,
 )
 
@@ -153,7 +153,9 @@ def test_source_text_keeps_crlf_and_hash_is_of_the_bytes(tmp_path):
     path = tmp_path / "s.txt"
     path.write_bytes("a\r\nb’".encode())
     assert read_source_text(path) == "a\r\nb’"  # offsets must not depend on newline translation
-    assert file_sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+    files = read_source_texts(pd.DataFrame({"source_id": ["s"], "path": ["s.txt"]}), tmp_path)
+    assert files.texts == {"s": "a\r\nb’"}
+    assert files.sha256 == {"s": hashlib.sha256(path.read_bytes()).hexdigest()}
 
 
 def test_anchor_claims_updates_found_quotes_and_leaves_the_rest_alone():
