@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     except GeoError as error:
         print(f"geo: {error}", file=sys.stderr)
         return 2
+    if located.cache_problem is not None:
+        print(f"geo: warning: {located.cache_problem}; the cache was not used", file=sys.stderr)
     _write_positions(located)
     for problem in problems:
         print(problem, file=sys.stderr)

@@ -6,6 +6,7 @@ with a blank address the geocoder found nothing; with an address it answered
 somewhere outside country_code and the answer was rejected.
 """
 
+import io
 import math
 import os
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimmap.files import MAX_TABLE_BYTES, FileRefused, read_regular
 from geo.errors import GeocodeCacheError
 
 CACHE_FILE = "geocode_cache.csv"
@@ -45,14 +47,25 @@ class CachedAnswer:
 
 
 def read_cache(path: Path) -> dict[CacheKey, CachedAnswer]:
-    """The answers in the cache file at `path`, by key; empty if the file does not exist."""
-    if not path.exists():
+    """The answers in the cache file at `path`, by key; empty if the file does not exist.
+    Raises GeocodeCacheError when the file cannot be used."""
+    try:
+        data = read_regular(path, MAX_TABLE_BYTES)
+    except FileNotFoundError:
         return {}
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, FileRefused) as err:
+        raise GeocodeCacheError(path, None, f"cannot be read ({err}); delete the file to start a new cache") from None
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    except (ValueError, pd.errors.ParserError) as err:  # UnicodeDecodeError is a ValueError
+        reason = f"is not a readable CSV ({err}); fix it or delete it to start a new cache"
+        raise GeocodeCacheError(path, None, reason) from None
     if list(frame.columns) != CACHE_COLUMNS:
         raise GeocodeCacheError(
-            f"{path}: header is {','.join(frame.columns)}; expected exactly {','.join(CACHE_COLUMNS)}; "
-            f"fix the header or delete the file to start a new cache"
+            path,
+            None,
+            f"header is {','.join(frame.columns)}; expected exactly {','.join(CACHE_COLUMNS)}; "
+            "fix the header or delete the file to start a new cache",
         )
     answers = [_answer(row, path, line) for line, row in enumerate(frame.to_dict("records"), start=2)]
     return {answer.key: answer for answer in answers}
@@ -86,6 +99,8 @@ def _number(text: str, column: str, path: Path, line: int) -> float:
         return float(text)
     except ValueError:
         raise GeocodeCacheError(
-            f"{path}:{line}: {column} {text!r} is not a number; expected decimal degrees or blank; "
-            f"fix the value or delete the row so it is fetched again"
+            path,
+            line,
+            f"{column} {text!r} is not a number; expected decimal degrees or blank; "
+            "fix the value or delete the row so it is fetched again",
         ) from None

@@ -11,6 +11,11 @@ class GeoError(Exception):
 
 
 class GeocodeCacheError(GeoError, ValueError):
-    """geocode_cache.csv does not have exactly the documented columns, or a
-    lat/lon in it is not a number.
+    """geocode_cache.csv cannot be read, does not have exactly the documented
+    columns, or a lat/lon in it is not a number: where (line None for the whole
+    file) and why, with the fix.
     """
+
+    def __init__(self, path: object, line: int | None, reason: str) -> None:
+        self.path, self.line, self.reason = path, line, reason
+        super().__init__(f"{path}: {reason}" if line is None else f"{path}:{line}: {reason}")

@@ -17,6 +17,7 @@ from geopy.distance import geodesic
 from claimmap.config import data_dir_from
 from geo.boundaries import boundary_label_points
 from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
+from geo.errors import GeocodeCacheError
 from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
 from geo.online import CachedGeocoder, Geocoder
 from geo.places import PLACE_COLUMNS, PRECISION_BY_KIND, SETTLEMENT_KINDS, country_codes, place_names
@@ -41,6 +42,8 @@ class Located:
 
     positions: pd.DataFrame
     unlocated: list[Unlocated]
+    # Why geocode_cache.csv was not used (None when it was): a broken cache is set aside, not fatal.
+    cache_problem: GeocodeCacheError | None = None
 
 
 @dataclass(frozen=True)
@@ -62,22 +65,28 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
     columns = places[PLACE_COLUMNS]
     table = columns.merge(country_codes(columns), on="place_id", how="left", validate="one_to_one")
     cache_path = (data_dir if data_dir is not None else data_dir_from(None, os.environ)) / CACHE_FILE
-    online = CachedGeocoder(read_cache(cache_path), geocoder)
+    try:
+        cache, cache_problem = read_cache(cache_path), None
+    except GeocodeCacheError as error:
+        cache, cache_problem = {}, error
+    online = CachedGeocoder(cache, geocoder)
     label_points = boundary_label_points().set_index("iso_code")
     rows, unlocated = [], []
-    for place in table.to_dict("records"):
-        found = _locate(place, label_points, online)
-        if isinstance(found, _Position):
-            precision = PRECISION_BY_KIND[place["kind"]]
-            rows.append((place["place_id"], found.lat, found.lon, found.source, precision, found.detail))
-        else:
-            unlocated.append(Unlocated(place["place_id"], place["name"], found))
-    if online.changed:
-        write_cache(online.answers, cache_path)
+    try:
+        for place in table.to_dict("records"):
+            found = _locate(place, label_points, online)
+            if isinstance(found, _Position):
+                precision = PRECISION_BY_KIND[place["kind"]]
+                rows.append((place["place_id"], found.lat, found.lon, found.source, precision, found.detail))
+            else:
+                unlocated.append(Unlocated(place["place_id"], place["name"], found))
+    finally:  # answers fetched before a failure are kept; a broken cache is left for the curator, not overwritten
+        if online.changed and cache_problem is None:
+            write_cache(online.answers, cache_path)
     positions = pd.DataFrame(rows, columns=POSITION_COLUMNS).astype(
         {"place_id": str, "lat": "float64", "lon": "float64", "source": str, "precision": str, "detail": str}
     )
-    return Located(positions=positions, unlocated=unlocated)
+    return Located(positions=positions, unlocated=unlocated, cache_problem=cache_problem)
 
 
 def _locate(place: dict, label_points: pd.DataFrame, online: CachedGeocoder) -> _Position | str:

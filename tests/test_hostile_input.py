@@ -22,7 +22,7 @@ from claimmap.files import MAX_SOURCE_BYTES
 from claimmap.tables.load import load_tables
 from claimmap.views.mapview import base_map, governorate_layer, marker_table, place_layer
 from claimmap.views.panel import markdown_text, place_dossier
-from fixture_data import BUNDLED
+from fixture_data import BUNDLED, REPO
 from geo import MAP_CREDITS
 from geo.boundaries import load_country_outline, load_governorates
 
@@ -249,3 +249,167 @@ def test_a_resource_path_leaving_the_data_directory_is_refused_and_the_bundled_p
     assert refused[2].message.endswith("; the resource is left out")
     assert_nothing_from_outside(dataset)
     assert_still_draws(dataset)
+
+
+# --- Every cell that validates draws: one bad cell is one problem, the rest loads and the page runs. ---
+
+
+def set_cells(data: Path, table: str, column: str, value: str, rows: slice = slice(0, 1)) -> None:
+    """Set `column` of the given data rows (0 = the first after the header) of data/table.csv."""
+    path = data / f"{table}.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        records = list(csv.reader(f))
+    at = records[0].index(column)
+    for record in records[1:][rows]:
+        record[at] = value
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(records)
+
+
+def edit_schema(data: Path, table: str, column: str, **constraints) -> None:
+    """Set (or, given None, remove) constraints of one field, or its type with type=..."""
+    path = data / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["name"] == table)
+    field = next(f for f in resource["schema"]["fields"] if f["name"] == column)
+    if "type" in constraints:
+        field["type"] = constraints.pop("type")
+    for name, value in constraints.items():
+        if value is None:
+            field.setdefault("constraints", {}).pop(name, None)
+        else:
+            field.setdefault("constraints", {})[name] = value
+    path.write_text(json.dumps(package, indent=1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("valid_from", "1500-01-01"),
+        ("valid_from", "1690-06-01"),
+        ("valid_to", "2260-01-01"),
+        ("reported_on", "9999-12-31"),
+    ],
+)
+def test_a_real_date_the_page_cannot_show_is_one_problem(tmp_path: Path, column: str, value: str):
+    data = project_with(tmp_path)
+    set_cells(data, "claims", column, value)
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "constraint-error")
+    assert (problem.row, problem.column) == (2, column)
+    assert (
+        problem.message == f"'{value}' is outside the days the app can show (1700-01-01 to 2199-12-31); check the year"
+    )
+    assert len(dataset.claims) == 36 and len(dataset.places) == 13
+
+
+def test_a_huge_integer_is_one_problem(tmp_path: Path):
+    data = project_with(tmp_path)
+    set_cells(data, "claims", "quote_start", "1" * 23)
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "type-error")
+    assert (problem.row, problem.column) == (2, "quote_start")
+    assert problem.message.startswith(f"'{'1' * 23}' is too large; expected a whole number between")
+    assert len(dataset.claims) == 36
+
+
+@pytest.mark.parametrize(
+    "content, row, says",
+    [
+        ("x,SY,north,36.2,somewhere,nominatim,2024-01-01\n", 2, "lat 'north' is not a number"),
+        ('x,SY,"36.2\n', None, "is not a readable CSV"),
+    ],
+    ids=["bad-row", "bad-csv"],
+)
+def test_a_broken_geocode_cache_is_reported_and_ignored(tmp_path: Path, content: str, row, says: str):
+    data = project_with(tmp_path)
+    cache = data / "geocode_cache.csv"
+    cache.write_text(cache.read_text(encoding="utf-8") + content, encoding="utf-8")
+    before = cache.read_bytes()
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "geocode-cache-error")
+    assert (problem.row, problem.severity) == (row, "warning")
+    assert problem.message.startswith("the cache is not used: ") and says in problem.message
+    assert_still_draws(dataset)
+    assert cache.read_bytes() == before  # set aside, not overwritten
+
+
+@pytest.mark.parametrize(
+    "table, column, constraints, says",
+    [
+        ("claims", "credibility", {"minimum": "1"}, "minimum '1' is not a number; the bundled minimum 1 is used"),
+        ("claims", "claim_id", {"pattern": "c[0-9"}, "pattern 'c[0-9' cannot be used (missing ]: [0-9;"),
+        ("claims", "claim_id", {"pattern": "(?=c)c[0-9]+"}, "pattern '(?=c)c[0-9]+' cannot be used (invalid perl"),
+        ("claims", "hedge", {"enum": "stated"}, "enum 'stated' is not a non-empty list; the bundled enum stated, rep"),
+        ("places", "lat", {"required": "yes"}, "required 'yes' is not true or false; it is ignored"),
+    ],
+    ids=["minimum-string", "pattern-broken", "pattern-lookahead", "enum-not-list", "required-not-bool"],
+)
+def test_a_malformed_custom_constraint_is_a_schema_problem_and_the_bundled_one_is_used(
+    tmp_path: Path, table: str, column: str, constraints: dict, says: str
+):
+    data = project_with(tmp_path)
+    edit_schema(data, table, column, **constraints)
+    dataset = load_dataset(data)
+    problem = problem_of(dataset, "schema-error")
+    assert (problem.file.endswith("datapackage.json"), problem.column) == (True, f"{table}.{column}")
+    assert problem.message.startswith(says)
+    assert_still_draws(dataset)
+
+
+@pytest.mark.parametrize(
+    "column, constraints, says",
+    [
+        (
+            "valid_from",
+            {"type": "string"},
+            "type string is not the type the app relies on; the bundled type date is used",
+        ),
+        (
+            "valid_from",
+            {"required": None},
+            "required is not set, but the app relies on it; the bundled required true is used",
+        ),
+        ("credibility", {"maximum": 60}, "maximum 60 is looser than the app relies on; the bundled maximum 6 is used"),
+    ],
+)
+def test_a_custom_schema_cannot_loosen_what_the_app_relies_on(tmp_path: Path, column: str, constraints, says: str):
+    data = project_with(tmp_path)
+    edit_schema(data, "claims", column, **constraints)
+    set_cells(data, "claims", "credibility", "60")
+    dataset = load_dataset(data)
+    loosened = problem_of(dataset, "schema-loosened")
+    assert (loosened.column, loosened.severity, loosened.message) == (f"claims.{column}", "warning", says)
+    assert len(dataset.claims) == 36  # the row with credibility 60 is still held to the bundled 1-6
+
+
+def test_a_custom_enum_may_widen_and_an_unknown_grade_still_shows(tmp_path: Path):
+    data = project_with(tmp_path)
+    edit_schema(data, "claims", "reliability", enum=None)
+    set_cells(data, "claims", "reliability", "Z", rows=slice(None))
+    dataset = load_dataset(data)
+    assert [str(p) for p in dataset.problems] == []
+    cards = place_dossier(dataset, "khmeimim", "2024-12-09").holding
+    assert cards and all(card.grade.startswith("Z") and "unrated" in card.grade for card in cards)
+
+
+def test_the_page_draws_the_valid_rows_around_every_kind_of_bad_cell(tmp_path: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data = project_with(tmp_path)
+    set_cells(data, "claims", "valid_from", "1500-01-01", rows=slice(0, 1))
+    set_cells(data, "claims", "valid_to", "9999-01-01", rows=slice(1, 2))
+    set_cells(data, "claims", "quote_start", "1" * 23, rows=slice(2, 3))
+    set_cells(data, "claims", "reliability", "Z", rows=slice(3, 4))
+    edit_schema(data, "claims", "reliability", enum=None)
+    edit_schema(data, "claims", "credibility", minimum="1")
+    edit_schema(data, "claims", "claim_id", pattern="(?=c)c[0-9]+")
+    cache = data / "geocode_cache.csv"
+    cache.write_text(cache.read_text(encoding="utf-8") + "x,SY,north,36.2,a,nominatim,2024-01-01\n", encoding="utf-8")
+    monkeypatch.setenv("CLAIMMAP_DATA", str(data))
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    for view in ("map", "timeline", "reader"):
+        at.query_params.update(view=view, place="khmeimim")
+        at.run()
+        assert not at.exception, (view, [e.message for e in at.exception])
+    assert any("problem(s) in the data" in e.value for e in at.error)

@@ -11,14 +11,20 @@ from functools import reduce
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from claimmap.problems import Problem
 from claimmap.tables.csvio import LINE
-from claimmap.tables.schema import FieldSpec, ResourceSpec
+from claimmap.tables.schema import FieldSpec, ResourceSpec, full_match
 
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
 INTEGER = r"[+-]?\d+"
 NUMERIC_TYPES = ("number", "integer")
+# Days the page's widgets can show (Streamlit's date slider stops at 1684-07-29 and 2255-06-04).
+FIRST_DAY, LAST_DAY = pd.Timestamp("1700-01-01"), pd.Timestamp("2199-12-31")
+# Integers beyond this lose digits as floats, and no count or offset of ours comes near it.
+MAX_INTEGER = 2**53
 
 
 def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[list[Problem], pd.Series]:
@@ -30,33 +36,39 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
     for field in present:  # one pass per column; the rows are handled as whole Series
         values, blank = frame[field.name], blanks[field.name]
         findings += [
-            (field.name, messages)
-            for messages in (
-                _required(values, blank, field, field.name in spec.primary_key),
-                _type_error(values, blank, field, numbers.get(field.name)),
-                _not_in_enum(values, blank, field),
-                _pattern_mismatch(values, blank, field),
-                _out_of_range(values, field, spec, numbers),
+            (field.name, code, messages)
+            for code, messages in (
+                # Codes as Frictionless names them (a required value is a constraint there too).
+                ("constraint-error", _required(values, blank, field, field.name in spec.primary_key)),
+                ("type-error", _type_error(values, blank, field, numbers.get(field.name))),
+                ("constraint-error", _outside_shown_days(values, field)),
+                ("constraint-error", _not_in_enum(values, blank, field)),
+                ("constraint-error", _pattern_mismatch(values, blank, field)),
+                ("constraint-error", _out_of_range(values, field, spec, numbers)),
             )
         ]
     if spec.primary_key:
-        findings.append((", ".join(spec.primary_key), _duplicate_keys(frame, spec)))
+        findings.append((", ".join(spec.primary_key), "primary-key", _duplicate_keys(frame, spec)))
     problems = [
-        Problem(shown, int(line), column, message)
-        for column, messages in findings
+        Problem(shown, int(line), column, message, code=code)
+        for column, code, messages in findings
         for line, message in zip(frame.loc[messages.index, LINE], messages)
     ]
-    failed = frame.index.isin([label for _, messages in findings for label in messages.index])
+    failed = frame.index.isin([label for _, _, messages in findings for label in messages.index])
     return problems, pd.Series(failed, index=frame.index)
 
 
 def parse_numbers(values: pd.Series, field: FieldSpec, blank: pd.Series) -> pd.Series:
-    """Finite float values of a number or integer column; NaN where blank or invalid."""
+    """Finite float values of a number or integer column; NaN where blank or invalid (for an
+    integer, also where it is beyond ±MAX_INTEGER)."""
     usable = ~blank
     if field.type == "integer":
         usable &= values.str.fullmatch(INTEGER)  # "3.0" is a number but not an integer
     numbers = pd.to_numeric(values.where(usable), errors="coerce").astype("float64")
-    return numbers.where(np.isfinite(numbers))
+    finite = np.isfinite(numbers)
+    if field.type == "integer":
+        finite &= numbers.abs() <= MAX_INTEGER
+    return numbers.where(finite)
 
 
 def quoted_values(frame: pd.DataFrame) -> pd.Series:
@@ -91,16 +103,20 @@ def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: 
     if field.type in NUMERIC_TYPES and numbers is None:
         numbers = parse_numbers(values, field, blank)
     if field.type == "date":
-        shaped = values.str.fullmatch(ISO_DAY)
-        days = pd.to_datetime(values.where(shaped), format="%Y-%m-%d", errors="coerce")
-        bad = values[~blank & days.isna()]
+        shaped, valid, _ = _calendar_days(values)
+        bad = values[~blank & ~valid]
         return _quoted(bad) + np.where(
             shaped[bad.index],
             " is not a calendar date; expected a real day as YYYY-MM-DD",
             " is not a date; expected YYYY-MM-DD",
         )
     if field.type == "integer" and numbers is not None:
-        return _quoted(values[~blank & numbers.isna()]) + " is not an integer; expected a whole number like 3"
+        bad = values[~blank & numbers.isna()]
+        return _quoted(bad) + np.where(
+            bad.str.fullmatch(INTEGER),
+            f" is too large; expected a whole number between -{MAX_INTEGER:,} and {MAX_INTEGER:,}",
+            " is not an integer; expected a whole number like 3",
+        )
     if field.type == "number" and numbers is not None:
         return _quoted(values[~blank & numbers.isna()]) + " is not a finite number; expected a decimal like 35.41"
     if field.type == "boolean":
@@ -126,9 +142,42 @@ def _not_in_enum(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Se
 def _pattern_mismatch(values: pd.Series, blank: pd.Series, field: FieldSpec) -> pd.Series:
     if field.pattern is None:
         return _none(values)
-    # Table Schema patterns match the whole value.
-    bad = values[~blank & ~values.str.fullmatch(field.pattern)]
+    # RE2 through pyarrow: linear in the text whatever the pattern (schema.pattern_problem
+    # refused the ones it cannot run); pandas would fall back to backtracking `re` for some.
+    matched = pc.match_substring_regex(pa.array(values.astype(str).tolist(), pa.string()), full_match(field.pattern))
+    bad = values[~blank & ~matched.to_numpy(zero_copy_only=False)]
     return _quoted(bad) + f" does not match the pattern {field.pattern}"
+
+
+def _outside_shown_days(values: pd.Series, field: FieldSpec) -> pd.Series:
+    if field.type != "date":
+        return _none(values)
+    _, valid, day_number = _calendar_days(values)
+    outside = valid & ((day_number < _day_number(FIRST_DAY)) | (day_number > _day_number(LAST_DAY)))
+    return _quoted(values[outside]) + (
+        f" is outside the days the app can show ({FIRST_DAY:%Y-%m-%d} to {LAST_DAY:%Y-%m-%d}); check the year"
+    )
+
+
+def _calendar_days(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Per value: shaped YYYY-MM-DD; a real calendar day (any year from 1, beyond datetime64's
+    1677-2262, so a far date is recognised as a date); and the day as the number YYYYMMDD."""
+    shaped = values.str.fullmatch(ISO_DAY).astype(bool)
+    year, month, day = (
+        pd.to_numeric(values.str.slice(a, b).where(shaped), errors="coerce").fillna(0).astype(np.int64)
+        for a, b in ((0, 4), (5, 7), (8, 10))
+    )
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_length = pd.Series(_MONTH_DAYS[month.clip(1, 12) - 1], index=values.index) + ((month == 2) & leap)
+    valid = shaped & (year >= 1) & month.between(1, 12) & (day >= 1) & (day <= month_length)
+    return shaped, valid, year * 10_000 + month * 100 + day
+
+
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    return day.year * 10_000 + day.month * 100 + day.day
 
 
 def _out_of_range(values: pd.Series, field: FieldSpec, spec: ResourceSpec, numbers: dict[str, pd.Series]) -> pd.Series:

@@ -6,6 +6,9 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from claimmap.config import BUNDLED_DATA_DIR
 from claimmap.files import FileRefused, check_relative
 from claimmap.problems import NO_COLUMN, Problem, display_path
@@ -14,6 +17,7 @@ PACKAGE_FILE = "datapackage.json"
 # The tables the app is built around; a package lacking one of them cannot be used.
 RESOURCE_NAMES = ("sources", "actors", "places", "speakers", "claims", "geocode_cache")
 
+FIELD_TYPES = ("string", "date", "number", "integer", "boolean")
 # Frictionless defaults, used when a boolean field names none.
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
 DEFAULT_FALSE = ("false", "False", "FALSE", "0")
@@ -30,6 +34,8 @@ class FieldSpec:
     maximum: float | None = None
     true_values: tuple[str, ...] = DEFAULT_TRUE
     false_values: tuple[str, ...] = DEFAULT_FALSE
+    # (constraint, what is wrong with it) for each constraint left out because it is malformed
+    malformed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,9 @@ def package_for(data_dir: Path) -> tuple[PackageSpec, list[Problem]]:
         names = {r.name for r in package.resources}
         lacking = [n for n in RESOURCE_NAMES if n not in names]
         if not lacking:
-            return _confine_paths(package, data_dir, display_path(path))
+            package, path_problems = _confine_paths(package, data_dir, display_path(path))
+            package, constraint_problems = _with_bundled_constraints(package, display_path(path))
+            return package, path_problems + constraint_problems
         reason = f"lacks the resources {', '.join(lacking)}"
     bundled = read_package(BUNDLED_DATA_DIR / PACKAGE_FILE)
     problem = Problem(
@@ -120,6 +128,77 @@ def _confine_paths(package: PackageSpec, data_dir: Path, shown: str) -> tuple[Pa
     return PackageSpec(tuple(resources)), problems
 
 
+# What a field of the bundled schema promises the app's code (a date is a date, a grade is within its
+# scale): a custom schema may narrow these, not loosen them. Enums and patterns it may change freely.
+_RELIED_ON = ("type", "required", "minimum", "maximum")
+_CONSTRAINTS = ("type", "required", "enum", "pattern", "minimum", "maximum")
+
+
+def _with_bundled_constraints(package: PackageSpec, shown: str) -> tuple[PackageSpec, list[Problem]]:
+    """The package with each malformed constraint reported (and left out), and each field the
+    bundled schema also has held to the bundled constraints it would loosen or lacks."""
+    bundled = read_package(BUNDLED_DATA_DIR / PACKAGE_FILE)
+    bundled_fields = {(r.name, f.name): f for r in bundled.resources for f in r.fields}
+    problems = []
+    resources = []
+    for resource in package.resources:
+        fields = []
+        for field_ in resource.fields:
+            ours = bundled_fields.get((resource.name, field_.name))
+            label = f"{resource.name}.{field_.name}"
+            for constraint, wrong in field_.malformed:
+                instead = _bundled_text(ours, constraint)
+                problems.append(Problem(shown, None, label, f"{constraint} {wrong}; {instead}", code="schema-error"))
+            if ours is not None:
+                malformed = {c: getattr(ours, c) for c, _ in field_.malformed if c in _CONSTRAINTS}
+                loosened = {c: getattr(ours, c) for c in _RELIED_ON if c not in malformed and _looser(field_, ours, c)}
+                problems += [
+                    Problem(shown, None, label, _loosened_text(field_, ours, c), "warning", "schema-loosened")
+                    for c in loosened
+                ]
+                field_ = replace(field_, **malformed, **loosened)
+            fields.append(field_)
+        resources.append(replace(resource, fields=tuple(fields)))
+    return PackageSpec(tuple(resources)), problems
+
+
+def _looser(custom: FieldSpec, bundled: FieldSpec, constraint: str) -> bool:
+    mine, ours = getattr(custom, constraint), getattr(bundled, constraint)
+    if constraint == "type":
+        return mine != ours
+    if ours is None or ours is False:
+        return False
+    if mine is None or mine is False:
+        return True
+    if constraint == "minimum":
+        return mine < ours
+    return constraint == "maximum" and mine > ours
+
+
+def _bundled_text(bundled: FieldSpec | None, constraint: str) -> str:
+    value = getattr(bundled, constraint, None) if bundled is not None else None
+    if value is None or value is False or constraint == "constraints":
+        return "it is ignored"
+    return f"the bundled {constraint} {_shown_value(value)} is used"
+
+
+def _loosened_text(custom: FieldSpec, bundled: FieldSpec, constraint: str) -> str:
+    mine = getattr(custom, constraint)
+    if constraint == "type":
+        what = f"type {mine} is not the type the app relies on"
+    elif mine is None or mine is False:
+        what = f"{constraint} is not set, but the app relies on it"
+    else:
+        what = f"{constraint} {_shown_value(mine)} is looser than the app relies on"
+    return f"{what}; {_bundled_text(bundled, constraint)}"
+
+
+def _shown_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return ", ".join(value) if isinstance(value, tuple) else f"{value}"
+
+
 def _parse_resource(resource: dict) -> ResourceSpec:
     schema = resource["schema"]
     name = resource["name"]
@@ -134,19 +213,70 @@ def _parse_resource(resource: dict) -> ResourceSpec:
 
 
 def _parse_field(field: dict) -> FieldSpec:
+    """The field's spec; a malformed constraint is left out and named in `malformed`."""
     constraints = field.get("constraints", {})
-    enum = constraints.get("enum")
+    malformed: list[tuple[str, str]] = []
+    if not isinstance(constraints, dict):
+        malformed.append(("constraints", f"{constraints!r} is not an object"))
+        constraints = {}
+
+    def checked(name: str, value: object, problem: str | None, default: object = None) -> object:
+        if value is None or problem is None:
+            return default if value is None else value
+        malformed.append((name, problem))
+        return default
+
+    type_ = field.get("type", "string")
+    enum, pattern = constraints.get("enum"), constraints.get("pattern")
+    minimum, maximum = constraints.get("minimum"), constraints.get("maximum")
+    required = constraints.get("required")
     return FieldSpec(
         name=field["name"],
-        type=field.get("type", "string"),
-        required=bool(constraints.get("required", False)),
-        enum=tuple(str(v) for v in enum) if enum is not None else None,
-        pattern=constraints.get("pattern"),
-        minimum=constraints.get("minimum"),
-        maximum=constraints.get("maximum"),
+        type=checked(
+            "type", type_, None if type_ in FIELD_TYPES else f"{type_!r} is not one of {FIELD_TYPES}", "string"
+        ),
+        required=checked(
+            "required", required, None if isinstance(required, bool) else f"{required!r} is not true or false", False
+        ),
+        enum=_as_enum(
+            checked("enum", enum, None if isinstance(enum, list) and enum else f"{enum!r} is not a non-empty list")
+        ),
+        pattern=checked("pattern", pattern, pattern_problem(pattern)),
+        minimum=checked("minimum", minimum, _number_problem(minimum)),
+        maximum=checked("maximum", maximum, _number_problem(maximum)),
         true_values=tuple(field.get("trueValues", DEFAULT_TRUE)),
         false_values=tuple(field.get("falseValues", DEFAULT_FALSE)),
+        malformed=tuple(malformed),
     )
+
+
+def pattern_problem(pattern: object) -> str | None:
+    """Why `pattern` cannot be a field pattern, or None. Patterns are matched by RE2, in time
+    linear in the text, so lookarounds and backreferences (which need backtracking) are refused."""
+    if not isinstance(pattern, str):
+        return f"{pattern!r} is not a string"
+    try:
+        for compiled in (pattern, full_match(pattern)):  # the first names the fault in the pattern as written
+            pc.match_substring_regex(pa.array([""], pa.string()), compiled)
+    except pa.ArrowInvalid as err:
+        reason = str(err).removeprefix("Invalid regular expression: ")
+        return f"'{pattern}' cannot be used ({reason}; lookarounds and backreferences are not supported)"
+    return None
+
+
+def full_match(pattern: str) -> str:
+    """`pattern` anchored to match a whole value, as Table Schema patterns do."""
+    return f"^(?:{pattern})$"
+
+
+def _number_problem(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        return f"{value!r} is not a number"
+    return None
+
+
+def _as_enum(values: object) -> tuple[str, ...] | None:
+    return None if values is None else tuple(str(v) for v in values)
 
 
 def _parse_foreign_key(fk: dict, own_name: str) -> ForeignKey:

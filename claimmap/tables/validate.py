@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined, read_regular
-from claimmap.problems import Problem, Severity, display_path
+from claimmap.problems import NO_COLUMN, Problem, Severity, display_path
 from claimmap.sources.anchors import (
     SELECTOR_COLUMNS,
     Anchor,
@@ -91,7 +91,11 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     ]
     quote_flags, claims = _check_quotes(tables, texts)
     tables = _cascade(_apply(replace(tables, claims=claims), flags + quote_flags))
-    tables = _cascade(_apply(tables, _locate_flags(tables, locate)))
+    if locate is None:
+        from geo import locate_places as locate  # geo is heavy; only validation needs it here
+    located = locate(tables.places, data_dir=tables.data_dir)
+    tables = _cascade(_apply(tables, _locate_flags(tables, located)))
+    tables = replace(tables, problems=[*tables.problems, *_cache_problems(tables, located)])
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
     return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
 
@@ -380,13 +384,18 @@ def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
     return _flags("claims", "hedge", text, "warning")
 
 
-def _locate_flags(tables: Tables, locate: Locator | None) -> list[Flag]:
-    """Places that neither have coordinates nor can be found by geo."""
-    if locate is None:
-        from geo import locate_places  # geo is heavy; only validation needs it here
+def _cache_problems(tables: Tables, located: object) -> list[Problem]:
+    """A geocode cache that geo could not use: reported, and the places located without it."""
+    error = getattr(located, "cache_problem", None)
+    if error is None:
+        return []
+    shown = display_path(tables.data_dir / tables.package.resource("geocode_cache").path)
+    message = f"the cache is not used: {error.reason}"
+    return [Problem(shown, error.line, NO_COLUMN, message, "warning", "geocode-cache-error")]
 
-        locate = locate_places
-    located = locate(tables.places, data_dir=tables.data_dir)
+
+def _locate_flags(tables: Tables, located: object) -> list[Flag]:
+    """Places that neither have coordinates nor can be found by geo."""
     labels = dict(zip(tables.places["place_id"], tables.places.index))
     return [
         Flag("places", labels[u.place_id], "place_id", f"'{u.place_id}' ({u.name}) cannot be located: {u.reason}")

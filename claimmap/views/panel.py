@@ -147,8 +147,9 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
             detected_hedge=strongest_hedge([c.hedge for c in cues]),
             hedge_cues=", ".join(f"'{c.text}'" for c in cues),
             grade=(
-                f"{row['reliability']}{row['credibility']}: {RELIABILITY[row['reliability']]}, "
-                f"{CREDIBILITY[int(row['credibility'])]}"
+                # A custom schema may widen the scales' enums; an unknown grade is shown as it is.
+                f"{row['reliability']}{row['credibility']}: {RELIABILITY.get(row['reliability'], 'unrated')}, "
+                f"{CREDIBILITY.get(int(row['credibility']), 'unrated')}"
             ),
             against_interest=bool(row["against_interest"]),
             supporting=(
