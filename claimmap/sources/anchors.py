@@ -6,12 +6,14 @@ as they are, so they mean the same on every platform.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from claimmap.files import MAX_SOURCE_BYTES, FileRefused, confined, read_regular
@@ -22,8 +24,19 @@ SELECTOR_COLUMNS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix") 
 SINGLE_QUOTES = "'‘’‚‛′"
 DOUBLE_QUOTES = '"“”„‟″'
 DASHES = "-‐‑‒–—―−"
-_DASH = rf"\s*(?:--|[{DASHES}])\s*"  # spaced or not, so "a - b" and "a—b" meet
-_TOLERANT_TOKEN = re.compile(rf"{_DASH}|\s+|.", re.DOTALL)
+# Tolerant matching folds each quote mark to ' or ", each whitespace character to a space and
+# each dash to -, character for character (so offsets stay), then each run of spaces, and each
+# run of dashes with the spaces around them, to one character (so "a - b", "a -- b" and "a—b"
+# meet). The runs are matched once each and the scan never backtracks past one: linear time.
+_FOLD_CHARACTERS = str.maketrans(
+    {
+        **{c: " " for c in map(chr, range(0x3001)) if c.isspace()},  # what \s matches; none lie higher
+        **dict.fromkeys(SINGLE_QUOTES, "'"),
+        **dict.fromkeys(DOUBLE_QUOTES, '"'),
+        **dict.fromkeys(DASHES, "-"),
+    }
+)
+_FOLD_RUNS = re.compile(r"[ -]{2,}")  # after the first fold: a run of spaces, or of dashes and spaces
 _BLANK_LINES = re.compile(r"\r?\n(?:[ \t\f\v]*\r?\n)+")
 
 
@@ -123,11 +136,70 @@ def anchor_quote(text: str, quote: str) -> Anchor | None:
 
 def find_near_quote(text: str, quote: str) -> Anchor | None:
     """The first span of `text` equal to `quote` up to curly/straight quotes, dash kinds and
-    whitespace runs; the Anchor holds the span exactly as the text has it."""
+    whitespace runs; the Anchor holds the span exactly as the text has it.
+
+    Both are folded (each foldable stretch to one character) and the folded quote is looked for
+    with str.find, so the time is linear in the text whatever the quote holds."""
     if not quote.strip():
         return None
-    match = re.search(_tolerant_pattern(quote.strip()), text)
-    return anchor_at(text, match.start(), match.end()) if match else None
+    folded, wanted = _folded_source(text), _folded(quote.strip()).text
+    at = folded.text.find(wanted)
+    if at < 0:
+        return None
+    return anchor_at(text, folded.start_of(at), folded.end_of(at + len(wanted)))
+
+
+@dataclass(frozen=True)
+class _Folded:
+    """A text with each foldable stretch replaced by one character, and where each replaced
+    character came from: folded index `index[k]` stands for original [start[k], end[k])."""
+
+    text: str
+    index: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def start_of(self, position: int) -> int:
+        """The original offset where folded `position` starts."""
+        k = int(np.searchsorted(self.index, position, side="right")) - 1
+        if k >= 0 and self.index[k] == position:
+            return int(self.start[k])
+        return self._verbatim(k, position)
+
+    def end_of(self, position: int) -> int:
+        """The original offset where the folded text up to `position` (exclusive) ends."""
+        last = position - 1
+        k = int(np.searchsorted(self.index, last, side="right")) - 1
+        if k >= 0 and self.index[k] == last:
+            return int(self.end[k])
+        return self._verbatim(k, last) + 1
+
+    def _verbatim(self, k: int, position: int) -> int:
+        # `position` lies in the unchanged run after replaced character k (or before the first).
+        return position if k < 0 else int(self.end[k]) + position - int(self.index[k]) - 1
+
+
+def _folded(text: str) -> _Folded:
+    pieces, index, start, end = [], [], [], []
+    folded = text.translate(_FOLD_CHARACTERS)
+    copied = 0  # original offset copied up to
+    length = 0  # folded length so far
+    for run in _FOLD_RUNS.finditer(folded):
+        pieces.append(folded[copied : run.start()])
+        length += run.start() - copied
+        pieces.append("-" if "-" in run.group() else " ")
+        index.append(length)
+        start.append(run.start())
+        end.append(run.end())
+        length += 1
+        copied = run.end()
+    pieces.append(folded[copied:])
+    as_array = functools.partial(np.array, dtype=np.int64)
+    return _Folded("".join(pieces), as_array(index), as_array(start), as_array(end))
+
+
+# A source is searched once per missing quote; it is folded once.
+_folded_source = functools.lru_cache(maxsize=4)(_folded)
 
 
 def reanchor(
@@ -219,19 +291,3 @@ def anchor_claims(claims: pd.DataFrame, texts: Mapping[str, str]) -> AnchoredCla
 def _stored_offsets(cells: pd.Series) -> list[int | None]:
     # Text cells as read from the CSV; anything but plain digits counts as not stored.
     return [int(cell) if cell.isascii() and cell.isdigit() else None for cell in cells]
-
-
-def _tolerant_pattern(quote: str) -> str:
-    parts = []
-    for token in _TOLERANT_TOKEN.findall(quote):
-        if token.strip() in ("--", *DASHES):
-            parts.append(_DASH)
-        elif token.isspace():
-            parts.append(r"\s+")
-        elif token in SINGLE_QUOTES:
-            parts.append(f"[{re.escape(SINGLE_QUOTES)}]")
-        elif token in DOUBLE_QUOTES:
-            parts.append(f"[{re.escape(DOUBLE_QUOTES)}]")
-        else:
-            parts.append(re.escape(token))
-    return "".join(parts)

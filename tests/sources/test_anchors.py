@@ -1,6 +1,8 @@
 """Anchoring quotes in source text: exact, tolerant, re-anchoring, paragraphs, whole tables."""
 
 import hashlib
+import random
+import re
 
 import pandas as pd
 import pytest
@@ -183,3 +185,51 @@ def test_anchor_claims_updates_found_quotes_and_leaves_the_rest_alone():
     assert result.anchored.tolist() == [True, False, True, False]
     assert result.changed.tolist() == [True, False, False, False]
     pd.testing.assert_frame_equal(result.frame.loc[[1, 3]], claims.loc[[1, 3]])
+
+
+def _backtracking_reference(text: str, quote: str):
+    """The tolerant match as a regular expression, as it was first written: right, but
+    exponential on runs of spaced dashes. Used here on short texts only, to pin the meaning."""
+    dash = r"\s*(?:--|[-‐‑‒–—―−])\s*"
+    parts = []
+    for token in re.findall(rf"{dash}|\s+|.", quote.strip(), re.DOTALL):
+        if token.strip() in ("--", *"-‐‑‒–—―−"):
+            parts.append(dash)
+        elif token.isspace():
+            parts.append(r"\s+")
+        elif token in "'‘’‚‛′":
+            parts.append("['‘’‚‛′]")
+        elif token in '"“”„‟″':
+            parts.append('["“”„‟″]')
+        else:
+            parts.append(re.escape(token))
+    match = re.search("".join(parts), text)
+    return (match.start(), match.end()) if match else None
+
+
+def test_near_match_agrees_with_the_regular_expression_it_replaces():
+    # Except where dashes follow each other: the expression read "--" as one dash or two as it
+    # pleased; now any run of dashes and spaces is one dash (next test).
+    rng = random.Random(5)
+    alphabet = ["a", "b", " ", "  ", "\n", "-", "—", " - ", "'", "’", '"', "“"]
+    adjacent_dashes = re.compile(r"[-—]\s*[-—]")
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        quote = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5)))
+        if not quote.strip() or adjacent_dashes.search(text + "|" + quote):
+            continue
+        found = find_near_quote(text, quote)
+        assert ((found.start, found.end) if found else None) == _backtracking_reference(text, quote), (text, quote)
+
+
+@pytest.mark.parametrize("typed", ["a - - b", "a -- b", "a---b", "a — b"])
+def test_near_match_takes_any_run_of_dashes_and_spaces_for_one_dash(typed):
+    assert find_near_quote("x a—b y", typed).exact == "a—b"
+
+
+def test_near_match_of_a_quote_with_sixteen_spaced_dashes_is_found_and_not_found_at_once():
+    dashes = " - ".join([""] * 17).strip()  # "- - - … -", sixteen of them
+    text = "intro\n" + "- \n " * 40 + "\nthe end"
+    assert find_near_quote(text, dashes + " x") is None  # the regular expression took minutes here
+    found = find_near_quote("before " + dashes.replace(" - ", " — ") + " after", dashes + " after")
+    assert found is not None and found.exact.endswith("after")
