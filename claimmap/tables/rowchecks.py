@@ -32,7 +32,7 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
     present = [f for f in spec.fields if f.name in frame]
     blanks = {f.name: frame[f.name].isin(spec.missing_values) for f in present}
     numbers = {f.name: parse_numbers(frame[f.name], f, blanks[f.name]) for f in present if f.type in NUMERIC_TYPES}
-    findings: list[tuple[str, pd.Series]] = []  # (column, messages of its failing rows)
+    findings: list[tuple[str, str, pd.Series]] = []  # (column, problem code, messages of its failing rows)
     for field in present:  # one pass per column; the rows are handled as whole Series
         values, blank = frame[field.name], blanks[field.name]
         findings += [

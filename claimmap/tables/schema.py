@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -220,7 +221,8 @@ def _parse_field(field: dict) -> FieldSpec:
         malformed.append(("constraints", f"{constraints!r} is not an object"))
         constraints = {}
 
-    def checked(name: str, value: object, problem: str | None, default: object = None) -> object:
+    # Any: the values come from JSON and are checked here before they become typed fields.
+    def checked(name: str, value: Any, problem: str | None, default: Any = None) -> Any:
         if value is None or problem is None:
             return default if value is None else value
         malformed.append((name, problem))
@@ -275,7 +277,7 @@ def _number_problem(value: object) -> str | None:
     return None
 
 
-def _as_enum(values: object) -> tuple[str, ...] | None:
+def _as_enum(values: Any) -> tuple[str, ...] | None:
     return None if values is None else tuple(str(v) for v in values)
 
 

@@ -92,7 +92,9 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     quote_flags, claims = _check_quotes(tables, texts)
     tables = _cascade(_apply(replace(tables, claims=claims), flags + quote_flags))
     if locate is None:
-        from geo import locate_places as locate  # geo is heavy; only validation needs it here
+        from geo import locate_places  # geo is heavy; only validation needs it here
+
+        locate = locate_places
     located = locate(tables.places, data_dir=tables.data_dir)
     tables = _cascade(_apply(tables, _locate_flags(tables, located)))
     tables = replace(tables, problems=[*tables.problems, *_cache_problems(tables, located)])
@@ -384,7 +386,7 @@ def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
     return _flags("claims", "hedge", text, "warning")
 
 
-def _cache_problems(tables: Tables, located: object) -> list[Problem]:
+def _cache_problems(tables: Tables, located: Located) -> list[Problem]:
     """A geocode cache that geo could not use: reported, and the places located without it."""
     error = getattr(located, "cache_problem", None)
     if error is None:
@@ -394,7 +396,7 @@ def _cache_problems(tables: Tables, located: object) -> list[Problem]:
     return [Problem(shown, error.line, NO_COLUMN, message, "warning", "geocode-cache-error")]
 
 
-def _locate_flags(tables: Tables, located: object) -> list[Flag]:
+def _locate_flags(tables: Tables, located: Located) -> list[Flag]:
     """Places that neither have coordinates nor can be found by geo."""
     labels = dict(zip(tables.places["place_id"], tables.places.index))
     return [
