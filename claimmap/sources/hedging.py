@@ -30,11 +30,18 @@ _CUE_PATTERNS: dict[str, tuple[str, str]] = {
     "speculation": (
         "presumed",
         r"\bpossib(?:le|ly)\b|\bprobabl[ey]\b|\bperhaps\b|\bapparently\b"
-        r"|\bseemingly\b|(?<!\d\s)\bmay\b(?!\s*\d)|\bmight\b",
+        r"|\bseemingly\b|(?<!\d\s)\bmay\b(?!\s*\d)|\bmight\b"
+        r"|\b(?:believed|thought)\s+to\b|\b(?:un)?likely\b|\bappear(?:s|ed)?\b|\bseem(?:s|ed)?\b",
     ),
     "allegation": ("alleged", r"\balleg(?:edly|ed|es?)\b|\bsupposedly\b|\bpurported(?:ly)?\b"),
     "claim": ("alleged", r"\bclaim(?:s|ed|ing)?\b"),
-    "unconfirmed": ("alleged", r"\bun(?:confirmed|verified|substantiated)\b"),
+    "unconfirmed": (
+        "alleged",
+        r"\bun(?:confirmed|verified|substantiated)\b"
+        r"|\b(?:could|can)\s*not\s+(?:be\s+)?(?:independently\s+)?(?:verif(?:y|ied)|confirm(?:ed)?)\b"
+        r"|\bunable\s+to\s+(?:independently\s+)?(?:verify|confirm)\b"
+        r"|\bnot\s+(?:been\s+)?(?:independently\s+)?(?:verified|confirmed)\b",
+    ),
     "report": ("reported", r"\breport(?:s|ed|edly)?\b"),
     "attribution": (
         "reported",
@@ -42,6 +49,8 @@ _CUE_PATTERNS: dict[str, tuple[str, str]] = {
         rf"|\b{_SPEECH_VERB}\s+{_WORDS_UP_TO_3}sources?\b"
         rf"|\b(?:(?:a|an|the|one)\s+)?sources?\s+{_WORDS_UP_TO_3}{_SPEECH_VERB}\b",
     ),
+    # 'X said': the claim is the speaker's, not the source's own.
+    "speech": ("reported", rf"\b{_SPEECH_VERB}\b|\b(?:stated|announced|insisted|tells)\b"),
     "anonymous_source": (
         "reported",
         r"\banonymous(?:ly)?\b|\bunnamed\b|\bunidentified\b"

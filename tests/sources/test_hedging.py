@@ -98,6 +98,15 @@ def test_cue_spans_point_at_the_cue():
         ("Presumed dead.", "presumed"),
         ("Rumoured to have fled; rumours said so.", "rumored"),
         ("Reportedly, and allegedly, and presumably, and by rumor.", "rumored"),
+        ("This could not be independently confirmed.", "alleged"),
+        ("The reports could not be verified.", "alleged"),
+        ("Reuters was unable to independently verify the account.", "alleged"),
+        ("I can confirm that the army left.", "stated"),
+        ("The warships are believed to have sailed.", "presumed"),
+        ("The vessels are likely to follow.", "presumed"),
+        ("The base appears deserted.", "presumed"),
+        ("The army left, the governor said.", "reported"),
+        ("He told reporters the army left.", "reported"),
     ],
 )
 def test_detected_hedge_of_made_up_sentences(text, expected):
