@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from claimmap.sources.anchors import paragraph_spans
+
 # Words that end in a full stop without ending the sentence (lower-cased, stop included).
 ABBREVIATIONS = frozenset(
     {
@@ -91,3 +93,17 @@ def _trimmed(document: str, start: int, end: int) -> Sentence | None:
         return None
     begin = start + len(text) - len(text.lstrip())
     return Sentence(stripped, begin, begin + len(stripped))
+
+
+_CLOSERS = "\"'”’»)]"
+
+
+def heading_spans(document: str) -> list[tuple[int, int]]:
+    """(start, end) of the paragraphs that do not end like a sentence: a headline, a dateline
+    ('MOSCOW, 10 December 2024 (Levant Wire)'), a byline. They summarise or label the article
+    rather than report in it."""
+    return [
+        (start, end)
+        for start, end in paragraph_spans(document)
+        if not document[start:end].rstrip(_CLOSERS).endswith((".", "!", "?", "…"))
+    ]

@@ -1,95 +1,358 @@
-"""`python -m claimmap suggest ARTICLE`: draft claim rows for the sentences of a new article that
-name a known place, for a curator to review. It reads the data directory and never writes to it.
+"""`python -m claimmap suggest SOURCE --published YYYY-MM-DD --out FILE`: draft claim rows for a
+new article, for a curator to review and `accept`.
+
+The drafts have exactly the columns of claims.csv, ids following the highest claim id, and every
+cell the text lets a rule fill: place, actor, claim type, dates, claimant and relays, hedge,
+source, report day, against_interest, and the quote (the claim's clause) with its selectors.
+`statement` (the curator's own words) and the grades (the curator's judgment) stay blank.
+Speakers the text names that are not in speakers.csv are proposed in `<stem>.speakers.csv` beside
+FILE. The data directory is only read.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from claimmap.drafting.date_guess import guess_date, latest_year_mentioned
-from claimmap.drafting.place_mentions import find_place_mentions
-from claimmap.drafting.sentences import Sentence, split_sentences
-from claimmap.sources.anchors import read_source_text
+from claimmap.drafting.actors import actor_index, first_actor, last_actor
+from claimmap.drafting.claim_types import guess_claim_type
+from claimmap.drafting.clauses import COORDINATED, RELATIVE, Clause, split_clauses, text_of
+from claimmap.drafting.date_guess import APPROXIMATE, AS_OF_REPORT, DateGuess, guess_date, latest_year_mentioned
+from claimmap.drafting.place_choice import PlaceChooser, PlaceMention
+from claimmap.drafting.sentences import heading_spans, split_sentences
+from claimmap.drafting.speakers import UNATTRIBUTED_KIND, Chain, Voices
+from claimmap.problems import display_path
+from claimmap.sources.anchors import anchor_at, read_source_text
 from claimmap.sources.hedging import detect_hedge_cues, strongest_hedge
-from claimmap.tables.load import load_tables
+from claimmap.tables.csvio import canonical_csv, read_raw
+from claimmap.tables.load import Tables, load_tables
+from claimmap.tables.schema import ResourceSpec
+from claimmap.tables.store import StoreError, current_sha256, write_atomically
 
-DRAFT_COLUMNS = [
-    "place_id",
-    "matched",
-    "date_guess",
-    "date_precision",
-    "date_words",
-    "hedge_guess",
-    "hedge_cues",
-    "quote",
-    "quote_start",
-    "quote_end",
-]
 SUGGEST_HELP = (
-    "print draft claim rows (CSV) for every sentence of a plain-text article that names a known place; "
-    "only reads the data directory, never writes into it"
+    "draft claim rows (claims.csv columns) for a new article, and propose the speakers it names that "
+    "speakers.csv lacks; only reads the data directory, never writes into it"
 )
+# Types of claims that hold once made true ('withdrawn', 'in control'): a dated one stays open-ended.
+# Events ('landed', 'evacuated') are over by the end of their day or night.
+EVENT_TYPES = frozenset({"arrival", "evacuation"})
+# Claims about sides rather than a spot: when the clause names an actor but no place, they are
+# pinned to the country the article's places lie in.
+COUNTRYWIDE_TYPES = frozenset(
+    {
+        "contact",
+        "negotiation",
+        "pledge",
+        "military_support",
+        "resignation",
+        "government_fall",
+        "presence_threatened",
+        "offensive",
+        "evacuation",
+    }
+)
+# Claims that report a loss for the side they are about.
+ADVERSE_TYPES = frozenset(
+    {"withdrawal", "evacuation", "facility_isolated", "presence_threatened", "government_fall", "resignation"}
+)
+# Not claims: the source saying what it could not learn.
+NOT_A_CLAIM = re.compile(
+    r"\b(?:has|have|had)\s+not\s+(?:yet\s+)?commented\b|\b(?:did|does|do)\s+not\s+(?:comment|respond|reply|address)"
+    r"|\bdeclined\s+to\s+comment\b|\bno\s+comment\b|\bfor\s+comment\b|\bcould\s+not\s+(?:be\s+)?reach(?:ed)?\b"
+    r"|\bunable\s+to\s+reach\b|\bnot\s+available\s+for\b|\bwould\s+not\s+(?:say|comment)\b",
+    re.IGNORECASE,
+)
+# An activity seen going on at one moment ('being loaded', 'images taken on Tuesday show') holds
+# that day only, whatever its type.
+_OBSERVED_AT_A_MOMENT = re.compile(
+    r"\bbeing\s+\w+(?:ed|en|wn)\b|\b(?:satellite\s+)?(?:images?|imagery|footage|photos?|photographs?|videos?)\b",
+    re.IGNORECASE,
+)
+# 'whether the promise had been put in writing': a question the source leaves open.
+_OPEN_QUESTION = re.compile(r"^(?:whether|if|how|why|who|what)\b", re.IGNORECASE)
+_THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could)\b)", re.I)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
+_CLAIM_ID = re.compile(r"c(\d+)")
 
 
-def draft_rows(document: str, places: pd.DataFrame, published: dt.date | None) -> pd.DataFrame:
-    """One row per place named in each sentence of `document` (the first mention of that place
-    in the sentence), with guesses at its dates and hedge; columns DRAFT_COLUMNS, text order."""
-    sentences = split_sentences(document)
-    mentions = find_place_mentions(document, places)
-    starts = np.array([sentence.start for sentence in sentences], dtype="int64")
-    mentions["sentence"] = np.searchsorted(starts, mentions["start"].to_numpy(dtype="int64"), side="right") - 1
-    named = mentions.drop_duplicates(["sentence", "place_id"])
+@dataclass(frozen=True)
+class Drafts:
+    claims: pd.DataFrame  # the claims.csv columns, as text
+    speakers: pd.DataFrame  # proposed speakers, the speakers.csv columns, as text
+    skipped: list[tuple[int, str]]  # (offset, why) of place names left without a draft
+
+
+@dataclass
+class _Drafted:
+    clause: Clause
+    places: list[PlaceMention]
+    claim_type: str
+    actor: str
+    chain: Chain
+
+
+def draft_claims(
+    document: str,
+    tables: Tables,
+    published: dt.date | None,
+    source_id: str = "",
+    first_id: int = 1,
+    outlet: str = "",
+) -> Drafts:
+    """Draft rows for `document`, read against the (valid rows of the) tables."""
+    claims_spec, speakers_spec = tables.package.resource("claims"), tables.package.resource("speakers")
+    claim_types = _enum(claims_spec, "claim_type")
+    actors = actor_index(tables.actors)
+    voices = Voices(tables.speakers, tuple(_enum(speakers_spec, "kind")), actors, outlet)
+    chooser = PlaceChooser(tables.places, actors)
+    headings = heading_spans(document)
+    sentences = [s for s in split_sentences(document) if not any(a <= s.start < b for a, b in headings)]
+    clauses = split_clauses(document, sentences)
+    country = chooser.country([p for m in chooser.index.find(document) for p in m.values])
     fallback_year = latest_year_mentioned(document)
-    guesses = pd.DataFrame.from_dict(
-        {index: _sentence_guesses(sentences[index], published, fallback_year) for index in named["sentence"].unique()},
-        orient="index",
-        columns=DRAFT_COLUMNS[2:],
-    )
-    return named.join(guesses, on="sentence")[DRAFT_COLUMNS].reset_index(drop=True)
+
+    drafted: list[_Drafted] = []
+    skipped: list[tuple[int, str]] = []
+    chains: dict[tuple[int, int], Chain] = {}
+    noted = -1
+    for position, clause in enumerate(clauses):
+        if clause.sentence != noted:
+            voices.note_mentions(sentences[clause.sentence].text)
+            noted = clause.sentence
+        chain = _chain(document, clause, voices, chains, published)
+        text = text_of(document, clause)
+        places = chooser.places_of(document, clause.start, clause.end, clause.sentence)
+        before = _previous_claim(drafted, clauses, position)
+        if NOT_A_CLAIM.search(text) or _OPEN_QUESTION.match(text):
+            skipped += [(m.start, f"'{m.matched}': the sentence reports no claim") for m in places]
+            continue
+        claim_type = guess_claim_type(text, claim_types)
+        actor = first_actor(actors, text)
+        if before is not None and clause.role == COORDINATED and not claim_type:
+            claim_type, places = before.claim_type, places or before.places  # '..., and the rest are to follow'
+            actor = actor or before.actor
+        elif before is not None and clause.role == COORDINATED and not places and _THERE.search(text):
+            places = before.places  # '..., and more are to arrive there'
+        elif before is not None and clause.role == RELATIVE and not places:
+            places = before.places  # 'the bases, which are operating normally'
+            actor = actor or last_actor(actors, text_of(document, before.clause))
+        if not places and claim_type in COUNTRYWIDE_TYPES and actor and country:
+            places = [PlaceMention(country, clause.start, clause.end, "", True)]
+        if not places:
+            continue
+        if not claim_type:
+            skipped += [(m.start, f"'{m.matched}': no claim verb found") for m in places if not m.reference]
+            continue
+        if not actor and clause.quoted and _FIRST_PERSON.search(text):
+            actor = voices.actor(chain.claimant)
+        if not actor:
+            actor = next((d.actor for d in reversed(drafted) if d.claim_type == claim_type and d.actor), "")
+        drafted.append(_Drafted(clause, places, claim_type, actor, chain))
+
+    rows = [_row(document, item, voices, published, fallback_year, source_id) for item in drafted]
+    frame = pd.DataFrame(
+        [{**cells, "place_id": place.place_id} for cells, item in zip(rows, drafted) for place in item.places],
+        columns=claims_spec.column_names,
+        dtype=str,
+    ).fillna("")
+    width = max(3, len(str(first_id + len(frame))))
+    frame["claim_id"] = [f"c{number:0{width}d}" for number in range(first_id, first_id + len(frame))]
+    return Drafts(frame, voices.proposed_rows(speakers_spec.column_names), skipped)
+
+
+def _chain(
+    document: str, clause: Clause, voices: Voices, chains: dict[tuple[int, int], Chain], published: dt.date | None
+) -> Chain:
+    """The clause's chain: its attribution's (read once per attribution), the unattributed
+    speaker for talk the source calls rumour, else the narrator."""
+    if clause.attribution is not None:
+        key = (clause.attribution.start, clause.attribution.end)
+        if key not in chains:
+            chains[key] = voices.attribute(text_of(document, clause.attribution), published)
+        return chains[key]
+    if any(cue.kind == "rumor" for cue in detect_hedge_cues(text_of(document, clause))):
+        return Chain(voices.unattributed)
+    return Chain(voices.narrator)
+
+
+def _row(
+    document: str,
+    item: _Drafted,
+    voices: Voices,
+    published: dt.date | None,
+    fallback_year: int | None,
+    source_id: str,
+) -> dict[str, str]:
+    clause, chain = item.clause, item.chain
+    text = text_of(document, clause)
+    attribution = text_of(document, clause.attribution)
+    date = guess_date(text, published, fallback_year, said_on=chain.reported_on)
+    valid_from, valid_to = _validity(date, item.claim_type, text, chain.reported_on or published)
+    levels = [cue.hedge for cue in detect_hedge_cues(text) + detect_hedge_cues(attribution)]
+    if chain.claimant and chain.claimant != voices.narrator:
+        levels.append("reported")
+    if voices.kind(chain.claimant) == UNATTRIBUTED_KIND:
+        levels.append("rumored")
+    claimant_actor = voices.actor(chain.claimant)
+    anchor = anchor_at(document, clause.start, clause.end)
+    return {
+        "source_id": source_id,
+        "actor_id": item.actor,
+        "claim_type": item.claim_type,
+        "reported_on": _iso(chain.reported_on),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "date_precision": date.precision,
+        "claimant": chain.claimant,
+        "via": ">".join(chain.via),
+        "hedge": strongest_hedge(levels),
+        "against_interest": str(
+            bool(claimant_actor) and claimant_actor == item.actor and item.claim_type in ADVERSE_TYPES
+        ).lower(),
+        "quote": anchor.exact,
+        "quote_prefix": anchor.prefix,
+        "quote_suffix": anchor.suffix,
+        "quote_start": str(anchor.start),
+        "quote_end": str(anchor.end),
+    }
+
+
+def _validity(date: DateGuess, claim_type: str, text: str, as_of: dt.date | None) -> tuple[str, str]:
+    """valid_from and valid_to: a window as given; a dated event or a moment observed closes
+    with its day (or night); a state ('since Sunday', 'sailed out on Monday') stays open."""
+    if date.precision == AS_OF_REPORT:
+        return _iso(as_of), ""
+    if date.precision == APPROXIMATE:
+        return _iso(date.first), _iso(date.last)
+    bounded = not date.since and (claim_type in EVENT_TYPES or bool(_OBSERVED_AT_A_MOMENT.search(text)))
+    return _iso(date.first), _iso(date.last) if bounded else ""
+
+
+def _previous_claim(drafted: list[_Drafted], clauses: list[Clause], position: int) -> _Drafted | None:
+    """The draft of the clause just before, when it is in the same sentence."""
+    if position == 0 or not drafted or drafted[-1].clause is not clauses[position - 1]:
+        return None
+    return drafted[-1] if drafted[-1].clause.sentence == clauses[position].sentence else None
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _enum(spec: ResourceSpec, column: str) -> list[str]:
+    return next((list(f.enum or []) for f in spec.fields if f.name == column), [])
+
+
+# -- the command
 
 
 def add_suggest_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source_file", type=Path, metavar="SOURCE_FILE", help="the article, as UTF-8 plain text")
+    parser.add_argument("source_file", type=Path, metavar="SOURCE", help="the article, as UTF-8 plain text")
     parser.add_argument(
         "--published",
         type=dt.date.fromisoformat,
         metavar="YYYY-MM-DD",
-        help="publication day, for 'yesterday', 'today' and dates without a year "
-        "(without it: the latest year the article mentions)",
+        help="publication day, for weekdays, 'yesterday' and dates without a year "
+        "(default: the source's row in sources.csv, else the latest year the article mentions)",
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="write the drafts to FILE and the proposed speakers to FILE's sibling <stem>.speakers.csv "
+        "(default: print the drafts)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE and its speakers file if they exist")
 
 
 def run_suggest(args: argparse.Namespace) -> int:
-    """Print the draft rows as CSV on stdout; the data directory is left untouched."""
+    """Write (or print) the drafts; the data directory is left untouched."""
     try:
         document = read_source_text(args.source_file)
     except (OSError, UnicodeDecodeError) as err:
-        print(f"{args.source_file}: cannot be read as UTF-8 text ({err})", file=sys.stderr)
+        print(f"{args.source_file}: cannot be read as UTF-8 text ({err}); save it as UTF-8 plain text", file=sys.stderr)
         return 1
     tables = load_tables(args.data_dir)
-    skipped = len(tables.dropped_rows("places"))
-    if skipped:
-        print(f"{skipped} places left out for data problems (see python -m claimmap validate)", file=sys.stderr)
-    draft_rows(document, tables.places, args.published).to_csv(sys.stdout, index=False, lineterminator="\n")
+    for name in ("places", "speakers", "actors"):
+        skipped = len(tables.dropped_rows(name))
+        if skipped:
+            print(f"{skipped} {name} left out for data problems (see python -m claimmap validate)", file=sys.stderr)
+    source = _source_row(tables, args.source_file)
+    if source is None:
+        print(
+            f"{display_path(args.source_file)}: not in sources.csv, so source_id is left blank; "
+            "add the source first (python -m claimmap add-source)",
+            file=sys.stderr,
+        )
+    published = args.published or (source["published"].date() if source is not None else None)
+    drafts = draft_claims(
+        document,
+        tables,
+        published,
+        source_id=source["source_id"] if source is not None else "",
+        first_id=_next_claim_number(tables),
+        outlet=source["outlet"] if source is not None else "",
+    )
+    shown = display_path(args.source_file)
+    for offset, why in drafts.skipped:
+        print(f"{shown}:{document.count(chr(10), 0, offset) + 1}: not drafted: {why}", file=sys.stderr)
+    claims_csv = canonical_csv(drafts.claims, tables.package.resource("claims"))
+    speakers_csv = canonical_csv(drafts.speakers, tables.package.resource("speakers"))
+    if args.out is None:
+        sys.stdout.write(claims_csv)
+        if len(drafts.speakers):
+            print(f"proposed speakers (not written without --out):\n{speakers_csv}", file=sys.stderr, end="")
+        return 0
+    return _write_drafts(args.out, claims_csv, speakers_csv, args.data_dir, args.force, len(drafts.claims))
+
+
+def speakers_file_for(drafts_file: Path) -> Path:
+    """Where the speakers proposed with `drafts_file` go: <stem>.speakers.csv beside it."""
+    return drafts_file.with_name(f"{drafts_file.stem}.speakers.csv")
+
+
+def _write_drafts(out: Path, claims_csv: str, speakers_csv: str, data_dir: Path, force: bool, count: int) -> int:
+    speakers_out = speakers_file_for(out)
+    data_root = data_dir.resolve()
+    for path in (out, speakers_out):
+        if path.resolve().is_relative_to(data_root):
+            print(f"{display_path(path)}: lies in the data directory; write drafts elsewhere", file=sys.stderr)
+            return 1
+        if path.exists() and not force:
+            print(
+                f"{display_path(path)}: exists and may hold edits; choose another FILE or pass --force to replace it",
+                file=sys.stderr,
+            )
+            return 1
+    try:
+        for path, content in ((out, claims_csv), (speakers_out, speakers_csv)):
+            write_atomically(path, content.encode("utf-8"), current_sha256(path))
+    except (StoreError, OSError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"{display_path(out)}: {count} draft claims; {display_path(speakers_out)}: proposed speakers")
     return 0
 
 
-def _sentence_guesses(sentence: Sentence, published: dt.date | None, fallback_year: int | None) -> dict:
-    date = guess_date(sentence.text, published, fallback_year)
-    cues = detect_hedge_cues(sentence.text)
-    return {
-        "date_guess": date.iso,
-        "date_precision": date.precision,
-        "date_words": date.words,
-        "hedge_guess": strongest_hedge([cue.hedge for cue in cues]),
-        "hedge_cues": "|".join(cue.text for cue in cues),
-        "quote": sentence.text,
-        "quote_start": sentence.start,
-        "quote_end": sentence.end,
-    }
+def _source_row(tables: Tables, source_file: Path) -> pd.Series | None:
+    """The sources.csv row whose path is `source_file`."""
+    wanted = source_file.resolve()
+    root = tables.data_dir.parent
+    for _, row in tables.sources.iterrows():  # a handful of rows
+        if (root / row["path"]).resolve() == wanted:
+            return row
+    return None
+
+
+def _next_claim_number(tables: Tables) -> int:
+    """One after the highest claim id in claims.csv, its broken rows included."""
+    spec = tables.package.resource("claims")
+    ids = read_raw(tables.data_dir / spec.path, spec).frame.get("claim_id", pd.Series(dtype=str))
+    numbers = [int(m.group(1)) for m in map(_CLAIM_ID.fullmatch, ids) if m]
+    return max(numbers, default=0) + 1
