@@ -7,6 +7,7 @@ among its cues ('stated' when it has none).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -92,18 +93,17 @@ def detect_hedge_cues(text: str) -> list[HedgeCue]:
         for kind, regex in _CUE_REGEX.items()
         for m in regex.finditer(text)
     ]
-    kept = [
-        cue
-        for cue in found
-        if not any(
-            other is not cue
-            and other.start <= cue.start
-            and cue.end <= other.end
-            and other.end - other.start > cue.end - cue.start
-            and HEDGE_RANK[other.hedge] >= HEDGE_RANK[cue.hedge]
-            for other in found
-        )
-    ]
+    # One sweep in reading order (longer first at the same start): the cues seen before a cue all
+    # start at or before it, so it lies inside one of them iff one of at least its level ends at
+    # or after it. Cues with the very same span do not hide each other.
+    found.sort(key=lambda cue: (cue.start, -cue.end))
+    furthest_end = [-1] * len(HEDGE_LEVELS)  # per level: the furthest end of the cues seen so far
+    kept = []
+    for _, same_span in itertools.groupby(found, key=lambda cue: (cue.start, cue.end)):
+        group = list(same_span)
+        kept += [cue for cue in group if max(furthest_end[HEDGE_RANK[cue.hedge] :]) < cue.end]
+        for cue in group:
+            furthest_end[HEDGE_RANK[cue.hedge]] = max(furthest_end[HEDGE_RANK[cue.hedge]], cue.end)
     return sorted(kept, key=lambda cue: (cue.start, cue.end))
 
 
