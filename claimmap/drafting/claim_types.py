@@ -104,11 +104,11 @@ def guess_claim_type(clause: str, allowed: Collection[str]) -> str:
     return ""
 
 
-def has_claim_cue(text: str) -> bool:
-    """Whether any claim verb occurs in `text` (whatever the schema allows)."""
-    return bool(_ANY_CUE.search(text))
+def claim_cue_spans(text: str) -> list[tuple[int, int]]:
+    """Where claim verbs occur in `text` (whatever the schema allows)."""
+    return [(m.start(), m.end()) for m in _ANY_CUE.finditer(text)]
 
 
-def starts_with_claim_verb(text: str) -> bool:
-    """Whether `text` begins with a claim verb ('toppled the regime', 'left Syria')."""
-    return bool(_ANY_CUE.match(text))
+def starts_with_claim_verb(text: str, position: int = 0) -> bool:
+    """Whether `text` has a claim verb at `position` ('toppled the regime', 'left Syria')."""
+    return bool(_ANY_CUE.match(text, position))

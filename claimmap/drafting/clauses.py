@@ -12,11 +12,12 @@ Patterns here are fixed: nothing is built from the data, and every repetition is
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from claimmap.drafting.claim_types import has_claim_cue, starts_with_claim_verb
+from claimmap.drafting.claim_types import claim_cue_spans, starts_with_claim_verb
 from claimmap.drafting.sentences import Sentence
 
 MAIN, COORDINATED, RELATIVE = "main", "coordinated", "relative"
@@ -77,10 +78,16 @@ class Clause:
 
 def split_clauses(document: str, sentences: Sequence[Sentence]) -> list[Clause]:
     """The clauses of every sentence, in text order."""
-    speech = _speech_quotations(document, sentences)
+    starts = [s.start for s in sentences]
+    quoted_in: dict[int, list[tuple[Span, Span]]] = {}  # sentence index -> speech quotations in it
+    for inside, attribution in _speech_quotations(document, sentences):
+        first = max(0, bisect.bisect_right(starts, inside.start) - 1)
+        for index in range(first, bisect.bisect_left(starts, inside.end)):
+            if _overlaps(inside, sentences[index]):
+                quoted_in.setdefault(index, []).append((inside, attribution))
     clauses: list[Clause] = []
     for index, sentence in enumerate(sentences):
-        quoted = [(inside, attribution) for inside, attribution in speech if _overlaps(inside, sentence)]
+        quoted = quoted_in.get(index, [])
         if quoted:
             for inside, attribution in quoted:
                 part = Span(max(inside.start, sentence.start), min(inside.end, sentence.end))
@@ -122,8 +129,12 @@ def _speech_quotations(document: str, sentences: Sequence[Sentence]) -> list[tup
     (or preceded by 'X said:'). A quoted phrase inside narration ('he "decided to step down"')
     is not."""
     speech = []
+    starts = [s.start for s in sentences]
     for inside in _quotations(document):
-        opening, closing = _sentence_at(sentences, inside.start - 1), _sentence_at(sentences, inside.end)
+        opening, closing = (
+            _sentence_at(sentences, starts, inside.start - 1),
+            _sentence_at(sentences, starts, inside.end),
+        )
         if opening is None or closing is None:
             continue
         attribution = _attribution_after(document, inside, closing) or _attribution_before(document, inside, opening)
@@ -155,13 +166,15 @@ def _narration(document: str, sentence: Sentence) -> tuple[Span, Span | None]:
         if match and (leading is not _LEADING_SAID or _has_verb(text[match.end() :])):
             who = _trimmed(document, sentence.start, sentence.start + match.end())
             return _trimmed(document, sentence.start + match.end(), sentence.end), who
-    for comma in re.finditer(r",\s+", text):
-        rest = text[comma.end() :]
-        first_part = rest.split(",", 1)[0]
+    commas = list(re.finditer(r",\s+", text))
+    three_words = re.match(r"\s*\S+\s+\S+\s+\S", text)
+    for comma, following in zip(commas, [*commas[1:], None]):
+        first_part = text[comma.end() : following.start() if following else len(text)]
         if (
-            SPEECH.search(first_part)
+            three_words is not None
+            and comma.start() >= three_words.end()
             and len(first_part.split()) <= _MAX_TRAILING_WORDS
-            and len(text[: comma.start()].split()) >= 3
+            and SPEECH.search(first_part)
         ):
             who = _trimmed(document, sentence.start + comma.end(), sentence.end)
             return _trimmed(document, sentence.start, sentence.start + comma.start()), who
@@ -174,18 +187,20 @@ def _cut(document: str, part: Span | None, sentence: int, attribution: Span | No
     if part is None:
         return []
     text = document[part.start : part.end]
+    verbs = _Verbs(text)
     cuts: list[tuple[int, int, str]] = []  # (end of the clause before, start of the next, its role)
     for match in _COORDINATION.finditer(text):
-        if _has_verb(text[: match.start()]) and _has_verb(text[match.end() :]):
+        if verbs.within(0, match.start()) and verbs.within(match.end(), len(text)):
             cuts.append((match.start(), match.end(), COORDINATED))
     for match in _ASYNDETON.finditer(text):
-        if _has_verb(text[: match.start()]) and _has_verb(text[match.end() :].split(",", 1)[0]):
+        next_comma = text.find(",", match.end())
+        if verbs.within(0, match.start()) and verbs.within(match.end(), next_comma if next_comma >= 0 else len(text)):
             cuts.append((match.start(), match.end(), COORDINATED))
     for match in _AND_VERB.finditer(text):
-        if _has_verb(text[: match.start()]) and starts_with_claim_verb(text[match.end() :]):
+        if verbs.within(0, match.start()) and starts_with_claim_verb(text, match.end()):
             cuts.append((match.start(), match.end(), COORDINATED))
     for match in _RELATIVE.finditer(text):
-        if _has_verb(text[: match.start()]):
+        if verbs.within(0, match.start()):
             cuts.append((match.start(), match.end(), RELATIVE))
     cuts.sort()
     clauses, begin, role = [], 0, MAIN
@@ -204,7 +219,21 @@ def _cut(document: str, part: Span | None, sentence: int, attribution: Span | No
 
 
 def _has_verb(text: str) -> bool:
-    return bool(_FINITE.search(text)) or has_claim_cue(text)
+    return _Verbs(text).within(0, len(text))
+
+
+class _Verbs:
+    """Where the finite and claim verbs of a text are, to ask of any stretch of it whether it
+    holds one without searching it again (so a long sentence with many commas stays linear)."""
+
+    def __init__(self, text: str) -> None:
+        spans = sorted([(m.start(), m.end()) for m in _FINITE.finditer(text)] + claim_cue_spans(text))
+        self._starts = [start for start, _ in spans]
+        self._first_end_from = list(itertools.accumulate([end for _, end in spans][::-1], min))[::-1]
+
+    def within(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self._starts, start)
+        return index < len(self._starts) and self._first_end_from[index] <= end
 
 
 def _trimmed(document: str, start: int, end: int) -> Span | None:
@@ -224,8 +253,8 @@ def _trimmed(document: str, start: int, end: int) -> Span | None:
     return Span(start, end) if start < end else None
 
 
-def _sentence_at(sentences: Sequence[Sentence], position: int) -> Sentence | None:
-    index = bisect.bisect_right([s.start for s in sentences], position) - 1
+def _sentence_at(sentences: Sequence[Sentence], starts: list[int], position: int) -> Sentence | None:
+    index = bisect.bisect_right(starts, position) - 1
     return sentences[index] if index >= 0 and position < sentences[index].end else None
 
 

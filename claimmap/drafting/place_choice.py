@@ -77,6 +77,7 @@ _PROVINCE = re.compile(
 )
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _RECENT_SENTENCES = 3  # how far back 'the bases' looks
+_MAX_RECENT = 32  # facility mentions remembered for it
 
 
 @dataclass(frozen=True)
@@ -191,8 +192,10 @@ class PlaceChooser:
 
     def _references(self, clause: str, start: int, sentence: int, named: list[PlaceMention]) -> list[PlaceMention]:
         found = []
+        recent_enough = [(s, p) for s, p in self._facilities_named if sentence - s <= _RECENT_SENTENCES]
+        self._facilities_named = recent_enough[-_MAX_RECENT:]
         for bases in _BASES.finditer(clause):
-            recent = [p for s, p in self._facilities_named if sentence - s <= _RECENT_SENTENCES]
+            recent = [p for _, p in self._facilities_named]
             distinct = list(dict.fromkeys(reversed(recent)))
             count = _COUNTS.get((bases["count"] or "").lower(), len(distinct))
             found += [

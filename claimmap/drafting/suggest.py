@@ -12,6 +12,7 @@ FILE. The data directory is only read.
 from __future__ import annotations
 
 import argparse
+import bisect
 import datetime as dt
 import re
 import sys
@@ -79,6 +80,7 @@ _OPEN_QUESTION = re.compile(r"^(?:whether|if|how|why|who|what)\b", re.IGNORECASE
 _THERE = re.compile(r"\bthere\b(?!\s+(?:is|are|was|were|has|have|had|will|would|may|might|could)\b)", re.I)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us)\b", re.IGNORECASE)
 _CLAIM_ID = re.compile(r"c(\d+)")
+MAX_NOTES = 50  # 'not drafted' lines printed
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ def draft_claims(
     drafted: list[_Drafted] = []
     skipped: list[tuple[int, str]] = []
     chains: dict[tuple[int, int], Chain] = {}
+    actor_of_last: dict[str, str] = {}  # claim type -> actor of the last draft of that type naming one
     noted = -1
     for position, clause in enumerate(clauses):
         if clause.sentence != noted:
@@ -151,8 +154,9 @@ def draft_claims(
             continue
         if not actor and clause.quoted and _FIRST_PERSON.search(text):
             actor = voices.actor(chain.claimant)
-        if not actor:
-            actor = next((d.actor for d in reversed(drafted) if d.claim_type == claim_type and d.actor), "")
+        actor = actor or actor_of_last.get(claim_type, "")  # 'covered by that promise': the last promiser
+        if actor:
+            actor_of_last[claim_type] = actor
         drafted.append(_Drafted(clause, places, claim_type, actor, chain))
 
     rows = [_row(document, item, voices, published, fallback_year, source_id) for item in drafted]
@@ -300,8 +304,11 @@ def run_suggest(args: argparse.Namespace) -> int:
         outlet=source["outlet"] if source is not None else "",
     )
     shown = display_path(args.source_file)
-    for offset, why in drafts.skipped:
-        print(f"{shown}:{document.count(chr(10), 0, offset) + 1}: not drafted: {why}", file=sys.stderr)
+    line_starts = [0, *(i + 1 for i, character in enumerate(document) if character == "\n")]
+    for offset, why in drafts.skipped[:MAX_NOTES]:
+        print(f"{shown}:{bisect.bisect_right(line_starts, offset)}: not drafted: {why}", file=sys.stderr)
+    if len(drafts.skipped) > MAX_NOTES:
+        print(f"{shown}: ... and {len(drafts.skipped) - MAX_NOTES} more place names not drafted", file=sys.stderr)
     claims_csv = canonical_csv(drafts.claims, tables.package.resource("claims"))
     speakers_csv = canonical_csv(drafts.speakers, tables.package.resource("speakers"))
     if args.out is None:
