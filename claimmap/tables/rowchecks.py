@@ -6,7 +6,6 @@ so text is built just for the rows that need it.
 
 from __future__ import annotations
 
-import difflib
 from functools import reduce
 
 import numpy as np
@@ -25,6 +24,9 @@ NUMERIC_TYPES = ("number", "integer")
 FIRST_DAY, LAST_DAY = pd.Timestamp("1700-01-01"), pd.Timestamp("2199-12-31")
 # Integers beyond this lose digits as floats, and no count or offset of ours comes near it.
 MAX_INTEGER = 2**53
+ANCHOR_FIX = "run `python -m claimmap anchor`"
+# Required cells that `anchor` writes: blank in a row added by hand before anchoring.
+FILLED_BY_ANCHOR = frozenset({("sources", "sha256")})
 
 
 def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[list[Problem], pd.Series]:
@@ -39,7 +41,7 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
             (field.name, code, messages)
             for code, messages in (
                 # Codes as Frictionless names them (a required value is a constraint there too).
-                ("constraint-error", _required(values, blank, field, field.name in spec.primary_key)),
+                ("constraint-error", _required(values, blank, field, field.name in spec.primary_key, spec.name)),
                 ("type-error", _type_error(values, blank, field, numbers.get(field.name))),
                 ("constraint-error", _outside_shown_days(values, field)),
                 ("constraint-error", _not_in_enum(values, blank, field)),
@@ -77,9 +79,53 @@ def quoted_values(frame: pd.DataFrame) -> pd.Series:
 
 
 def did_you_mean(value: str, choices: tuple[str, ...]) -> str:
+    """' (did you mean 'x'?)' for the choice closest to `value`, when one is close: a typo or two
+    away ('reportd', 'rusia'), or the same words with some left off or added at the end
+    ('khmeimim_base' for 'khmeimim'); otherwise ''. A shared long stretch ('movement' in
+    'government_fall') is not closeness."""
+    wanted = value.lower()
+    limit = _typo_limit(wanted)
     by_lower = {c.lower(): c for c in choices}  # so 'a' suggests 'A'
-    close = difflib.get_close_matches(value.lower(), list(by_lower), n=1)
-    return f" (did you mean '{by_lower[close[0]]}'?)" if close else ""
+    scored = [
+        (distance, choice)
+        for lower, choice in by_lower.items()
+        if abs(len(lower) - len(wanted)) <= limit and (distance := _typo_distance(wanted, lower, limit)) <= limit
+    ]
+    if not scored:
+        words = wanted.split("_")
+        scored = [
+            (abs(len(lower.split("_")) - len(words)), choice)
+            for lower, choice in by_lower.items()
+            if _leading_words(words, lower.split("_"))
+        ]
+    return f" (did you mean '{min(scored)[1]}'?)" if scored else ""
+
+
+def _typo_limit(value: str) -> int:
+    """How many typos a value of this length may hold and still be recognised."""
+    return 0 if len(value) < 3 else 1 if len(value) <= 5 else 2 if len(value) <= 9 else 3
+
+
+def _typo_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from a to b; limit + 1 once above it."""
+    before, previous = None, list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if before is not None and i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def _leading_words(a: list[str], b: list[str]) -> bool:
+    """Whether one list of words is the other with words added at its end (both non-trivial)."""
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) < len(longer) and len("_".join(shorter)) >= 3 and longer[: len(shorter)] == shorter
 
 
 def _none(values: pd.Series) -> pd.Series:
@@ -94,9 +140,12 @@ def _quoted(values: pd.Series) -> pd.Series:
     return quoted_values(values.to_frame())
 
 
-def _required(values: pd.Series, blank: pd.Series, field: FieldSpec, in_key: bool) -> pd.Series:
+def _required(values: pd.Series, blank: pd.Series, field: FieldSpec, in_key: bool, resource: str) -> pd.Series:
     # Table Schema makes primary-key fields required even when not marked so.
-    return _same_text(blank, "value is required but empty") if field.required or in_key else _none(values)
+    if not (field.required or in_key):
+        return _none(values)
+    fix = f"; {ANCHOR_FIX} to fill it" if (resource, field.name) in FILLED_BY_ANCHOR else ""
+    return _same_text(blank, "value is required but empty" + fix)
 
 
 def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: pd.Series | None) -> pd.Series:

@@ -28,13 +28,11 @@ from claimmap.sources.anchors import (
 from claimmap.sources.hedging import hedge_disagreements
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.load import Tables, load_tables
-from claimmap.tables.rowchecks import did_you_mean, quoted_values
+from claimmap.tables.rowchecks import ANCHOR_FIX, did_you_mean, quoted_values
 from claimmap.tables.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
 
 if TYPE_CHECKING:
     from geo.locate import Located
-
-ANCHOR_FIX = "run `python -m claimmap anchor`"
 
 
 @dataclass(frozen=True)

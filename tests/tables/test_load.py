@@ -8,6 +8,7 @@ import pytest
 
 from claimmap.config import BUNDLED_DATA_DIR as REPO_DATA
 from claimmap.tables.load import load_tables
+from claimmap.tables.rowchecks import did_you_mean
 
 C005 = "kremlin_anon,tass,reported,F,3,false,,Russian officials are in contact"
 C012_REPORTED = "withdrawal,Russia is pulling its warships out of the port of Tartus.,2024-12-08,"
@@ -27,6 +28,14 @@ def ids(frame):
     "name, old, new, row_id, expected",
     [
         ("actors.csv", "iran,Iran,", "iran,,", "iran", "actors.csv:3: name: value is required but empty"),
+        # a source added by hand before `anchor` has no hash yet: the message says how to get one
+        (
+            "sources.csv",
+            ",bc545f9d5dca45157a2ee41fbd3fe4d2b2b54f0e8315295417555324f6b6f867,",
+            ",,",
+            "src000",
+            "sources.csv:2: sha256: value is required but empty; run `python -m claimmap anchor` to fill it",
+        ),
         # a day that does not exist passes a naive YYYY-MM-DD shape check
         (
             "claims.csv",
@@ -279,7 +288,15 @@ def test_undecodable_bytes_name_their_line_and_drop_only_that_row(data_dir):
         (
             "Iranian state and its aircraft.",
             "Iranian state, and its aircraft.",
-            "data/actors.csv:3: -: row has 6 fields but the header has 5; quote values that contain commas",
+            "data/actors.csv:3: -: row has 6 fields but the header has 5: the row has 1 field too many; "
+            "quote values that contain commas",
+        ),
+        # a cell left out, comma and all: the row is short, and commas are not to blame
+        (
+            "iran,Iran,government_ally,#E69F00,",
+            "iran,Iran,#E69F00,",
+            "data/actors.csv:3: -: row has 4 fields but the header has 5: the row is short by 1 field; "
+            "add the missing cells (a blank cell still takes its comma)",
         ),
     ],
 )
@@ -404,3 +421,23 @@ def test_names_map_each_id_to_its_name_and_leave_out_dropped_rows(data_dir, edit
     assert "iran" not in tables.names("actors")
     assert tables.names("places")["khmeimim"] == "Khmeimim Air Base"
     assert tables.names("speakers")["tass"] == "TASS"
+
+
+@pytest.mark.parametrize(
+    "value, suggested",
+    [
+        ("reportd", "reported"),  # a letter left out
+        ("contorl", "control"),  # two letters swapped
+        ("Withdrawl", "withdrawal"),
+        ("facility_operatin", "facility_operating"),
+        ("tartus_naval", "tartus_naval_base"),  # words left off at the end
+        ("khmeimim_base", "khmeimim"),  # a word added
+        ("movement", None),  # shares 'overnment' with government_fall, but is another word
+        ("negotiation", None),
+        ("x", None),
+    ],
+)
+def test_a_suggestion_is_made_only_for_a_close_value(value, suggested):
+    choices = ("control", "government_fall", "withdrawal", "facility_operating", "reported", "tartus_naval_base")
+    expected = f" (did you mean '{suggested}'?)" if suggested else ""
+    assert did_you_mean(value, (*choices, "khmeimim")) == expected
