@@ -227,12 +227,20 @@ def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarr
     def runs_on(first: int, last: int) -> str:
         return f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""
 
+    def fix(n: int) -> str:
+        missing = width - n
+        if missing > 0:
+            fields = "field" if missing == 1 else "fields"
+            return f"the row is short by {missing} {fields}; add the missing cells (a blank cell still takes its comma)"
+        extra = "field" if missing == -1 else "fields"
+        return f"the row has {-missing} {extra} too many; quote values that contain commas"
+
     return [
         Problem(
             shown,
             int(first),
             NO_COLUMN,
-            f"row has {n} fields but the header has {width}; quote values that contain commas" + runs_on(first, last),
+            f"row has {n} fields but the header has {width}: {fix(n)}" + runs_on(first, last),
         )
-        for n, (first, last) in zip(lengths, spans)
+        for n, (first, last) in zip(lengths.tolist(), spans.tolist())
     ]
