@@ -21,6 +21,8 @@ import pandas as pd
 
 from claimmap.drafting.names import NameIndex, NameMatch
 from claimmap.drafting.place_mentions import place_index
+from geo.gazetteer import normalize_name
+from geo.places import place_names as geo_place_names
 
 FACILITY_KINDS = ("naval_base", "airbase", "port", "facility")
 _CONTEXT = 48  # characters looked at on each side of a name
@@ -97,6 +99,10 @@ class PlaceChooser:
         self._kind = dict(zip(places["place_id"], places["kind"]))
         self._parent = dict(zip(places["place_id"], places["parent_id"]))
         self._name = dict(zip(places["place_id"], places["name"]))
+        self._names = {  # every name and alias of each place, normalized
+            place_id: {normalize_name(n) for n in geo_place_names(name, aliases)}
+            for place_id, name, aliases in zip(places["place_id"], places["name"], places["aliases"])
+        }
         self._children: dict[str, list[str]] = {}
         for place_id, parent in zip(places["place_id"], places["parent_id"]):
             self._children.setdefault(parent, []).append(place_id)
@@ -159,6 +165,7 @@ class PlaceChooser:
 
     def _choose(self, match: NameMatch, before: str, after: str, clause: str) -> str:
         candidates = sorted(match.values)
+        key = normalize_name(match.matched)
         wanted: tuple[str, ...] = ()
         if _CITY_BEFORE.search(before) or _CITY_AFTER.match(after):
             wanted = ("city", "town")
@@ -174,14 +181,18 @@ class PlaceChooser:
                 if self._kind.get(place_id) == kind:
                     return place_id
             for place_id in candidates:
-                # A facility lies in the city named; a city or province is where the name's place lies.
-                related = self._children.get(place_id, []) if kind in FACILITY_KINDS else self.ancestors(place_id)
+                # A facility lies in the city named; a province is where the name's place lies; 'the
+                # city of Lattakia' is the city of that name in the province named Lattakia.
+                if kind in FACILITY_KINDS:
+                    related = self._children.get(place_id, [])
+                else:
+                    namesakes = [p for p in self._children.get(place_id, []) if self._names[p] & self._names[place_id]]
+                    related = namesakes + self.ancestors(place_id)
                 fitting = [p for p in related if self._kind.get(p) == kind]
                 if fitting:
                     return fitting[0]
         # A name shared by several places: the one it is the main name of.
-        key = match.matched.casefold()
-        return next((p for p in candidates if self._name.get(p, "").casefold() == key), candidates[0])
+        return next((p for p in candidates if normalize_name(self._name.get(p, "")) == key), candidates[0])
 
     def _not_claimed(self, place_id: str, before: str, after: str) -> bool:
         if _SPEAKER_LOCATION.search(before):

@@ -79,6 +79,7 @@ _UNATTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _CITING = re.compile(r"\b(?:citing|quoting)\b", re.IGNORECASE)
 _TOLD = re.compile(r"\btold\b", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she)\b", re.IGNORECASE)
@@ -105,7 +106,7 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu"
 _SKIP_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december according later earlier meanwhile a an the neither both "
-    "another one it they he she we this that these those".split()
+    "another one it they he she we this that these those on in at by since after before during".split()
 )
 
 
@@ -242,9 +243,16 @@ class Voices:
             return fitting[0] if len(fitting) == 1 else ""
         nouns = [w for w in words if w in _KIND_NOUNS]
         if nouns:
+            # 'Russian state media': the one news medium of that side; a name the speaker's does not
+            # hold ('Defence' against 'Russian Foreign Ministry') rules a speaker out.
             kinds = {k for noun in nouns for k in _KIND_NOUNS[noun]}
             actor = next((m.values[0] for m in self.actors.find(segment)), "")
-            fitting = [s for s, k in self._kind_of.items() if k in kinds and (not actor or self._actor_of[s] == actor)]
+            names = self._proper_words(segment)
+            fitting = [
+                s
+                for s, k in self._kind_of.items()
+                if k in kinds and (not actor or self._actor_of[s] == actor) and names <= self._words_of[s]
+            ]
             if actor and len(fitting) == 1:
                 return fitting[0]
             overlap = {s: len(words & self._words_of[s]) for s in fitting}
@@ -256,27 +264,43 @@ class Voices:
             return fitting[0] if len(fitting) == 1 else ""
         return ""
 
+    def _proper_words(self, text: str) -> frozenset[str]:
+        """The capitalised words of `text` that are neither common words nor an actor's name."""
+        return frozenset(
+            normalize_name(word)
+            for word in _WORD.findall(_POSSESSIVE.sub("", text))
+            if word[:1].isupper()
+            and word.lower() not in _SKIP_NAMES
+            and normalize_name(word) not in _STOPWORDS | _KIND_NOUNS.keys()
+            and not self.actors.find(word)
+        )
+
     def _propose(self, text: str) -> str:
-        """A new speaker for the first proper name of the attribution, else for the person it
-        describes ('a fisherman'); "" when it names no one."""
+        """A new speaker for the first proper name of the attribution (not the one it was told
+        to), else for the person it describes ('a fisherman'); "" when it names no one."""
+        told = _TOLD.search(text)
+        speaking = text[: told.start()] if told else text
+        names = (_without_leading_common_words(m.group(0)) for m in _PROPER_NAME.finditer(speaking))
         name = next(
             (
-                m.group(0)
-                for m in _PROPER_NAME.finditer(text)
-                if m.group(0).split()[0].lower() not in _SKIP_NAMES
-                and not self.actors.find(m.group(0))
-                and normalize_name(m.group(0)) != normalize_name(self.outlet)
+                n
+                for n in names
+                if n
+                and not any(a.start == 0 and a.end == len(n) for a in self.actors.find(n))
+                and normalize_name(n) != normalize_name(self.outlet)
             ),
             "",
         )
         if not name:
-            person = sorted(_content_words(text) & _PERSON_NOUNS)
+            person = sorted(_content_words(speaking) & _PERSON_NOUNS)
             name = f"{person[0]} (unnamed)" if person else ""
         if not name:
             return ""
         existing = next((s for s, row in self.proposed.items() if row["name"] == name), "")
         kind = next((k for regex, kinds in _ROLE_KINDS if regex.search(text) for k in kinds if k in self.kinds), "")
-        actor = next((m.values[0] for m in self.actors.find(text)), "")
+        # Only a voice of a side belongs to an actor ('a spokesman for the opposition'), not a
+        # witness who stood 'beside the Russian piers'.
+        actor = next((m.values[0] for m in self.actors.find(text)), "") if kind in _PARTISAN_KINDS else ""
         return existing or self._add_proposal(name, kind, actor)
 
     def _of_kind(self, kind: str, wanted_id: str, name: str) -> str:
@@ -304,6 +328,9 @@ class Voices:
         return chain
 
 
+_PARTISAN_KINDS = frozenset(
+    {"armed_group", "government_body", "intelligence_service", "state_news_agency", "partisan_channel"}
+)
 _RELAY_KINDS = frozenset({"state_news_agency", "broadcaster", "partisan_channel", "osint_aggregator"})
 
 
@@ -328,8 +355,16 @@ def speaker_keys(name: str, aliases: str = "") -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
+def _without_leading_common_words(run: str) -> str:
+    """'On December' -> '', 'Later Reuters' -> 'Reuters'."""
+    words = run.split()
+    while words and (words[0].lower() in _SKIP_NAMES or words[0].lower() in _STOPWORDS):
+        words.pop(0)
+    return " ".join(words)
+
+
 def _content_words(text: str) -> frozenset[str]:
-    words = (normalize_name(w) for w in _WORD.findall(text.replace("’s", "").replace("'s", "")))
+    words = (normalize_name(w) for w in _WORD.findall(_POSSESSIVE.sub("", text)))
     return frozenset(_PLURALS.get(w, w) for w in words if w and w not in _STOPWORDS)
 
 

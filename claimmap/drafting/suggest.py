@@ -338,6 +338,7 @@ def _write_drafts(out: Path, claims_csv: str, speakers_csv: str, data_dir: Path,
             )
             return 1
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         for path, content in ((out, claims_csv), (speakers_out, speakers_csv)):
             write_atomically(path, content.encode("utf-8"), current_sha256(path))
     except (StoreError, OSError) as err:
