@@ -62,9 +62,11 @@ def test_contradictions_runs_as_users_run_it(data_dir):
 
 def test_suggest_runs_as_users_run_it(data_dir):
     seed = data_dir.parent / "seeds" / BUNDLED_SEED.name
-    result = run_as_users_do("suggest", str(seed), "--data", "data", "--published", "2024-12-09", cwd=data_dir.parent)
+    result = run_as_users_do("suggest", str(seed), "--data", "data", "--out", "drafts/new.csv", cwd=data_dir.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("place_id,matched,date_guess,")
+    header = (data_dir / "claims.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert (data_dir.parent / "drafts" / "new.csv").read_text(encoding="utf-8").startswith(header + "\nc038,src000,")
+    assert (data_dir.parent / "drafts" / "new.speakers.csv").exists()
 
 
 # --- in-process ---------------------------------------------------------------------------------

@@ -89,12 +89,12 @@ def split_clauses(document: str, sentences: Sequence[Sentence]) -> list[Clause]:
     for index, sentence in enumerate(sentences):
         quoted = quoted_in.get(index, [])
         if quoted:
-            for inside, attribution in quoted:
+            for inside, said in quoted:
                 part = Span(max(inside.start, sentence.start), min(inside.end, sentence.end))
-                clauses += _cut(document, part, index, attribution, quoted=True)
+                clauses += _cut(document, part, index, said, quoted=True)
         else:
-            content, attribution = _narration(document, sentence)
-            clauses += _cut(document, content, index, attribution, quoted=False)
+            content, who = _narration(document, sentence)
+            clauses += _cut(document, content, index, who, quoted=False)
     return clauses
 
 
@@ -158,7 +158,7 @@ def _attribution_before(document: str, inside: Span, sentence: Sentence) -> Span
     return None
 
 
-def _narration(document: str, sentence: Sentence) -> tuple[Span, Span | None]:
+def _narration(document: str, sentence: Sentence) -> tuple[Span | None, Span | None]:
     """The content of a sentence in the source's voice and its attribution, if any."""
     text = sentence.text
     for leading in (_LEADING_ACCORDING, _LEADING_THAT, _LEADING_SAID):

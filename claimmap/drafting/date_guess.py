@@ -159,7 +159,8 @@ def _deadline(match: re.Match, said_on: dt.date | None, fallback_year: int | Non
         end = dt.date(said_on.year, 12, 31)
     else:
         month = _month_number(match["month"]) if match["month"] else said_on.month
-        year = int(match["year"]) if match["year"] else _year(None, month, 28, said_on, fallback_year)
+        # Without a year: the one that puts the month's end nearest to the day said.
+        year = int(match["year"]) if match["year"] else _nearest_year(month, 28, said_on)
         end = dt.date(year, month, calendar.monthrange(year, month)[1])
         if end < said_on:
             return DateGuess(dt.date(year, month, 21), end, APPROXIMATE, match.group(0))
@@ -216,9 +217,13 @@ def _year(
         return int(written)
     if published is None:
         return fallback_year
+    return _nearest_year(month, day, published)
+
+
+def _nearest_year(month: int, day: int, near: dt.date) -> int:
     # Day 28 stands in for the 29th-31st so that every candidate year has the day.
-    candidates = [dt.date(year, month, min(day, 28)) for year in range(published.year - 1, published.year + 2)]
-    return min(candidates, key=lambda day_in_year: abs(day_in_year - published)).year
+    candidates = [dt.date(year, month, min(day, 28)) for year in range(near.year - 1, near.year + 2)]
+    return min(candidates, key=lambda day_in_year: abs(day_in_year - near)).year
 
 
 def _valid_date(year: int | None, month: int, day: int) -> dt.date | None:

@@ -105,9 +105,13 @@ class NameIndex:
         return found
 
     def _longest_at(self, chars: str, position: int) -> tuple[int, list[str]]:
-        node, best_end, best = self._root, position, []
+        node: _Node | None = self._root
+        best_end, best = position, []
         index = position
-        while index < len(chars) and (node := node.children.get(chars[index])) is not None:
+        while index < len(chars) and node is not None:
+            node = node.children.get(chars[index])
+            if node is None:
+                break
             index += 1
             if node.values and (index == len(chars) or not chars[index].isalnum()):
                 best_end, best = index, node.values
