@@ -30,6 +30,25 @@ def test_the_two_fresh_machine_commands_and_the_ci_test_command_agree():
     assert re.search(r"^exec scripts/test\b", (REPO / ".ci" / "run").read_text(), re.M)
 
 
+def categories_of(resource: str, field_name: str) -> list[dict]:
+    (resource_spec,) = [r for r in PACKAGE["resources"] if r["name"] == resource]
+    (field,) = [f for f in resource_spec["schema"]["fields"] if f["name"] == field_name]
+    return field["categories"]
+
+
+def test_every_claim_type_has_a_description_and_an_example():
+    types = categories_of("claims", "claim_type")
+    assert {"movement", "negotiation", "control", "facility_operating"} <= {t["value"] for t in types}
+    for claim_type in types:
+        assert claim_type["description"].strip() and claim_type["example"].strip(), claim_type["value"]
+
+
+def test_every_speaker_kind_has_a_description():
+    kinds = categories_of("speakers", "kind")
+    assert {"anonymous", "unattributed", "narrator", "individual"} <= {k["value"] for k in kinds}
+    assert all(kind["description"].strip() for kind in kinds)
+
+
 def test_every_path_contributing_names_exists():
     text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     paths = set(re.findall(r"`((?:claimmap|geo|tests|scripts|data|\.ci)/[\w./-]*|[\w-]+\.(?:py|yaml|md))`", text))

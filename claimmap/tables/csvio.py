@@ -80,6 +80,7 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
     width = len(header)
     lengths = np.array([len(r) for r in body], dtype=np.int64)
     frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=header, dtype=str)
+    frame = frame.assign(**{c: "" for c in spec.column_names if c not in header})
     complete = LINE not in header
     if not complete:  # the name is taken by the line numbers; the column is shown, never rewritten
         problems.append(
@@ -192,7 +193,8 @@ def _parse_failure_message(reason: str) -> str:
 def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[Problem]:
     expected = spec.column_names
     repeated = sorted({c for c in header if header.count(c) > 1})
-    missing = [c for c in expected if c not in header]
+    missing = [c for c in expected if c not in header and spec.field(c).required]
+    blank = [c for c in expected if c not in header and not spec.field(c).required]
     problems = []
     if repeated:
         problems.append(
@@ -207,6 +209,17 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
                 None,
                 ", ".join(missing),
                 f"missing from the header; expected the columns {','.join(expected)}; no rows were loaded",
+            )
+        )
+    if blank:
+        # An optional column added to the schema later must not make older tables unreadable.
+        problems.append(
+            Problem(
+                shown,
+                None,
+                ", ".join(blank),
+                "missing from the header; read as blank (add the column, or run `python -m claimmap anchor`)",
+                "warning",
             )
         )
     problems += [

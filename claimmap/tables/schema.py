@@ -18,6 +18,14 @@ PACKAGE_FILE = "datapackage.json"
 # The tables the app is built around; a package lacking one of them cannot be used.
 RESOURCE_NAMES = ("sources", "actors", "places", "speakers", "claims", "geocode_cache")
 
+# Vocabulary the code relies on (datapackage.json describes each value).
+NARRATOR = "narrator"  # the speaker id for a source's own voice
+ANONYMOUS = "anonymous"  # speaker kind: a voice the source describes but does not name
+UNATTRIBUTED = "unattributed"  # speaker kind: no origin at all (rumours, unconfirmed reports)
+FACILITY_KINDS = frozenset({"airbase", "naval_base", "port", "facility"})
+# Claim types that only make sense for a facility.
+FACILITY_CLAIM_TYPES = frozenset({"facility_operating", "facility_isolated"})
+
 FIELD_TYPES = ("string", "date", "number", "integer", "boolean")
 # Frictionless defaults, used when a boolean field names none.
 DEFAULT_TRUE = ("true", "True", "TRUE", "1")
@@ -230,6 +238,9 @@ def _parse_field(field: dict) -> FieldSpec:
 
     type_ = field.get("type", "string")
     enum, pattern = constraints.get("enum"), constraints.get("pattern")
+    if enum is None and isinstance(field.get("categories"), list):
+        # Table Schema v2 `categories` (values with their descriptions) constrain like an enum.
+        enum = [c.get("value") if isinstance(c, dict) else c for c in field["categories"]]
     minimum, maximum = constraints.get("minimum"), constraints.get("maximum")
     required = constraints.get("required")
     return FieldSpec(

@@ -249,6 +249,16 @@ def test_missing_column_names_it_and_loads_no_rows_of_that_file(data_dir):
     assert_empty_with_schema_columns(tables.actors, "actors")
 
 
+def test_missing_optional_column_is_a_warning_and_reads_as_blank(data_dir):
+    rewrite_columns(data_dir / "actors.csv", lambda header: [c for c in header if c != "description"])
+    tables = load_tables(data_dir)
+    assert shown(tables) == [
+        "data/actors.csv: description: warning: missing from the header; read as blank (add the column, or run "
+        "`python -m claimmap anchor`)"
+    ]
+    assert len(tables.actors) == 5 and set(tables.actors["description"]) == {""}
+
+
 def test_unknown_column_is_a_warning_and_loads_as_text(data_dir):
     rewrite_columns(data_dir / "actors.csv", lambda header: [*header, "notes"], fill="x")
     tables = load_tables(data_dir)
@@ -409,9 +419,28 @@ def test_unusable_datapackage_falls_back_to_the_bundled_schema(data_dir, content
     tables = load_tables(data_dir)
     assert [str(p) for p in tables.problems] == [
         f"data/datapackage.json: -: {reason}; using the bundled schema instead "
-        f"(copy {REPO_DATA / 'datapackage.json'} here)"
+        f"(copy {REPO_DATA / 'datapackage.json'} here)",
+        # The fixture's tables predate the optional `aliases` column: read as blank, nothing dropped.
+        "data/speakers.csv: aliases: warning: missing from the header; read as blank (add the column, or run "
+        "`python -m claimmap anchor`)",
     ]
-    assert len(tables.claims) == 37
+    assert len(tables.claims) == 37 and len(tables.speakers) == 14
+    assert set(tables.speakers["aliases"]) == {""}
+
+
+def test_categories_constrain_a_field_like_an_enum():
+    from claimmap.tables.schema import parse_package
+
+    descriptor = {
+        "resources": [
+            {
+                "name": "speakers",
+                "path": "speakers.csv",
+                "schema": {"fields": [{"name": "kind", "categories": [{"value": "anonymous"}, "narrator"]}]},
+            }
+        ]
+    }
+    assert parse_package(descriptor).resource("speakers").field("kind").enum == ("anonymous", "narrator")
 
 
 def test_names_map_each_id_to_its_name_and_leave_out_dropped_rows(data_dir, edit):
