@@ -8,6 +8,7 @@ remaining place can be located (which may drop more). Every problem is reported 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,7 +30,16 @@ from claimmap.sources.hedging import hedge_disagreements
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.load import Tables, load_tables
 from claimmap.tables.rowchecks import ANCHOR_FIX, did_you_mean, quoted_values
-from claimmap.tables.schema import PACKAGE_FILE, RESOURCE_NAMES, PackageSpec, package_for
+from claimmap.tables.schema import (
+    FACILITY_CLAIM_TYPES,
+    FACILITY_KINDS,
+    NARRATOR,
+    PACKAGE_FILE,
+    RESOURCE_NAMES,
+    UNATTRIBUTED,
+    PackageSpec,
+    package_for,
+)
 
 if TYPE_CHECKING:
     from geo.locate import Located
@@ -97,7 +107,17 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     tables = _cascade(_apply(tables, _locate_flags(tables, located)))
     tables = replace(tables, problems=[*tables.problems, *_cache_problems(tables, located)])
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
-    return _apply(tables, [*warnings, *_hedge_flags(tables.claims)])
+    return _apply(
+        tables,
+        [
+            *warnings,
+            *_hedge_flags(tables.claims),
+            *_speaker_name_flags(tables.speakers),
+            *_facility_flags(tables.claims, tables.places),
+            *_after_publication_flags(tables.claims, tables.sources),
+            *_narrator_naming_flags(tables.claims, tables.speakers),
+        ],
+    )
 
 
 def check_places(tables: Tables) -> Tables:
@@ -172,9 +192,9 @@ def _cascade(tables: Tables) -> Tables:
         tables = _apply(tables, errors)
 
 
-def _flags(resource: str, column: str, messages: pd.Series, severity: Severity = "error") -> list[Flag]:
+def _flags(resource: str, column: str, messages: pd.Series, severity: Severity = "error", code: str = "") -> list[Flag]:
     """One flag per non-missing message; the Series is aligned with the resource's frame."""
-    return [Flag(resource, label, column, message, severity) for label, message in messages.dropna().items()]
+    return [Flag(resource, label, column, message, severity, code) for label, message in messages.dropna().items()]
 
 
 def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
@@ -382,6 +402,155 @@ def _hedge_flags(claims: pd.DataFrame) -> list[Flag]:
     cues = found["cues"].map(lambda texts: ", ".join(f"'{text}'" for text in texts))
     text = "curated '" + found["curated"] + "' but the quote says " + cues + " (suggests '" + found["detected"] + "')"
     return _flags("claims", "hedge", text, "warning")
+
+
+# Names are compared without case, punctuation or a parenthesised note: 'Rybar (Telegram channel)'
+# and 'rybar' are one name. A name of more words than this is never looked for in a quote.
+_PARENTHESISED = re.compile(r"\([^()]*\)")
+_NOT_A_WORD = re.compile(r"[\W_]+")
+MAX_NAME_WORDS = 8
+
+
+def name_key(text: str) -> str:
+    """'Ukraine’s Main Intelligence Directorate (GUR)' -> 'ukraine s main intelligence directorate'."""
+    return " ".join(_NOT_A_WORD.sub(" ", _PARENTHESISED.sub(" ", text).casefold()).split())
+
+
+def _names(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Every name and alias of every row: label (of the row), id, column, text, key; blank keys left out."""
+    aliases = frame["aliases"] if "aliases" in frame else pd.Series("", index=frame.index)
+    parts = [
+        pd.DataFrame({"id": frame[id_column], "column": "name", "text": frame["name"]}),
+        pd.DataFrame({"id": frame[id_column], "column": "aliases", "text": aliases.str.split("|")}).explode("text"),
+    ]
+    names = pd.concat(parts).rename_axis("label").reset_index()
+    names["text"] = names["text"].fillna("").str.strip()
+    names["key"] = names["text"].map(name_key)
+    return names[names["key"] != ""].drop_duplicates(["id", "key"])
+
+
+def _speaker_name_flags(speakers: pd.DataFrame) -> list[Flag]:
+    """Warnings where a speaker's name or alias is already another speaker's: a second row for
+    one voice splits its claims between two ids (and, for an agency, into two origins)."""
+    names = _names(speakers, "speaker_id")
+    lines = speakers[LINE]
+    first = names.drop_duplicates("key").set_index("key")
+    repeated = names[names.duplicated("key") & (names["id"] != names["key"].map(first["id"]))]
+    return [
+        Flag(
+            "speakers",
+            label,
+            column,
+            f"'{text}' is also a name or alias of speaker '{first.at[key, 'id']}' "
+            f"(line {lines[first.at[key, 'label']]}); use that speaker in claims and remove this one, "
+            "or tell them apart",
+            "warning",
+            "speaker-name-shared",
+        )
+        for label, column, text, key in zip(repeated["label"], repeated["column"], repeated["text"], repeated["key"])
+    ]
+
+
+def _mentioned(text: str, keys: dict[str, str], longest: int) -> list[str]:
+    """The keys (name_key form) that occur in `text` as whole words, in order of appearance."""
+    words = name_key(text).split()
+    found = [
+        " ".join(words[start : start + n])
+        for start in range(len(words))
+        for n in range(1, min(longest, len(words) - start) + 1)
+    ]
+    return list(dict.fromkeys(key for key in found if key in keys))
+
+
+def _facility_flags(claims: pd.DataFrame, places: pd.DataFrame) -> list[Flag]:
+    """Warnings for a facility's claim put on another place: a facility claim type on a
+    non-facility place, or a quote naming a facility that lies in the claim's place."""
+    kind = claims["place_id"].map(places.drop_duplicates("place_id").set_index("place_id")["kind"])
+    wrong_type = claims["claim_type"].isin(FACILITY_CLAIM_TYPES) & kind.notna() & ~kind.isin(FACILITY_KINDS)
+    flags = _flags(
+        "claims",
+        "place_id",
+        (
+            "'"
+            + claims["claim_type"]
+            + "' is about a facility but '"
+            + claims["place_id"]
+            + "' is a "
+            + kind.fillna("")
+            + f"; put the claim on the facility (a place of kind {', '.join(sorted(FACILITY_KINDS))})"
+        ).where(wrong_type),
+        "warning",
+        "facility-claim-elsewhere",
+    )
+    facilities = places[places["kind"].isin(FACILITY_KINDS) & (places["parent_id"] != "")]
+    names = _names(facilities, "place_id").merge(
+        facilities[["place_id", "parent_id"]], left_on="id", right_on="place_id"
+    )
+    checked = claims[~wrong_type & claims["place_id"].isin(names["parent_id"]) & ~kind.isin(FACILITY_KINDS)]
+    for label, place_id, quote in zip(checked.index, checked["place_id"], checked["quote"]):
+        inside = names[names["parent_id"] == place_id]
+        keys = dict(zip(inside["key"], zip(inside["text"], inside["id"])))
+        for key in _mentioned(quote, keys, MAX_NAME_WORDS)[:1]:
+            text, facility = keys[key]
+            flags.append(
+                Flag(
+                    "claims",
+                    label,
+                    "place_id",
+                    f"the quote names '{text}', the facility '{facility}' in '{place_id}'; "
+                    f"if the claim is about the facility, put it on '{facility}'",
+                    "warning",
+                    "facility-claim-elsewhere",
+                )
+            )
+    return flags
+
+
+def _after_publication_flags(claims: pd.DataFrame, sources: pd.DataFrame) -> list[Flag]:
+    """Warnings for dates after the source was published: usually a relative date ('on Monday')
+    counted from the wrong day."""
+    by_source = sources.drop_duplicates("source_id").set_index("source_id")["published"]
+    published = pd.Series(by_source.reindex(claims["source_id"]).to_numpy(), index=claims.index)
+    flags = []
+    for column in ("reported_on", "valid_from"):
+        text = (
+            f"{column} "
+            + claims[column].dt.strftime("%Y-%m-%d")
+            + " is after "
+            + claims["source_id"]
+            + "'s publication on "
+            + published.dt.strftime("%Y-%m-%d")
+            + "; count relative dates back from the publication day"
+            + (" (or, for a forecast, keep it with date_precision approximate)" if column == "valid_from" else "")
+        )
+        flags += _flags("claims", column, text.where(claims[column] > published), "warning", "date-after-publication")
+    return flags
+
+
+def _narrator_naming_flags(claims: pd.DataFrame, speakers: pd.DataFrame) -> list[Flag]:
+    """Warnings where the narrator's quote names a known speaker: the words are probably that
+    speaker's, relayed by the source, and the claim then has another origin."""
+    voices = speakers[~speakers["kind"].isin([NARRATOR, UNATTRIBUTED])]
+    names = _names(voices, "speaker_id")
+    keys = dict(zip(names["key"], zip(names["text"], names["id"])))
+    longest = min(MAX_NAME_WORDS, max((len(key.split()) for key in keys), default=0))
+    narrated = claims[claims["claimant"] == NARRATOR]
+    flags = []
+    for label, quote in zip(narrated.index, narrated["quote"]):
+        for key in _mentioned(quote, keys, longest)[:1]:
+            text, speaker = keys[key]
+            flags.append(
+                Flag(
+                    "claims",
+                    label,
+                    "claimant",
+                    f"the quote names '{text}' (speaker '{speaker}') but the claimant is the narrator; "
+                    f"if these are that speaker's words, set claimant (and via) to '{speaker}'",
+                    "warning",
+                    "narrator-names-speaker",
+                )
+            )
+    return flags
 
 
 def _cache_problems(tables: Tables, located: Located) -> list[Problem]:

@@ -1,9 +1,12 @@
 """Cross-table validation: one test per kind of problem, each checking that valid rows still load."""
 
+import shutil
+
 import pytest
 
 from claimmap.cli import main
 from claimmap.tables.validate import data_fingerprint, load_and_validate
+from fixture_data import MULTISOURCE
 
 SEED = "seeds/000_ae3071192ac73a97.txt"
 CLAIM_IDS = {f"c{n:03d}" for n in range(1, 38)}
@@ -320,3 +323,89 @@ def test_fingerprint_survives_missing_files(data_dir):
     (data_dir / "sources.csv").unlink()
     (data_dir / "datapackage.json").unlink()
     assert len(data_fingerprint(data_dir)) == 64
+
+
+# --- warnings for curation mistakes that would silently change provenance ------------------------
+
+
+def warnings_of(tables) -> list[str]:
+    return [str(p) for p in tables.problems if not p.is_error]
+
+
+def test_a_second_speaker_for_the_same_voice_is_warned_about(data_dir, line_of):
+    with (data_dir / "speakers.csv").open("a", encoding="utf-8") as f:
+        f.write("tass_agency,TASS (news agency),state_news_agency,russia,The same agency again.\n")
+    tables = load_and_validate(data_dir)
+    assert warnings_of(tables) == [
+        f"data/speakers.csv:{line_of('speakers.csv', 'tass_agency,')}: name: warning: 'TASS (news agency)' is also "
+        f"a name or alias of speaker 'tass' (line {line_of('speakers.csv', 'tass,')}); use that speaker in claims "
+        "and remove this one, or tell them apart"
+    ]
+    assert "tass_agency" in set(tables.speakers["speaker_id"])  # a warning drops nothing
+
+
+def test_an_alias_shared_by_two_speakers_is_warned_about(tmp_path):
+    shutil.copytree(MULTISOURCE, tmp_path, dirs_exist_ok=True)
+    speakers = tmp_path / "data" / "speakers.csv"
+    text = speakers.read_text(encoding="utf-8")
+    speakers.write_text(text + "hur,Ukrainian intelligence,HUR|Ukraine's HUR,intelligence_service,,Again.\n", "utf-8")
+    lines = text.count("\n")
+    found = warnings_of(load_and_validate(tmp_path / "data"))
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path}/data/speakers.csv:{lines + 1}: aliases: warning: 'HUR' is also a name ")
+    assert "of speaker 'ukraine_gur'" in found[0]
+
+
+@pytest.mark.parametrize(
+    "old, new, claim_id, expected",
+    [
+        (
+            "c026,src000,khmeimim,",
+            "c026,src000,latakia_gov,",
+            "c026",
+            "place_id: warning: 'facility_isolated' is about a facility but 'latakia_gov' is a governorate; put the "
+            "claim on the facility (a place of kind airbase, facility, naval_base, port)",
+        ),
+        (
+            "c012,src000,tartus_naval_base,",
+            "c012,src000,tartus,",
+            "c012",
+            "place_id: warning: the quote names 'port of Tartus', the facility 'tartus_naval_base' in 'tartus'; if "
+            "the claim is about the facility, put it on 'tartus_naval_base'",
+        ),
+        (
+            "2024-12-08,2024-12-08,,day,ukraine_gur,",
+            "2024-12-10,2024-12-08,,day,ukraine_gur,",
+            "c012",
+            "reported_on: warning: reported_on 2024-12-10 is after src000's publication on 2024-12-09; count relative "
+            "dates back from the publication day",
+        ),
+        (
+            "2024-12-08,2024-12-08,,day,ukraine_gur,",
+            "2024-12-08,2024-12-11,,day,ukraine_gur,",
+            "c012",
+            "valid_from: warning: valid_from 2024-12-11 is after src000's publication on 2024-12-09; count relative "
+            "dates back from the publication day (or, for a forecast, keep it with date_precision approximate)",
+        ),
+        (
+            ",as_of_report,tass,,reported,B,2,",
+            ",as_of_report,narrator,,reported,B,2,",
+            "c035",
+            "claimant: warning: the quote names 'TASS' (speaker 'tass') but the claimant is the narrator; if these "
+            "are that speaker's words, set claimant (and via) to 'tass'",
+        ),
+    ],
+)
+def test_curation_slips_that_change_provenance_are_warned_about(
+    data_dir, edit, claim_line, old, new, claim_id, expected
+):
+    edit("claims.csv", old, new)
+    tables = load_and_validate(data_dir)
+    assert warnings_of(tables) == [f"data/claims.csv:{claim_line(claim_id)}: {expected}"]
+    assert claim_ids(tables) == CLAIM_IDS
+
+
+def test_a_multisource_narrator_quote_without_names_and_its_forecasts_pass(tmp_path):
+    # The invented articles' narrator claims name no speaker, and their forecasts start on publication.
+    shutil.copytree(MULTISOURCE, tmp_path, dirs_exist_ok=True)
+    assert [str(p) for p in load_and_validate(tmp_path / "data").problems] == []
