@@ -15,20 +15,47 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimmap.tables.schema import FACILITY_KINDS
+
 # Dates the source gives only loosely: the map draws claims resting on them as uncertain.
 VAGUE_PRECISIONS = frozenset({"approximate", "range"})
 # Hedges that put a claim in doubt; a place with nothing firmer is marked on the map.
 DOUBTFUL_HEDGES = frozenset({"alleged", "presumed", "rumored"})
 NEUTRAL_COLOR = "#9E9E9E"
 Day: TypeAlias = dt.date | pd.Timestamp | str  # a slider value, a timestamp or an ISO date
+# What a claim of each type says about the state of a facility, and those states in words.
+FACILITY_STATUS_OF_TYPE = {
+    "facility_operating": "operating",
+    "facility_isolated": "isolated",
+    "withdrawal": "withdrawing",
+    "evacuation": "withdrawing",
+    "entered": "entered",
+}
+FACILITY_STATUS_WORDS = {
+    "operating": "operating",
+    "isolated": "isolated",
+    "withdrawing": "withdrawal or evacuation under way",
+    "entered": "entered or taken",
+}
 
 
 def member_of(values: pd.Series, allowed: Iterable[str]) -> np.ndarray:
-    """values.isin(allowed) for many allowed strings: pandas' own isin builds its lookup in
-    Python and takes ~15 ms per 10,000 ids, pyarrow's takes well under 1 ms."""
-    allowed = pa.array(list(allowed) if isinstance(allowed, (set, frozenset)) else allowed, type=pa.string())
-    found = pc.is_in(pa.array(values.to_numpy(dtype=object), type=pa.string()), value_set=allowed)
+    """values.isin(allowed) for many allowed strings (a Series, array, list or set): pandas' own
+    isin builds its lookup in Python and takes ~15 ms per 10,000 ids, pyarrow's well under 1 ms."""
+    found = pc.is_in(_arrow_strings(values), value_set=_arrow_strings(allowed))
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _arrow_strings(values: Iterable[str]) -> pa.Array:
+    """Strings as one pyarrow array; a pandas string Series converts without copying each value."""
+    if isinstance(values, (set, frozenset)):
+        values = list(values)
+    if isinstance(values, (pd.Series, pd.Index)) and pd.api.types.is_string_dtype(values.dtype):
+        try:
+            return pa.array(values).cast(pa.large_string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column holding non-strings
+            values = values.to_numpy(dtype=object)
+    return pa.array(values, type=pa.large_string())
 
 
 def as_timestamp(day: Day) -> pd.Timestamp:
@@ -117,15 +144,6 @@ def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day: Day) ->
     return out.reset_index()[["place_id", "iso_code", "actor_id", "uncertain", "claim_id"]]
 
 
-def contested_on(pairs: pd.DataFrame, claims: pd.DataFrame, day: Day) -> set[str]:
-    """Places of the claims in contradicting pairs (claim_a, claim_b) whose two sides both hold on
-    `day`; a curated link between claims about two places marks both."""
-    holding = claims[holds_on(claims, day)]
-    both = member_of(pairs["claim_a"], holding["claim_id"]) & member_of(pairs["claim_b"], holding["claim_id"])
-    involved = member_of(holding["claim_id"], pd.concat([pairs.loc[both, "claim_a"], pairs.loc[both, "claim_b"]]))
-    return set(holding.loc[involved, "place_id"])
-
-
 def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:
     """A day from a URL parameter, kept inside [first, last]; the last day when it is missing or bad."""
     try:
@@ -143,3 +161,44 @@ def claims_started(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
 def next_day(day: dt.date, last: dt.date) -> dt.date | None:
     """The day after `day` for playback, or None once `last` is reached."""
     return day + dt.timedelta(days=1) if day < last else None
+
+
+def facility_status(claims: pd.DataFrame, places: pd.DataFrame, day: Day, voices: pd.Series) -> pd.DataFrame:
+    """The state claimed for each facility (a place of a FACILITY_KINDS kind) on `day`, for those
+    with a status claim holding then, indexed by place_id.
+
+    Columns: status (the states claimed, space-separated, in FACILITY_STATUS_WORDS order; more
+    than one when sources disagree), status_text (each state in words with who claims it,
+    'operating: X; Y · isolated: Z'), status_actor (the actor of the status claim that starts
+    last among those naming one, as for control; "" when none does). `voices` maps claim_id to who speaks.
+    """
+    facilities = places.loc[places["kind"].isin(FACILITY_KINDS), "place_id"]
+    holding = claims_as_of(claims, day)
+    status = holding["claim_type"].map(FACILITY_STATUS_OF_TYPE)
+    claimed = holding[status.notna() & holding["place_id"].isin(facilities)].assign(status=status)
+    columns = ["status", "status_text", "status_actor"]
+    if claimed.empty:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="place_id"), dtype="str")
+    claimed = claimed.assign(
+        rank=claimed["status"].map({s: i for i, s in enumerate(FACILITY_STATUS_WORDS)}),
+        voice=claimed["claim_id"].map(voices).fillna(claimed["claim_id"]),
+    )
+    per_status = (
+        claimed.sort_values(["place_id", "rank", "claim_id"])
+        .groupby(["place_id", "status"], sort=False)["voice"]
+        .agg(lambda names: "; ".join(dict.fromkeys(names)))
+        .reset_index()
+    )
+    per_status["text"] = per_status["status"].map(FACILITY_STATUS_WORDS) + ": " + per_status["voice"]
+    by_place = per_status.groupby("place_id", sort=False)
+    named = claimed[claimed["actor_id"] != ""]
+    latest = named.sort_values(["place_id", "valid_from", "reported_on", "claim_id"], na_position="first")
+    result = pd.DataFrame(
+        {
+            "status": by_place["status"].agg(" ".join),
+            "status_text": by_place["text"].agg(" · ".join),
+            "status_actor": latest.drop_duplicates("place_id", keep="last").set_index("place_id")["actor_id"],
+        }
+    ).fillna("")
+    result.index.name = "place_id"
+    return result[columns].astype("str")

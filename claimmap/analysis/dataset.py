@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimmap.analysis.filters import filter_choices
-from claimmap.analysis.provenance import contradictions, corroboration
+from claimmap.analysis.provenance import Provenance, chain_texts, origin_names, provenance
 from claimmap.problems import Problem
 from claimmap.sources.anchors import read_source_texts
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, effective_hedges
@@ -26,8 +26,12 @@ class Dataset:
     claims: pd.DataFrame
     # Valid places that have a position: places.csv columns plus lat, lon, position_source, precision.
     places: pd.DataFrame
-    contradictions: pd.DataFrame
-    corroboration: pd.DataFrame
+    # Origins, support and contradictions over all time; `provenance.among(view, day)` for a day.
+    provenance: Provenance
+    # Per claim_id: chain (claimant → relays → document) and voice (who speaks) as text.
+    chains: pd.DataFrame
+    # The readable name of every origin id (provenance.origin_names).
+    origin_names: dict[str, str]
     source_texts: dict[str, str]
     # Ids of located places that some valid claim is about, in places.csv order.
     places_with_claims: list[str]
@@ -35,7 +39,6 @@ class Dataset:
     names: dict[str, dict[str, str]]
     # Every value each filter facet can take (filters.filter_choices).
     filter_choices: dict[str, list[str]]
-    corroborated_claim_ids: frozenset[str]
 
     @property
     def problems(self) -> list[Problem]:
@@ -51,16 +54,17 @@ def load_dataset(data_dir: Path) -> Dataset:
     )
     texts = read_source_texts(tables.sources, data_dir.parent).texts  # validation reported the others
     claims = tables.claims.assign(**{EFFECTIVE_HEDGE: effective_hedges(tables.claims)})
-    support = corroboration(tables.claims)
+    everything = provenance(tables.claims, tables.speakers)
+    origins = pd.Series(everything.claims["origin"].unique(), dtype="str")
     return Dataset(
         tables=tables,
         claims=claims,
         places=places,
-        contradictions=contradictions(tables.claims),
-        corroboration=support,
+        provenance=everything,
+        chains=chain_texts(tables.claims, tables.speakers, tables.sources).set_axis(tables.claims["claim_id"]),
+        origin_names=dict(zip(origins, origin_names(origins, tables.speakers, tables.sources))),
         source_texts=texts,
         places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
         names={name: tables.names(name) for name in NAMED_TABLES},
         filter_choices=filter_choices(claims),
-        corroborated_claim_ids=frozenset(support.loc[support["corroborated"], "claim_id"]),
     )

@@ -7,8 +7,8 @@ from claimmap.analysis.asof import (
     claim_date_span,
     claims_as_of,
     claims_started,
-    contested_on,
     day_within,
+    facility_status,
     governorate_control,
     holds_on,
     latest_control,
@@ -114,24 +114,44 @@ def test_city_claims_never_shade_a_province():
     ]
 
 
-def test_a_curated_link_across_places_contests_both():
-    frame = claims(
-        ("c1", "base", "a", "facility_operating", "2024-12-01", None, "day"),
-        ("c2", "port", "a", "withdrawal", "2024-12-01", None, "day"),
-        ("c3", "town", "a", "control", "2024-12-01", None, "day"),
-    )
-    pairs = pd.DataFrame({"claim_a": ["c1"], "claim_b": ["c2"], "place_id": ["base"], "reason": ["curated"]})
-    assert contested_on(pairs, frame, "2024-12-02") == {"base", "port"}
+FACILITIES = pd.DataFrame({"place_id": ["base", "town"], "kind": ["naval_base", "city"]})
 
 
-def test_contested_only_while_both_sides_hold():
+def test_facility_status_names_each_claimed_state_and_who_claims_it():
     frame = claims(
-        ("c1", "p", "a", "facility_operating", "2024-12-01", "2024-12-03", "day"),
-        ("c2", "p", "a", "facility_isolated", "2024-12-03", None, "day"),
+        ("c1", "base", "russia", "facility_operating", "2024-12-08", None, "day"),
+        ("c2", "base", "russia", "facility_operating", "2024-12-09", None, "day"),
+        ("c3", "base", "russia", "withdrawal", "2024-12-09", None, "day"),
+        ("c4", "base", "", "evacuation", "2024-12-09", None, "day"),
+        ("c5", "base", "opposition", "pledge", "2024-12-09", None, "day"),  # no state of the base
+        ("c6", "town", "russia", "withdrawal", "2024-12-09", None, "day"),  # not a facility
     )
-    pairs = pd.DataFrame({"claim_a": ["c1"], "claim_b": ["c2"], "place_id": ["p"], "reason": ["curated"]})
-    assert contested_on(pairs, frame, "2024-12-03") == {"p"}
-    assert contested_on(pairs, frame, "2024-12-04") == set()
+    voices = pd.Series(["TASS", "Rybar", "GUR", "Flightradar24", "TASS", "TASS"], index=frame["claim_id"])
+    status = facility_status(frame, FACILITIES, "2024-12-09", voices)
+    assert status.to_dict("index") == {
+        "base": {
+            "status": "operating withdrawing",
+            "status_text": "operating: TASS; Rybar · withdrawal or evacuation under way: GUR; Flightradar24",
+            # of the status claims starting last (c2, c3, c4), c4 names no actor: c3, the higher id
+            "status_actor": "russia",
+        }
+    }
+
+
+def test_facility_status_follows_the_day():
+    frame = claims(
+        ("c1", "base", "russia", "facility_operating", "2024-12-01", "2024-12-08", "day"),
+        ("c2", "base", "opposition", "entered", "2024-12-09", None, "day"),
+    )
+    voices = pd.Series(["TASS", "rebels"], index=frame["claim_id"])
+    assert facility_status(frame, FACILITIES, "2024-12-08", voices)["status"].to_dict() == {"base": "operating"}
+    on_9th = facility_status(frame, FACILITIES, "2024-12-09", voices)
+    assert on_9th.loc["base"].to_dict() == {
+        "status": "entered",
+        "status_text": "entered or taken: rebels",
+        "status_actor": "opposition",
+    }
+    assert facility_status(frame, FACILITIES, "2024-11-30", voices).empty
 
 
 @pytest.mark.parametrize(

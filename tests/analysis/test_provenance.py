@@ -6,15 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from claimmap.analysis.asof import contested_on
 from claimmap.analysis.provenance import (
     ChainLink,
     attribution_chain,
     contradiction_lines,
     contradictions,
-    corroboration,
     format_chain,
     origin_of,
+    provenance,
 )
 from fixture_data import read_table
 
@@ -152,7 +151,7 @@ def test_contradiction_line_names_both_claims_their_voices_and_the_reason():
         {"claim_id": "c001", "statement": "Russia holds it.", "claimant": "kremlin_anon", "via": "tass>rybar"},
         {"claim_id": "c002", "statement": "Rebels hold it.", "actor_id": "opposition"},
     )
-    assert contradiction_lines(claims).tolist() == [
+    assert contradiction_lines(claims, contradictions(claims)).tolist() == [
         'base: c001 "Russia holds it." [kremlin_anon via tass > rybar] <> c002 "Rebels hold it." [tass]'
         " (control by different actors)"
     ]
@@ -162,34 +161,91 @@ def test_no_claims_no_contradictions():
     assert contradictions(claims_frame({"claim_id": "c001"}).iloc[:0]).empty
 
 
-# --- corroboration ----------------------------------------------------------------------------
+# --- origins and corroboration ---------------------------------------------------------------
+
+SPEAKERS = pd.DataFrame(
+    [
+        ("narrator", "the source's own narration", "narrator"),
+        ("tass", "TASS", "state_news_agency"),
+        ("reuters", "Reuters", "state_news_agency"),
+        ("bbc", "BBC", "broadcaster"),
+        ("rybar", "Rybar", "partisan_channel"),
+        ("gur", "GUR", "intelligence_service"),
+        ("kremlin_anon", "anonymous Kremlin source", "anonymous"),
+        ("regional_sources", "regional sources", "anonymous"),
+        ("rumors", "unattributed rumors", "unattributed"),
+        ("unknown", "unconfirmed reports", "unattributed"),
+    ],
+    columns=["speaker_id", "name", "kind"],
+)
 
 
-def support_of(claims: pd.DataFrame) -> dict[str, tuple[str, int, bool]]:
-    rows = corroboration(claims).itertuples(index=False)
-    return {row.claim_id: (row.supporting_claim_ids, row.independent_origins, row.corroborated) for row in rows}
+def support_of(claims: pd.DataFrame, day=None) -> dict[str, tuple[str, int, bool]]:
+    """claim_id -> (origins, independent_origins, corroborated), among the claims holding on `day` if given."""
+    rows = provenance(claims, SPEAKERS).among(claims, day).corroboration().itertuples(index=False)
+    return {row.claim_id: (row.origins, row.independent_origins, row.corroborated) for row in rows}
 
 
-def test_one_claimant_through_two_relays_is_one_origin():
+@pytest.mark.parametrize(
+    "claimant, via, source_id, origin",
+    [
+        ("rybar", "", "src1", "rybar"),  # a named claimant heard directly
+        ("rybar", "tass>bbc", "src1", "rybar"),  # relays never change a named claimant's origin
+        ("kremlin_anon", "tass", "src1", "tass"),  # an anonymous one: the agency that relays it
+        ("kremlin_anon", "regional_sources>reuters", "src1", "reuters"),  # the first relay that can be known
+        ("kremlin_anon", "", "src1", "src1"),  # heard by the document itself
+        ("narrator", "", "src2", "src2"),  # the document's own voice
+        ("rumors", "", "src1", ""),  # unattributed: no origin
+        ("unknown", "tass", "src1", ""),  # relaying an unattributed claim gives it none
+    ],
+)
+def test_origin_is_the_first_link_that_can_be_known(claimant, via, source_id, origin):
+    claims = claims_frame({"claim_id": "c001", "claimant": claimant, "via": via, "source_id": source_id})
+    assert origin_of(claims, SPEAKERS).tolist() == [origin]
+
+
+def test_one_named_claimant_through_two_relays_is_one_origin():
+    claims = claims_frame(
+        {"claim_id": "c001", "claimant": "rybar", "via": "tass"},
+        {"claim_id": "c002", "claimant": "rybar", "via": "reuters>bbc"},
+        {"claim_id": "c003", "claimant": "gur"},
+    )
+    assert support_of(claims) == {"c001": ("gur", 1, True), "c002": ("gur", 1, True), "c003": ("rybar", 1, True)}
+    support = provenance(claims, SPEAKERS).corroboration().set_index("claim_id")
+    assert support.loc["c001", "same_origin_claims"] == "c002"
+    assert support.loc["c003", "supporting_claim_ids"] == "c001|c002"
+
+
+def test_two_anonymous_sources_behind_one_agency_are_one_origin():
     claims = claims_frame(
         {"claim_id": "c001", "claimant": "kremlin_anon", "via": "tass"},
-        {"claim_id": "c002", "claimant": "kremlin_anon", "via": "reuters>bbc"},
-        {"claim_id": "c003", "claimant": "rybar"},
+        {"claim_id": "c002", "claimant": "regional_sources", "via": "tass"},
+        {"claim_id": "c003", "claimant": "tass"},  # the agency's own word is the same origin
     )
-    assert support_of(claims) == {
-        "c001": ("c002|c003", 1, True),
-        "c002": ("c001|c003", 1, True),
-        "c003": ("c001|c002", 1, True),
-    }
-    assert origin_of(claims).tolist() == ["kremlin_anon", "kremlin_anon", "rybar"]
+    assert support_of(claims) == {"c001": ("", 0, False), "c002": ("", 0, False), "c003": ("", 0, False)}
+    support = provenance(claims, SPEAKERS).corroboration().set_index("claim_id")
+    assert support.loc["c003", "same_origin_claims"] == "c001|c002"
+    # Heard through a second, independent agency, the same words gain an origin.
+    claims = pd.concat([claims, claims_frame({"claim_id": "c004", "claimant": "regional_sources", "via": "reuters"})])
+    assert support_of(claims)["c001"] == ("reuters", 1, True)
 
 
-def test_relayed_twice_alone_is_not_corroborated():
+def test_unattributed_claims_add_no_origin_and_are_not_corroborated_by_one():
     claims = claims_frame(
-        {"claim_id": "c001", "claimant": "kremlin_anon", "via": "tass"},
-        {"claim_id": "c002", "claimant": "kremlin_anon", "via": "reuters"},
+        {"claim_id": "c001", "claimant": "tass"},
+        {"claim_id": "c002", "claimant": "rumors"},
+        {"claim_id": "c003", "claimant": "unknown", "source_id": "src2"},
     )
-    assert support_of(claims) == {"c001": ("c002", 0, False), "c002": ("c001", 0, False)}
+    support = provenance(claims, SPEAKERS).corroboration().set_index("claim_id")
+    assert support.loc["c001", ["independent_origins", "corroborated", "unattributed_claims"]].tolist() == [
+        0,
+        False,
+        "c002|c003",
+    ]
+    # The rumour hears TASS say the same, but only one known origin stands behind it.
+    assert support.loc["c002", ["independent_origins", "origins", "corroborated"]].tolist() == [1, "tass", False]
+    with_rybar = pd.concat([claims, claims_frame({"claim_id": "c004", "claimant": "rybar"})])
+    assert support_of(with_rybar)["c002"] == ("rybar|tass", 2, True)
 
 
 def test_narrator_and_tass_are_two_origins():
@@ -198,19 +254,18 @@ def test_narrator_and_tass_are_two_origins():
         {"claim_id": "c002", "claimant": "tass", "source_id": "src1"},
         {"claim_id": "c003", "claimant": "rybar", "source_id": "src2"},
     )
-    assert support_of(claims)["c003"] == ("c001|c002", 2, True)
-    assert origin_of(claims).tolist() == ["src1", "tass", "rybar"]
+    assert support_of(claims)["c003"] == ("src1|tass", 2, True)
 
 
 def test_narrators_count_once_per_source():
     same_source = claims_frame(
         {"claim_id": "c001", "claimant": "narrator"}, {"claim_id": "c002", "claimant": "narrator"}
     )
-    assert support_of(same_source)["c001"] == ("c002", 0, False)
+    assert support_of(same_source)["c001"] == ("", 0, False)
     two_sources = claims_frame(
         {"claim_id": "c001", "claimant": "narrator"}, {"claim_id": "c002", "claimant": "narrator", "source_id": "src2"}
     )
-    assert support_of(two_sources)["c001"] == ("c002", 1, True)
+    assert support_of(two_sources)["c001"] == ("src2", 1, True)
 
 
 @pytest.mark.parametrize(
@@ -229,6 +284,61 @@ def test_what_is_not_support(other):
         {"claim_id": "c002", "claim_type": "pledge", "claimant": "rybar", **other},
     )
     assert support_of(claims) == {"c001": ("", 0, False), "c002": ("", 0, False)}
+
+
+def test_a_later_claim_does_not_corroborate_an_earlier_day():
+    claims = claims_frame(
+        {"claim_id": "c001", "claim_type": "withdrawal", "claimant": "gur", "valid_from": "2024-12-08"},
+        {"claim_id": "c002", "claim_type": "withdrawal", "claimant": "rybar", "valid_from": "2024-12-11"},
+    )
+    assert support_of(claims, "2024-12-08") == {"c001": ("", 0, False)}  # c002 does not hold yet
+    assert support_of(claims, "2024-12-11") == {"c001": ("rybar", 1, True), "c002": ("gur", 1, True)}
+    # Without a day, each claim over its own dates: the two overlap from the 11th.
+    assert support_of(claims)["c001"] == ("rybar", 1, True)
+
+
+def test_among_a_view_leaves_out_the_claims_filtered_away():
+    claims = claims_frame(
+        {"claim_id": "c001", "claimant": "gur"},
+        {"claim_id": "c002", "claimant": "rybar"},
+        {"claim_id": "c003", "actor_id": "opposition"},
+    )
+    everything = provenance(claims, SPEAKERS)
+    view = everything.among(claims[claims["claim_id"] != "c002"])
+    assert view.corroboration()["claim_id"].tolist() == ["c001", "c003"]
+    assert view.corroborated_claims() == frozenset()
+    assert everything.corroborated_claims() == {"c001", "c002"}
+    assert view.pairs[["claim_a", "claim_b"]].values.tolist() == [["c001", "c003"]]
+
+
+# --- contested: one definition ------------------------------------------------------------------
+
+
+def test_contested_on_a_day_only_while_both_sides_hold():
+    claims = claims_frame(
+        {"claim_id": "c001", "claim_type": "facility_operating", "valid_to": "2024-12-03"},
+        {"claim_id": "c002", "claim_type": "facility_isolated", "valid_from": "2024-12-03", "claimant": "rybar"},
+    )
+    everything = provenance(claims, SPEAKERS)
+    assert everything.among(claims, "2024-12-03").contested_places() == {"base"}
+    assert everything.among(claims, "2024-12-04").contested_places() == frozenset()
+    assert everything.among(claims, "2024-12-02").pairs.empty
+
+
+def test_a_curated_link_across_places_is_seen_from_both_places_and_only_while_both_hold():
+    claims = claims_frame(
+        {"claim_id": "c001", "claim_type": "facility_operating", "place_id": "base", "contradicts": "c002"},
+        {"claim_id": "c002", "claim_type": "withdrawal", "place_id": "port", "valid_from": "2024-12-05"},
+        {"claim_id": "c003", "claim_type": "control", "place_id": "town"},
+    )
+    everything = provenance(claims, SPEAKERS)
+    assert everything.sides()[["claim_id", "other", "place_id", "reason"]].values.tolist() == [
+        ["c001", "c002", "base", "curated"],
+        ["c002", "c001", "port", "curated"],
+    ]
+    assert everything.contested_places() == {"base", "port"}  # over all time, whatever the dates
+    assert everything.among(claims, "2024-12-04").contested_places() == frozenset()
+    assert everything.among(claims, "2024-12-05").contested_places() == {"base", "port"}
 
 
 # --- attribution chains -----------------------------------------------------------------------
@@ -294,31 +404,26 @@ def test_bundled_tartus_withdrawals_contradict_operating_normally(bundled):
 
 
 def test_bundled_contested_places(bundled):
-    claims = bundled["claims"]
-    assert contested_on(contradictions(claims), claims, "2024-12-09") == {"khmeimim", "tartus_naval_base"}
+    claims, speakers = bundled["claims"], bundled["speakers"]
+    everything = provenance(claims, speakers)
+    assert everything.among(claims, "2024-12-09").contested_places() == {"khmeimim", "tartus_naval_base"}
+    # On the 8th, the withdrawal claims hold but "operating normally" is only said of the 9th.
+    assert everything.among(claims, "2024-12-08").contested_places() == frozenset()
 
 
-def test_bundled_latakia_control_is_independently_corroborated(bundled):
-    support = support_of(bundled["claims"])
-    # tass_syria_source (c007) and regional_sources (c014, c015): two origins, though both via TASS.
-    assert support["c007"] == ("c014|c015", 1, True)
-    assert support["c014"] == ("c007|c015", 1, True)
-    assert support["c015"] == ("c007|c014", 1, True)
+def test_bundled_corroboration_counts_tass_once(bundled):
+    claims, speakers = bundled["claims"], bundled["speakers"]
+    support = provenance(claims, speakers).corroboration().set_index("claim_id")
+    # tass_syria_source (c007) and regional_sources (c014, c015) are both anonymous and heard
+    # only through TASS: one origin, so Latakia's control is not independently corroborated.
+    assert support.loc["c007", ["origin", "independent_origins", "same_origin_claims"]].tolist() == [
+        "tass",
+        0,
+        "c014|c015",
+    ]
     # Two narrator claims of one article back each other up but are one origin.
-    assert support["c001"] == ("c030", 0, False)
-    assert {claim_id for claim_id, (_, _, corroborated) in support.items() if corroborated} == {
-        "c007",
-        "c014",
-        "c015",
-        "c008",
-        "c018",
-        "c009",
-        "c019",
-        "c010",
-        "c020",
-        "c011",
-        "c021",
-        "c012",
-        "c013",
-        "c027",
-    }
+    assert support.loc["c001", ["origin", "same_origin_claims", "corroborated"]].tolist() == ["src000", "c030", False]
+    # Only the Tartus withdrawal has independent voices: GUR, OSINT observers and Rybar.
+    assert set(support.index[support["corroborated"]]) == {"c012", "c013", "c027"}
+    assert support.loc["c027", "origins"] == "osint_observers|ukraine_gur"
+    assert support.loc["c037", "origin"] == ""  # the rumour
