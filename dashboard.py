@@ -23,8 +23,8 @@ from streamlit_folium import st_folium
 from claimmap.analysis.asof import (
     claim_date_span,
     claims_started,
-    contested_on,
     day_within,
+    facility_status,
     governorate_control,
     next_day,
     place_states,
@@ -173,7 +173,7 @@ def show_card(card: ClaimCard, compact: bool = False) -> None:
                 "Grade",
                 card.grade + ("; the claimant speaks against its own side's interest" if card.against_interest else ""),
             ),
-            ("Corroboration", card.supporting),
+            *card.corroboration_lines,
         ]
         if card.contradicted_by:
             lines.append(("Contradicted by", ", ".join(card.contradicted_by)))
@@ -185,6 +185,8 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
     st.caption(
         markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}")
     )
+    if dossier.status:
+        st.markdown(f"**Status claimed on {day.isoformat()}:** {markdown_text(dossier.status)}")
     if dossier.competing:
         st.markdown("#### Sources disagree")
         for a, b, reason in dossier.competing:
@@ -215,13 +217,10 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         if clicked in with_claims:
             st.session_state[PLACE_KEY] = clicked
 
-    states = place_states(
-        claims,
-        day,
-        contested=contested_on(dataset.contradictions, claims, day),
-        corroborated=dataset.corroborated_claim_ids,
-    )
-    markers = marker_table(states, places, actors)
+    on_day = dataset.provenance.among(claims, day)
+    states = place_states(claims, day, contested=on_day.contested_places(), corroborated=on_day.corroborated_claims())
+    statuses = facility_status(claims, places, day, dataset.chains["voice"])
+    markers = marker_table(states, places, actors, statuses)
     governorates, outline = basemap_geojson()
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
@@ -380,7 +379,7 @@ def main() -> None:
         st.header("Export this view")
 
         def exported() -> pd.DataFrame:
-            return view_claims_table(dataset, claims_started(claims, day))
+            return view_claims_table(dataset, claims_started(claims, day), day)
 
         # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
         st.download_button(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from claimmap.analysis.asof import governorate_control, place_states
+from claimmap.analysis.asof import facility_status, governorate_control, place_states
 from claimmap.analysis.dataset import load_dataset
 from claimmap.files import MAX_SOURCE_BYTES
 from claimmap.tables.load import load_tables
@@ -83,7 +83,9 @@ def test_nothing_reaches_the_map_unescaped(hostile):
     day = "2024-12-09"
     claims, places, actors = hostile.claims, hostile.places, hostile.tables.actors
     m = base_map(load_governorates(), load_country_outline(), actors, MAP_CREDITS)
-    place_layer(marker_table(place_states(claims, day), places, actors), "khmeimim").add_to(m)
+    statuses = facility_status(claims, places, day, hostile.chains["voice"])  # speaker names in the tooltip
+    assert any(name in " ".join(statuses["status_text"]) for name in hostile.tables.speakers["name"])
+    place_layer(marker_table(place_states(claims, day), places, actors, statuses), "khmeimim").add_to(m)
     governorate_layer(governorate_control(claims, places, day), load_governorates(), actors).add_to(m)
     out = m.get_root().render()
     leaked = [fragment for fragment in RAW_FRAGMENTS if fragment in out]

@@ -7,14 +7,26 @@ import re
 
 import pandas as pd
 
+from claimmap.analysis.asof import Day, as_timestamp, holds_on
 from claimmap.analysis.dataset import Dataset
-from claimmap.analysis.provenance import attribution_chain, format_chain
+from claimmap.analysis.provenance import Provenance
 from claimmap.tables.csvio import LINE
 
 # Columns placed right after the claim column they describe.
 _PLACE_COLUMNS = ["place_name", "place_kind", "lat", "lon", "position_source", "position_precision"]
 _DERIVED_AFTER = {"place_id": _PLACE_COLUMNS, "actor_id": ["actor"], "via": ["chain"]}
-_CROSS_REFERENCES = ["supporting_claim_ids", "independent_origins", "corroborated", "contradicting_claim_ids"]
+# Support and contradiction, counted as the map counts them (see view_claims_table).
+_CROSS_REFERENCES = [
+    "support_counted",
+    "origin",
+    "independent_origins",
+    "origins",
+    "corroborated",
+    "supporting_claim_ids",
+    "same_origin_claims",
+    "unattributed_claims",
+    "contradicting_claim_ids",
+]
 _DATE_COLUMNS = ["reported_on", "valid_from", "valid_to"]
 
 # OWASP CSV injection: a cell starting with one of these may be run as a formula by a spreadsheet.
@@ -41,9 +53,12 @@ _FEATURE_CLAIM_FIELDS = [
 ]
 
 
-def view_claims_table(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
+def view_claims_table(dataset: Dataset, claims: pd.DataFrame, day: Day | None = None) -> pd.DataFrame:
     """One row per claim of `claims` (a filtered dataset.claims) with its place, actor name,
-    attribution chain, supporting and contradicting claim ids; dates as ISO text ("" for blank).
+    attribution chain, origins, supporting and contradicting claim ids; dates as ISO text ("" for
+    blank). Support and contradictions are counted among `claims`: for a claim holding on `day`,
+    among those holding that day, as on the map; for the others (and without a day) over their
+    own dates; `support_counted` says which ('on 2024-12-09' or 'over its own dates').
 
     lat/lon stay numbers (NaN where the place has no known position).
     """
@@ -63,11 +78,10 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
     table = (
         claims.drop(columns=LINE)
         .merge(places, on="place_id", how="left")
-        .merge(dataset.corroboration, on="claim_id", how="left")
-        .merge(_contradicting_ids(dataset.contradictions, claims["claim_id"]), on="claim_id", how="left")
+        .merge(_support(dataset, claims, day), on="claim_id", how="left")
     )
     table["actor"] = claims["actor_id"].map(actor_names).fillna(claims["actor_id"]).to_numpy()
-    table["chain"] = _chains(claims, dataset).to_numpy()
+    table["chain"] = claims["claim_id"].map(dataset.chains["chain"]).to_numpy()
     for column in _DATE_COLUMNS:
         table[column] = table[column].dt.strftime("%Y-%m-%d").fillna("")
     text_columns = [
@@ -75,8 +89,7 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame) -> pd.DataFrame:
         "place_kind",
         "position_source",
         "position_precision",
-        "supporting_claim_ids",
-        "contradicting_claim_ids",
+        *(c for c in _CROSS_REFERENCES if c not in ("independent_origins", "corroborated")),
     ]
     table[text_columns] = table[text_columns].fillna("")
     order = [c for column in claims.columns.drop(LINE) for c in (column, *_DERIVED_AFTER.get(column, []))]
@@ -140,31 +153,27 @@ def _point(lon: float, lat: float) -> dict | None:
     }
 
 
-def _chains(claims: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    """format_chain for each claim, worked out once per distinct (source, claimant, via)."""
-    keys = ["source_id", "claimant", "via"]
-    distinct = claims[keys].drop_duplicates()
-    tables = dataset.tables
-    distinct["chain"] = [
-        format_chain(attribution_chain(dict(zip(keys, voice)), tables.speakers, tables.sources))
-        for voice in distinct.itertuples(index=False)
-    ]
-    return claims[keys].merge(distinct, on=keys, how="left")["chain"]
+def _support(dataset: Dataset, claims: pd.DataFrame, day: Day | None) -> pd.DataFrame:
+    """claim_id and the _CROSS_REFERENCES columns: for claims holding on `day` as of that day,
+    for the others over their own dates."""
+    holding = pd.Series(False, index=claims.index) if day is None else holds_on(claims, day)
+    parts = [_support_of(dataset.provenance.among(claims), claims.loc[~holding, "claim_id"], "over its own dates")]
+    if day is not None:
+        on_day = dataset.provenance.among(claims, day)
+        parts.append(_support_of(on_day, claims.loc[holding, "claim_id"], f"on {as_timestamp(day).date()}"))
+    return pd.concat(parts, ignore_index=True)[["claim_id", *_CROSS_REFERENCES]]
 
 
-def _contradicting_ids(pairs: pd.DataFrame, claim_ids: pd.Series) -> pd.DataFrame:
-    """claim_id (of `claim_ids`) and the '|'-separated ids, in numeric order, of the claims each
-    one contradicts, in the view or not."""
-    both_ways = pd.concat(
-        [
-            pairs[["claim_a", "claim_b"]].set_axis(["claim_id", "other"], axis=1),
-            pairs[["claim_b", "claim_a"]].set_axis(["claim_id", "other"], axis=1),
-        ]
-    )
-    both_ways = both_ways[both_ways["claim_id"].isin(claim_ids)]
-    both_ways = both_ways.assign(number=both_ways["other"].str.slice(1).astype("int64")).sort_values("number")
+def _support_of(view: Provenance, claim_ids: pd.Series, counted: str) -> pd.DataFrame:
+    support = view.corroboration()
+    support = support[support["claim_id"].isin(claim_ids)].drop(columns="place_id")
+    return support.merge(_contradicting_ids(view.sides()), on="claim_id", how="left").assign(support_counted=counted)
+
+
+def _contradicting_ids(sides: pd.DataFrame) -> pd.DataFrame:
+    """claim_id and the '|'-separated ids, in id order, of the claims each one contradicts."""
     return (
-        both_ways.groupby("claim_id", as_index=False)["other"]
+        sides.groupby("claim_id", as_index=False, sort=False)["other"]
         .agg("|".join)
         .rename(columns={"other": "contradicting_claim_ids"})
     )

@@ -24,7 +24,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
-from claimmap.analysis.asof import NEUTRAL_COLOR
+from claimmap.analysis.asof import FACILITY_STATUS_WORDS, NEUTRAL_COLOR
 from claimmap.views.assets import MAP_CSS, MAP_JS
 
 MAP_CENTER = (35.0, 37.6)
@@ -47,6 +47,8 @@ SHAPE_WORDS = {
     "town": "circle: town or city centre",
     "area": "large ring: the whole province or country",
 }
+# The sign for each state a facility is claimed to be in, drawn in a strip under its marker.
+STATUS_SIGNS = {"operating": "✓", "isolated": "⊘", "withdrawing": "↗", "entered": "⚑"}
 # Syria's extent, so the whole country fits whatever the map's width.
 SYRIA_BOUNDS = [[32.3, 35.6], [37.35, 42.4]]
 
@@ -76,6 +78,11 @@ _STYLE = """
 .claim-marker .mark-contested { right: -12px; background: #000; }
 .claim-marker .mark-doubtful { left: -12px; background: #555; }
 .claim-marker.shape-facility .mark-contested, .claim-marker.shape-facility .mark-doubtful { transform: rotate(-45deg); }
+.claim-tooltip { white-space: normal; width: max-content; max-width: 320px; font: 12px/1.35 sans-serif; }
+.claim-marker .box { position: relative; width: 100%; height: 100%; }
+.claim-marker .mark-status { position: absolute; top: calc(100% + 4px); left: 50%; transform: translateX(-50%);
+  white-space: nowrap; background: #fff; color: #000; border: 1px solid #333; border-radius: 3px;
+  font: bold 12px/14px sans-serif; padding: 0 2px; letter-spacing: 1px; }
 .leaflet-div-icon.claim-cluster { background: none; border: none; }
 .claim-cluster .count { box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%; background: #333;
   color: #fff; border: 3px solid #fff; box-shadow: 0 0 0 1px #333; font: bold 12px/28px sans-serif;
@@ -125,6 +132,9 @@ def legend_html(actors: pd.DataFrame) -> str:
         "dashed, faded: date only approximate",
         "white fill: no independent corroboration",
         "<b>!</b> contested: sources disagree",
+        "under a facility, the state claimed: "
+        + ", ".join(f"<b>{sign}</b> {map_text(FACILITY_STATUS_WORDS[status])}" for status, sign in STATUS_SIGNS.items())
+        + " (its color: the actor those claims name)",
         "<b>?</b> only alleged, presumed or rumored",
         "dark disc with a number: that many places; click to zoom in",
     ]
@@ -185,9 +195,19 @@ function (feature, layer) {
             mark.title = flag[2];
             dot.appendChild(mark);
         });
-    layer.setIcon(L.divIcon({html: dot, className: p.classes, iconSize: [p.size, p.size]}));
+    var box = document.createElement("div");
+    box.className = "box";
+    box.appendChild(dot);
+    if (p.status_signs) {
+        var strip = document.createElement("span");
+        strip.className = "mark-status";
+        strip.textContent = p.status_signs;
+        strip.title = p.status_words;
+        box.appendChild(strip);
+    }
+    layer.setIcon(L.divIcon({html: box, className: p.classes, iconSize: [p.size, p.size]}));
     layer.setZIndexOffset(p.z);
-    layer.bindTooltip(p.label);
+    layer.bindTooltip(p.label, {className: "claim-tooltip"});
 }
 """)
 
@@ -200,9 +220,13 @@ SELECTED_LAYER = 2000
 def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     """GeoJSON FeatureCollection of place markers.
 
-    `places` needs place_id, name, kind, lat, lon, color, uncertain, contested, corroborated.
-    Each feature's id and properties.id are the place_id, so a click maps back to its claims.
+    `places` needs place_id, name, kind, lat, lon, color, uncertain, contested, corroborated, and
+    may have status and status_text (asof.facility_status; "" for none). Each feature's id and
+    properties.id are the place_id, so a click maps back to its claims. The tooltip says in words
+    what the classes and signs show: the claimed status, who claims it, and a dispute.
     """
+    status = places["status"].fillna("") if "status" in places else pd.Series("", index=places.index)
+    status_text = places["status_text"].fillna("") if "status_text" in places else status
     shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
     flags = (
         places["uncertain"].map({True: " uncertain", False: ""})
@@ -212,7 +236,17 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
         + (places["place_id"] == selected).map({True: " selected", False: ""})
     )
     classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags
-    label = places["name"].map(map_text) + places["contested"].map({True: " (contested)", False: ""})
+    status_classes = status.map(lambda s: "".join(f" status-{token}" for token in s.split()))
+    classes = classes + status_classes
+    signs = status.map(lambda s: "".join(STATUS_SIGNS.get(token, "") for token in s.split()))
+    status_words = status_text.map(map_text)
+    label = (
+        "<b>"
+        + places["name"].map(map_text)
+        + "</b>"
+        + status_words.map(lambda words: "".join(f"<br>claimed {state}" for state in words.split(" · ") if state))
+        + places["contested"].map({True: "<br>contested: sources disagree", False: ""})
+    )
     table = pd.DataFrame(
         {
             "id": places["place_id"].map(map_text),
@@ -223,6 +257,8 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
             "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
             "contested": places["contested"],
             "doubtful": places["doubtful"],
+            "status_signs": signs,
+            "status_words": status.map(lambda s: "claimed: " + "; ".join(FACILITY_STATUS_WORDS[t] for t in s.split())),
             "lon": places["lon"],
             "lat": places["lat"],
         }
@@ -370,9 +406,21 @@ def clicked_place_id(map_value: Mapping | None) -> str | None:
     return html.unescape(place_id) if isinstance(place_id, str) and place_id else None
 
 
-def marker_table(states: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
-    """Place states (asof.place_states) joined to names, kinds and positions, with the actor's color."""
+def marker_table(
+    states: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, statuses: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Place states (asof.place_states) joined to names, kinds and positions, and to the facility
+    statuses (asof.facility_status), with a color: the actor of the control claim, else for a
+    facility the actor of its status claims, else neutral."""
     located = places.set_index("place_id")[["name", "kind", "lat", "lon"]]
-    table = states.join(located, how="inner").reset_index()
-    table["color"] = table["actor_id"].map(actors.set_index("actor_id")["color"]).fillna(NEUTRAL_COLOR)
+    table = states.join(located, how="inner")
+    if statuses is not None:
+        table = table.join(statuses, how="left")
+    for column in ("status", "status_text", "status_actor"):
+        table[column] = table[column].fillna("").astype("str") if column in table else ""
+    table = table.reset_index()
+    colors = actors.set_index("actor_id")["color"]
+    table["color"] = (
+        table["actor_id"].map(colors).fillna(table["status_actor"].map(colors)).fillna(NEUTRAL_COLOR).astype("str")
+    )
     return table

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, holds_on
+from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, facility_status, holds_on
 from claimmap.analysis.dataset import Dataset
-from claimmap.analysis.provenance import attribution_chain, format_chain
+from claimmap.analysis.provenance import INDEPENDENT, NO_ORIGIN, SAME_ORIGIN, WITHOUT_ORIGIN, Provenance
 from claimmap.sources.anchors import paragraph_around
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, detect_hedge_cues, strongest_hedge
+from claimmap.tables.schema import FACILITY_KINDS
 
 RELIABILITY = {
     "A": "completely reliable",
@@ -77,13 +78,42 @@ class ClaimCard:
     hedge_cues: str  # those words, e.g. "'allegedly', 'presumably'"
     grade: str
     against_interest: bool
-    supporting: str
+    origin: str  # the name of the claim's own origin, or 'no known origin'
+    support_basis: str  # 'on 2024-12-09' for a claim holding on the chosen day, else 'over its own dates'
+    # Independent supporters grouped by origin: (origin name, claim ids); then supporters that
+    # repeat the claim's own origin, and supporters without origin (neither counts).
+    independent: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    same_origin: tuple[str, ...] = ()
+    unattributed: tuple[str, ...] = ()
+    corroborated: bool = False
     contradicted_by: list[str] = field(default_factory=list)
 
     @property
     def words_doubt_more(self) -> bool:
         """The quote's own words hedge more than the curated value (validate warns about these)."""
         return self.effective_hedge != self.hedge
+
+    @property
+    def supporting(self) -> str:
+        """Independent support in one line: 'corroborated on 2024-12-09 by 2 independent origins'."""
+        n = len(self.independent)
+        if self.corroborated:
+            return f"corroborated {self.support_basis} by {n} independent origin(s)"
+        if n:
+            return f"not corroborated {self.support_basis}: its own origin is unknown; {n} other origin(s) say the same"
+        return f"not independently corroborated {self.support_basis}"
+
+    @property
+    def corroboration_lines(self) -> list[tuple[str, str]]:
+        """(label, text) lines: the claim's origin, its independent support grouped by origin, and
+        apart the supporters that repeat its own origin or have none."""
+        lines = [("Origin", self.origin), ("Corroboration", self.supporting)]
+        lines += [(f"Independently: {name}", ", ".join(ids)) for name, ids in self.independent]
+        if self.same_origin:
+            lines.append((f"Same origin ({self.origin}), not counted", ", ".join(self.same_origin)))
+        if self.unattributed:
+            lines.append(("No known origin, not counted", ", ".join(self.unattributed)))
+        return lines
 
 
 @dataclass(frozen=True)
@@ -92,8 +122,10 @@ class Dossier:
     holding: list[ClaimCard]
     earlier: list[ClaimCard]
     later: list[ClaimCard]
-    # (claim a, claim b, reason) for contradictions at this place where either side holds on the day
+    # (claim a, claim b, reason) for contradictions with a claim at this place, both holding on the day
     competing: list[tuple[ClaimCard, ClaimCard, str]]
+    # For a facility: the state claimed on the day and by whom (asof.facility_status), else ""
+    status: str = ""
 
 
 def validity_text(valid_from: pd.Timestamp, valid_to: pd.Timestamp, precision: str) -> str:
@@ -109,23 +141,33 @@ def validity_text(valid_from: pd.Timestamp, valid_to: pd.Timestamp, precision: s
     return f"{prefix}{span} ({PRECISION_WORDS.get(precision, precision)})"
 
 
-def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
+def _cards(claims: pd.DataFrame, dataset: Dataset, view: Provenance, basis: str) -> dict[str, ClaimCard]:
+    """Cards for `claims`, with support and contradictions as `view` has them."""
     tables = dataset.tables
     actors = dataset.names["actors"]
     published = tables.sources.set_index("source_id")["published"]
-    support = dataset.corroboration.set_index("claim_id")
-    pairs = dataset.contradictions
+    name_of = dataset.origin_names
+    corroborated = view.corroborated_claims()
+    own_origin = dict(zip(view.claims["claim_id"], view.claims["origin"]))
+    # A place has a handful of claims, links and pairs: plain dicts beat pandas per card.
+    supporters: dict[str, dict[str, dict[str, list[str]]]] = {}
+    links = view.links[view.links["claim_id"].isin(claims["claim_id"])]
+    for cid, supporter, origin, relation in links[["claim_id", "supporter", "origin", "relation"]].itertuples(
+        index=False
+    ):
+        by_relation = supporters.setdefault(cid, {INDEPENDENT: {}, SAME_ORIGIN: {}, WITHOUT_ORIGIN: {}})
+        by_relation[relation].setdefault(name_of.get(origin, origin), []).append(supporter)
+    contradicted: dict[str, list[str]] = {}
+    for a, b in zip(view.pairs["claim_a"], view.pairs["claim_b"]):
+        contradicted.setdefault(a, []).append(b)
+        contradicted.setdefault(b, []).append(a)
     cards = {}
     for row in claims.to_dict("records"):
         cid = row["claim_id"]
         text = dataset.source_texts[row["source_id"]]
         cues = detect_hedge_cues(row["quote"])
         para = paragraph_around(text, int(row["quote_start"]), int(row["quote_end"]))
-        others = pd.concat(
-            [pairs.loc[pairs["claim_a"] == cid, "claim_b"], pairs.loc[pairs["claim_b"] == cid, "claim_a"]]
-        )
-        n_independent = int(support.at[cid, "independent_origins"]) if cid in support.index else 0
-        supporters = support.at[cid, "supporting_claim_ids"] if cid in support.index else ""
+        mine = supporters.get(cid, {INDEPENDENT: {}, SAME_ORIGIN: {}, WITHOUT_ORIGIN: {}})
         reported = (
             row["reported_on"].date().isoformat()
             if pd.notna(row["reported_on"])
@@ -139,7 +181,7 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
             quote=row["quote"],
             before=para.text[: para.span_start],
             after=para.text[para.span_end :],
-            chain=format_chain(attribution_chain(row, tables.speakers, tables.sources)),
+            chain=dataset.chains.at[cid, "chain"],
             validity=validity_text(row["valid_from"], row["valid_to"], row["date_precision"]),
             reported=reported,
             hedge=row["hedge"],
@@ -152,44 +194,55 @@ def _cards(claims: pd.DataFrame, dataset: Dataset) -> dict[str, ClaimCard]:
                 f"{CREDIBILITY.get(int(row['credibility']), 'unrated')}"
             ),
             against_interest=bool(row["against_interest"]),
-            supporting=(
-                f"corroborated by {n_independent} independent origin(s): {supporters.replace('|', ', ')}"
-                if n_independent
-                else "not independently corroborated"
-                + (f" (same origin: {supporters.replace('|', ', ')})" if supporters else "")
-            ),
-            contradicted_by=sorted(others),
+            origin=name_of.get(own_origin.get(cid, NO_ORIGIN), "no known origin"),
+            support_basis=basis,
+            independent=tuple((name, tuple(ids)) for name, ids in sorted(mine[INDEPENDENT].items())),
+            same_origin=tuple(c for ids in mine[SAME_ORIGIN].values() for c in ids),
+            unattributed=tuple(c for ids in mine[WITHOUT_ORIGIN].values() for c in ids),
+            corroborated=cid in corroborated,
+            contradicted_by=sorted(contradicted.get(cid, []), key=lambda other: (len(other), other)),
         )
     return cards
 
 
 def place_dossier(dataset: Dataset, place_id: str, day: Day, claims: pd.DataFrame | None = None) -> Dossier:
     """Every claim about `place_id` (among `claims`, by default all), split into holding on `day`,
-    ended before it and starting after it."""
+    ended before it and starting after it.
+
+    Cards of claims holding on the day count support and contradictions among the claims holding
+    that day (as the map does); the others over their own dates."""
     t = as_timestamp(day)
     claims = dataset.claims if claims is None else claims
-    claims = claims[claims["place_id"] == place_id].sort_values(["valid_from", "claim_id"])
-    cards = _cards(claims, dataset)
-    holding = holds_on(claims, t)
-    later = claims["valid_from"] > t
+    here = claims[claims["place_id"] == place_id].sort_values(["valid_from", "claim_id"])
+    # Only what concerns this place's claims and the other sides of their contradictions (a
+    # curated link may join another place), so a click costs little however large the data.
+    partners = dataset.provenance.of_claims(here["claim_id"]).pairs
+    concerned = dataset.provenance.of_claims(pd.concat([here["claim_id"], partners["claim_a"], partners["claim_b"]]))
+    on_day = concerned.among(claims, t)
+    holding = holds_on(here, t)
+    later = here["valid_from"] > t
+    pairs = on_day.pairs[
+        on_day.pairs["claim_a"].isin(here["claim_id"]) | on_day.pairs["claim_b"].isin(here["claim_id"])
+    ]
+    # The other side of a curated link may be about another place.
+    in_pairs = claims[claims["claim_id"].isin(pairs["claim_a"]) | claims["claim_id"].isin(pairs["claim_b"])]
+    cards = {
+        **_cards(here[~holding], dataset, concerned.among(claims), "over its own dates"),
+        **_cards(pd.concat([here[holding], in_pairs]).drop_duplicates("claim_id"), dataset, on_day, f"on {t.date()}"),
+    }
 
     def pick(mask: pd.Series) -> list[ClaimCard]:
-        return [cards[c] for c in claims.loc[mask, "claim_id"]]
+        return [cards[c] for c in here.loc[mask, "claim_id"]]
 
-    holding_ids = set(claims.loc[holding, "claim_id"])
-    pairs = dataset.contradictions
-    pairs = pairs[
-        (pairs["place_id"] == place_id) & (pairs["claim_a"].isin(holding_ids) | pairs["claim_b"].isin(holding_ids))
-    ]
-    competing = [
-        (cards[a], cards[b], reason)
-        for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
-        if a in cards and b in cards
-    ]
+    is_facility = dataset.places.loc[dataset.places["place_id"] == place_id, "kind"].isin(FACILITY_KINDS).any()
+    status = facility_status(here, dataset.places, t, dataset.chains["voice"]) if is_facility else None
     return Dossier(
         place_id=place_id,
         holding=pick(holding),
         earlier=pick(~holding & ~later),
         later=pick(later),
-        competing=competing,
+        competing=[
+            (cards[a], cards[b], reason) for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
+        ],
+        status="" if status is None else status["status_text"].get(place_id, ""),
     )

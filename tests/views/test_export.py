@@ -97,3 +97,21 @@ def test_unicode_round_trips(dataset: Dataset):
     assert [row["statement"] for row in csv_rows(to_csv_bytes(view))] == [statement] * 2
     features = json.loads(to_geojson_bytes(view).decode("utf-8"))["features"]
     assert {c["statement"] for f in features for c in f["properties"]["claims"]} == {statement}
+
+
+def test_support_in_the_export_is_counted_as_the_map_counts_it(dataset: Dataset):
+    table = view_claims_table(dataset, dataset.claims, "2024-12-08").set_index("claim_id")
+    gur = table.loc["c012"]
+    # On the 8th only the OSINT observers say the same; Rybar (c027) speaks of the 9th.
+    assert (gur["support_counted"], gur["independent_origins"], gur["origins"]) == (
+        "on 2024-12-08",
+        1,
+        "osint_observers",
+    )
+    rybar = table.loc["c027"]  # not holding on the 8th: counted over its own dates
+    assert (rybar["support_counted"], rybar["origins"]) == ("over its own dates", "osint_observers|ukraine_gur")
+    latakia = table.loc["c015"]
+    assert (latakia["origin"], latakia["same_origin_claims"], latakia["corroborated"]) == ("tass", "", False)
+    # No contradiction holds on the 8th at Khmeimim; over their own dates c010 and c026 clash.
+    assert table.loc["c022", "contradicting_claim_ids"] == ""
+    assert set(table.loc["c010", "contradicting_claim_ids"].split("|")) >= {"c026"}

@@ -208,3 +208,39 @@ def test_place_layer_clusters_crowded_markers_in_the_browser():
     assert "function recluster()" in out and 'on("zoomend", recluster)' in out
     assert "Math.floor(p.x / 44)" in out and "members.length >= 6" in out
     assert "count.textContent = members.length" in out  # the bubble's text is never parsed as HTML
+
+
+def test_facility_status_is_shown_in_signs_classes_and_words():
+    row = markers(
+        status="operating withdrawing",
+        status_text=f"operating: TASS · withdrawal or evacuation under way: {HOSTILE}",
+        contested=True,
+    )
+    props = place_features(row)["features"][0]["properties"]
+    assert {"status-operating", "status-withdrawing", "contested"} <= set(props["classes"].split())
+    assert props["status_signs"] == "✓↗"
+    assert props["status_words"] == "claimed: operating; withdrawal or evacuation under way"
+    label = props["label"]
+    assert label.startswith("<b>Khmeimim Air Base</b><br>claimed operating: TASS<br>claimed withdrawal or evacuation")
+    assert label.endswith("<br>contested: sources disagree")
+    assert "<img" not in label and "${" not in label and "`" not in label  # the claimant names are escaped
+
+
+def test_a_place_without_status_has_no_signs():
+    props = place_features(markers())["features"][0]["properties"]
+    assert props["status_signs"] == "" and "status-" not in props["classes"]
+    assert props["label"] == "<b>Khmeimim Air Base</b>"
+
+
+def test_a_facility_without_control_takes_the_color_of_its_status_claims():
+    states = pd.DataFrame(
+        {"actor_id": [""], "uncertain": [False], "contested": [False], "doubtful": [False], "corroborated": [True]},
+        index=pd.Index(["khmeimim"], name="place_id"),
+    )
+    places = pd.DataFrame({"place_id": ["khmeimim"], "name": ["K"], "kind": ["airbase"], "lat": [35.4], "lon": [35.9]})
+    statuses = pd.DataFrame(
+        {"status": ["operating"], "status_text": ["operating: TASS"], "status_actor": ["russia"]},
+        index=pd.Index(["khmeimim"], name="place_id"),
+    )
+    assert marker_table(states, places, ACTORS, statuses).loc[0, "color"] == "#0072B2"
+    assert marker_table(states, places, ACTORS).loc[0, "color"] == "#9E9E9E"

@@ -86,9 +86,43 @@ def test_detected_hedge_words_are_reported(bundled):
     assert not card.words_doubt_more  # curated and detected agree
 
 
-def test_corroboration_is_counted_by_independent_origin(bundled):
-    cards = place_dossier(bundled, "latakia_gov", "2024-12-09").holding
-    assert any(c.supporting.startswith("corroborated by") for c in cards)
+def test_card_groups_independent_support_by_origin_and_keeps_same_origin_apart(bundled):
+    cards = {c.claim_id: c for c in place_dossier(bundled, "tartus_naval_base", "2024-12-09").holding}
+    gur = cards["c012"]
+    assert gur.origin == "Main Intelligence Directorate of Ukraine (GUR)" and gur.corroborated
+    assert gur.independent == (("Rybar (Telegram channel)", ("c027",)), ("various OSINT observers", ("c013",)))
+    assert gur.supporting == "corroborated on 2024-12-09 by 2 independent origin(s)"
+    latakia = {c.claim_id: c for c in place_dossier(bundled, "latakia_gov", "2024-12-09").holding}["c007"]
+    # Two anonymous sources heard only through TASS: the other claims repeat its own origin.
+    assert (latakia.origin, latakia.independent, latakia.same_origin) == ("TASS", (), ("c014", "c015"))
+    assert not latakia.corroborated
+    assert ("Same origin (TASS), not counted", "c014, c015") in latakia.corroboration_lines
+
+
+def test_support_counts_only_claims_holding_on_the_day(bundled):
+    # On the 8th only GUR and the OSINT observers speak of the withdrawal; Rybar's claim is of the 9th.
+    gur = next(c for c in place_dossier(bundled, "tartus_naval_base", "2024-12-08").holding if c.claim_id == "c012")
+    assert gur.independent == (("various OSINT observers", ("c013",)),)
+    # A card of a claim not holding on the day counts over its own dates.
+    later = place_dossier(bundled, "tartus_naval_base", "2024-12-08").later
+    assert {c.support_basis for c in later} == {"over its own dates"}
+
+
+def test_sources_disagree_only_when_both_sides_hold(bundled):
+    assert place_dossier(bundled, "khmeimim", "2024-12-08").competing == []
+    ninth = place_dossier(bundled, "khmeimim", "2024-12-09")
+    # "Operating normally" (c010, c020) against isolated (c026) and the presumed evacuation (c023).
+    assert {(a.claim_id, b.claim_id) for a, b, _ in ninth.competing} == {
+        (operating, other) for operating in ("c010", "c020") for other in ("c023", "c026")
+    }
+    assert next(c for c in ninth.holding if c.claim_id == "c026").contradicted_by == ["c010", "c020"]
+
+
+def test_a_facility_dossier_says_its_claimed_status(bundled):
+    assert place_dossier(bundled, "tartus_naval_base", "2024-12-08").status == (
+        "withdrawal or evacuation under way: Main Intelligence Directorate of Ukraine (GUR); various OSINT observers"
+    )
+    assert place_dossier(bundled, "tartus", "2024-12-09").status == ""  # a city has no facility status
 
 
 @pytest.mark.parametrize(
