@@ -7,6 +7,8 @@ COMMANDS; every command gets `--data DIR` and finds the resolved directory in `a
 from __future__ import annotations
 
 import argparse
+import csv
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,15 +17,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimmap.analysis.provenance import contradiction_lines
+from claimmap.analysis.provenance import Provenance, contradiction_lines, provenance
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
+from claimmap.tables.load import Tables
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
 from claimmap.tables.store import StoreError, data_lock
 from claimmap.tables.validate import load_and_validate
+
+CORROBORATION_COLUMNS = ["claim_id", "place_id", "independent_origins", "origins", "same_origin_claims"]
 
 
 @dataclass(frozen=True)
@@ -98,8 +103,8 @@ def _anchor_locked(data_dir: Path) -> int:
     return 1 if unanchored or refused else 0
 
 
-def run_contradictions(args: argparse.Namespace) -> int:
-    """Print one line per pair of valid claims that contradict each other."""
+def _provenance_on(args: argparse.Namespace) -> tuple[Tables, Provenance]:
+    """The valid claims' provenance, among those holding on `--on` when it is given."""
     tables = load_and_validate(args.data_dir)
     if tables.problems:
         print(
@@ -107,15 +112,58 @@ def run_contradictions(args: argparse.Namespace) -> int:
             "claims dropped for errors are left out",
             file=sys.stderr,
         )
-    for line in contradiction_lines(tables.claims):
+    return tables, provenance(tables.claims, tables.speakers).among(tables.claims, args.on)
+
+
+def run_contradictions(args: argparse.Namespace) -> int:
+    """Print one line per pair of valid claims that contradict each other (with --on: both hold that day)."""
+    tables, found = _provenance_on(args)
+    for line in contradiction_lines(tables.claims, found.pairs):
         print(line)
     return 0
+
+
+def run_corroboration(args: argparse.Namespace) -> int:
+    """Print CSV: per claim (with --on: per claim holding that day) its independent origins and
+    the claims that repeat its own origin."""
+    _, found = _provenance_on(args)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CORROBORATION_COLUMNS)
+    writer.writerows(found.corroboration()[CORROBORATION_COLUMNS].itertuples(index=False, name=None))
+    return 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day; write it as YYYY-MM-DD") from None
+
+
+def add_day_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on",
+        metavar="YYYY-MM-DD",
+        type=_day,
+        help="only claims holding on that day count (default: each claim over its own dates)",
+    )
 
 
 COMMANDS: Sequence[Command] = (
     Command("validate", "check the data and print every problem (exit 1 on errors)", run_validate),
     Command("anchor", "write quote positions and source hashes, and put the tables in canonical form", run_anchor),
-    Command("contradictions", "list the pairs of claims that contradict each other, and why", run_contradictions),
+    Command(
+        "contradictions",
+        "list the pairs of claims that contradict each other, and why",
+        run_contradictions,
+        add_day_argument,
+    ),
+    Command(
+        "corroboration",
+        "CSV: each claim's independent origins and the claims that repeat its own origin",
+        run_corroboration,
+        add_day_argument,
+    ),
     Command("suggest", SUGGEST_HELP, run_suggest, add_suggest_arguments),
 )
 

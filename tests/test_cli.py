@@ -4,6 +4,8 @@ Each command is called in-process through `main(argv)` (the `cli` fixture); one 
 command runs it as users do, `python -m claimmap COMMAND`, in a fresh interpreter.
 """
 
+import csv
+import io
 import os
 import re
 import subprocess
@@ -14,6 +16,7 @@ import pytest
 
 from claimmap.cli import COMMANDS, Command, main
 from claimmap.config import BUNDLED_DATA_DIR, resolve_data_dir
+from fixture_data import BUNDLED_DATA as BUNDLED_FIXTURE
 from fixture_data import BUNDLED_SEED
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,6 +61,14 @@ def test_contradictions_runs_as_users_run_it(data_dir):
     result = run_as_users_do("contradictions", "--data", "data", cwd=data_dir.parent)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 10
+
+
+def test_corroboration_runs_as_users_run_it(data_dir):
+    result = run_as_users_do("corroboration", "--data", "data", "--on", "2024-12-09", cwd=data_dir.parent)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "claim_id,place_id,independent_origins,origins,same_origin_claims"
+    assert "c027,tartus_naval_base,2,osint_observers|ukraine_gur," in lines
 
 
 def test_suggest_runs_as_users_run_it(data_dir):
@@ -205,3 +216,43 @@ def test_contradictions_reads_the_data_option(data_dir, edit, cli):
     rybar = [line for line in result.stdout.splitlines() if "c026" in line]
     assert len(rybar) == 2
     assert all(line.endswith("[rybar] (facility_operating vs facility_isolated)") for line in rybar)
+
+
+def corroboration_rows(cli, *argv) -> dict[str, dict[str, str]]:
+    result = cli("corroboration", *argv)
+    assert result.returncode == 0, result.stderr
+    return {row["claim_id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def test_corroboration_prints_the_columns_and_counts_each_origin_once(cli):
+    rows = corroboration_rows(cli)  # the data folder comes from $CLAIMMAP_DATA: the fixture copy
+    assert list(rows["c001"]) == ["claim_id", "place_id", "independent_origins", "origins", "same_origin_claims"]
+    assert len(rows) == 37
+    assert rows["c012"] == {
+        "claim_id": "c012",
+        "place_id": "tartus_naval_base",
+        "independent_origins": "2",
+        "origins": "osint_observers|rybar",
+        "same_origin_claims": "",
+    }
+    # Two anonymous sources known only through TASS: one origin, the other claims repeat it.
+    assert (rows["c007"]["independent_origins"], rows["c007"]["same_origin_claims"]) == ("0", "c014|c015")
+
+
+def test_corroboration_on_a_day_counts_only_claims_holding_then(cli):
+    rows = corroboration_rows(cli, "--data", str(BUNDLED_FIXTURE), "--on", "2024-12-08")
+    assert "c027" not in rows  # Rybar's claim is of the 9th
+    assert (rows["c012"]["independent_origins"], rows["c012"]["origins"]) == ("1", "osint_observers")
+
+
+def test_contradictions_on_a_day_lists_only_pairs_that_both_hold(cli):
+    assert cli("contradictions", "--on", "2024-12-08").stdout == ""  # "operating normally" is of the 9th only
+    lines = cli("contradictions", "--on", "2024-12-09").stdout.splitlines()
+    assert len(lines) == 10 and all(": c0" in line for line in lines)
+
+
+def test_a_bad_day_is_refused_with_the_format(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["corroboration", "--on", "9 December"])
+    assert exit_.value.code == 2
+    assert "'9 December' is not a day; write it as YYYY-MM-DD" in capsys.readouterr().err
