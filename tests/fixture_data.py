@@ -27,3 +27,9 @@ def read_table(name: str, data_dir: Path = BUNDLED_DATA) -> pd.DataFrame:
 @functools.cache
 def _bundled_tables() -> Tables:
     return load_tables(BUNDLED_DATA)  # frozen files: loaded once per run
+
+
+# The bundled article plus three invented ones (tests/fixtures/README.md): a relay of origins
+# already in the data, an independent report, and a denial with an unattributed rumour.
+MULTISOURCE = FIXTURES / "multisource"
+MULTISOURCE_DATA = MULTISOURCE / "data"
