@@ -38,6 +38,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from claimmap.sources.anchors import anchor_at  # noqa: E402  (the app's own selector definition)
+from claimmap.tables.schema import FACILITY_CLAIM_TYPES, FACILITY_KINDS  # noqa: E402
 
 BUNDLED = REPO / "data"
 CLAIMS_PER_SOURCE = 1000  # keeps each text ~100 kB: quote lookup scans the whole text per claim
@@ -164,6 +165,13 @@ def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actor
         [synthetic["name"].to_numpy()[place_idx], governorates["name"].to_numpy()[np.arange(n_gov) % len(governorates)]]
     )
     claim_type = np.concatenate([rng.choice(CLAIM_TYPES, n_other), np.full(n_gov, "control")])
+    # A facility's own claim types only on facilities (validate warns otherwise).
+    at_facility = np.isin(np.concatenate([synthetic["kind"].to_numpy()[place_idx], np.full(n_gov, "")]), FACILITY_KINDS)
+    claim_type = np.where(
+        at_facility | ~np.isin(claim_type, list(FACILITY_CLAIM_TYPES)),
+        claim_type,
+        np.where(claim_type == "facility_operating", "arrival", "withdrawal"),
+    )
     actor_ids = actors["actor_id"].to_numpy()
     actor_names = dict(zip(actors["actor_id"], actors["name"]))
     actor_id = rng.choice(actor_ids, n_claims)
