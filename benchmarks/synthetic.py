@@ -18,9 +18,20 @@ run dashboard.py` shows it. What it holds:
   (start/end/prefix/suffix) and the file's sha256 are filled in, so there is nothing to re-anchor.
   Quotes avoid hedging words, so the hedge check raises no warning.
 
+Two options change that picture (the defaults write exactly what they always did):
+
+- stale=FRACTION edits that share of the sources after their quotes were anchored, the way a
+  curator fixing the top of an article does: an editor's note is put in front of the text, so
+  every stored quote_start/quote_end (and the stored sha256) no longer matches and validation has
+  to find each quote again. The sources are spread evenly (stale=0.1 edits every tenth).
+- articles=True makes news-sized sources: ARTICLE_CLAIMS claims per text with plain prose
+  between the quotes (about 12 kB per text), quotes of sentence length (60-200 characters) and a few
+  curated `contradicts` links between claims about one place.
+
 Everything derives from numpy's default_rng(seed): the same arguments give byte-identical files.
 
 Run as a script: .venv/bin/python benchmarks/synthetic.py OUT_DIR N_CLAIMS [N_PLACES] [--seed S]
+[--stale FRACTION] [--articles]
 """
 
 from __future__ import annotations
@@ -42,6 +53,9 @@ from claimmap.tables.schema import FACILITY_CLAIM_TYPES, FACILITY_KINDS  # noqa:
 
 BUNDLED = REPO / "data"
 CLAIMS_PER_SOURCE = 1000  # keeps each text ~100 kB: quote lookup scans the whole text per claim
+ARTICLE_CLAIMS = 40  # claims per text with articles=True (the bundled article has 37)
+EDITOR_NOTE = "Editor's note: this dispatch was corrected after publication; the place names below are unchanged. "
+CURATED_LINKS = 0.005  # share of claims with a curated `contradicts` link, with articles=True
 SYRIA_BBOX = (32.4, 35.8, 37.2, 42.2)  # lat_min, lon_min, lat_max, lon_max
 FIRST_DAY = pd.Timestamp("2024-11-27")
 N_DAYS = 21
@@ -87,6 +101,25 @@ PHRASES = {
     "arrival": "has arrived at",
     "non_entry": "has not entered",
 }
+# Without hedging cues, so the quotes' own words never doubt more than the curated hedge.
+CLAUSES = [
+    "",
+    ", after days of heavy fighting along the main road into the town",
+    ", while columns of armoured vehicles moved north through the night",
+    ", and residents who stayed behind described long queues for bread and fuel",
+    ", with the last checkpoint on the eastern road now in its hands",
+    ", as crews cleared debris from the runway and repaired the damaged hangars",
+]
+PROSE = [
+    "The road between the two towns was closed to civilian traffic for most of the day.",
+    "Shops in the old market stayed shut, and only a few bakeries opened in the morning.",
+    "Power and water were cut in several districts as the fighting moved closer to the centre.",
+    "Families loaded cars with blankets and food before the curfew began at dusk.",
+    "Local officials met at the municipal building to discuss the distribution of fuel.",
+    "Aid convoys waited at the crossing for permission to continue towards the coast.",
+    "The weather turned colder, and heavy rain made the mountain roads hard to use.",
+    "Telephone lines were down for hours, so news travelled slowly between the villages.",
+]
 PLACE_WORDS = ["Tell", "Khirbet", "Ain", "Deir", "Kafr", "Jisr", "Qasr", "Beit", "Maarat", "Tal"]
 CLAIM_COLUMNS = [
     "claim_id",
@@ -143,13 +176,15 @@ def _places(rng: np.random.Generator, n_places: int) -> pd.DataFrame:
     return pd.concat([kept, synthetic], ignore_index=True)
 
 
-def _quote(place: str, actor: str, claim_type: str, day: pd.Timestamp, n: int) -> str:
+def _quote(place: str, actor: str, claim_type: str, day: pd.Timestamp, n: int, clause: str = "") -> str:
     subject = actor or "A force"
     # '[#n]' ends every quote, so no quote is a substring of another (no repeats in the text).
-    return f"{subject} {PHRASES[claim_type]} {place} on {day:%d %B %Y} [#{n}]"
+    return f"{subject} {PHRASES[claim_type]} {place} on {day:%d %B %Y}{clause} [#{n}]"
 
 
-def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actors: pd.DataFrame) -> pd.DataFrame:
+def _claims(
+    rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actors: pd.DataFrame, articles: bool = False
+) -> pd.DataFrame:
     synthetic = places[places["place_id"].str.startswith("p")]
     governorates = places[places["kind"] == "governorate"]
     n_gov = min(len(governorates) * 3, max(1, n_claims // 100))  # a few control claims per province
@@ -189,14 +224,17 @@ def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actor
     precision = rng.choice(PRECISIONS, n_claims, p=PRECISION_P)
     who = rng.integers(0, len(CLAIMANTS_VIA), n_claims)
     ids = [f"c{i:06d}" for i in range(1, n_claims + 1)]
+    # Drawn after everything else, so the default (articles=False) output stays as it always was.
+    clauses = rng.choice(CLAUSES, n_claims) if articles else np.full(n_claims, "")
     quotes = [
-        _quote(p, actor_names.get(a, ""), t, d, i)
-        for p, a, t, d, i in zip(place_name, actor_id, claim_type, valid_from, range(1, n_claims + 1))
+        _quote(p, actor_names.get(a, ""), t, d, i, c)
+        for p, a, t, d, i, c in zip(place_name, actor_id, claim_type, valid_from, range(1, n_claims + 1), clauses)
     ]
     statements = [
         f"Synthetic claim {i}: {t.replace('_', ' ')} at {p}."
         for i, t, p in zip(range(1, n_claims + 1), claim_type, place_name)
     ]
+    contradicts = _curated_links(rng, ids, place_id) if articles else ""
     return pd.DataFrame(
         {
             "claim_id": ids,
@@ -215,31 +253,56 @@ def _claims(rng: np.random.Generator, places: pd.DataFrame, n_claims: int, actor
             "reliability": rng.choice(RELIABILITY, n_claims),
             "credibility": rng.integers(1, 7, n_claims),
             "against_interest": np.where(rng.random(n_claims) < 0.05, "true", "false"),
-            "contradicts": "",
+            "contradicts": contradicts,
             "quote": quotes,
         }
     )
 
 
-def _sources_and_anchors(claims: pd.DataFrame, seeds: Path) -> pd.DataFrame:
-    """Write one text per CLAIMS_PER_SOURCE claims and fill source_id and the quote selectors."""
+def _curated_links(rng: np.random.Generator, ids: list[str], place_id: np.ndarray) -> np.ndarray:
+    """A `contradicts` cell for about CURATED_LINKS of the claims: another claim about its place."""
+    order = np.argsort(place_id, kind="stable")
+    same_place_next = np.empty(len(ids), dtype=object)
+    # Each claim's neighbour in place order, when that neighbour is about the same place.
+    following = np.roll(order, -1)
+    same = place_id[order] == place_id[following]
+    same_place_next[order] = np.where(same, np.asarray(ids, dtype=object)[following], "")
+    linked = rng.random(len(ids)) < CURATED_LINKS
+    return np.where(linked, same_place_next, "").astype(str)
+
+
+def _is_stale(k: int, stale: float) -> bool:
+    """Whether source k of n is edited after anchoring: `stale` of them, spread evenly."""
+    return int((k + 1) * stale) > int(k * stale) if stale < 1 else True
+
+
+def _sources_and_anchors(
+    claims: pd.DataFrame, seeds: Path, rng: np.random.Generator, stale: float = 0.0, articles: bool = False
+) -> pd.DataFrame:
+    """Write one text per CLAIMS_PER_SOURCE (ARTICLE_CLAIMS) claims and fill source_id and the
+    quote selectors; the stale sources get an editor's note in front after anchoring."""
     rows, columns = [], {c: [] for c in ("source_id", "quote_prefix", "quote_suffix", "quote_start", "quote_end")}
-    n_sources = max(1, -(-len(claims) // CLAIMS_PER_SOURCE))
+    per_source = ARTICLE_CLAIMS if articles else CLAIMS_PER_SOURCE
+    n_sources = max(1, -(-len(claims) // per_source))
+    width = max(4, len(str(n_sources - 1)))
     for k in range(n_sources):
-        chunk = claims.iloc[k * CLAIMS_PER_SOURCE : (k + 1) * CLAIMS_PER_SOURCE]
-        source_id = f"syn{k:04d}"
+        chunk = claims.iloc[k * per_source : (k + 1) * per_source]
+        source_id = f"syn{k:0{width}d}"
         # One line of text: no newline may fall within CONTEXT characters of a quote.
         header = f"Synthetic dispatch {k} for the claimmap benchmarks; all of it is generated. "
         parts, spans, position = [header], [], len(header)
-        for quote in chunk["quote"]:
-            sentence = f"Correspondents write: {quote}. "
-            start = position + len("Correspondents write: ")
+        prose = rng.choice(PROSE, (len(chunk), 3)) if articles else None
+        for n, quote in enumerate(chunk["quote"]):
+            lead = " ".join(prose[n, : 1 + n % 3]) + " " if prose is not None else ""
+            sentence = f"{lead}Correspondents write: {quote}. "
+            start = position + len(lead) + len("Correspondents write: ")
             spans.append((start, start + len(quote)))
             parts.append(sentence)
             position += len(sentence)
         text = "".join(parts) + "End of the synthetic dispatch."
         path = seeds / f"{source_id}.txt"
-        path.write_bytes(text.encode("utf-8"))
+        written = EDITOR_NOTE + text if _is_stale(k, stale) else text
+        path.write_bytes(written.encode("utf-8"))
         for start, end in spans:
             anchor = anchor_at(text, start, end)
             columns["source_id"].append(source_id)
@@ -265,10 +328,14 @@ def _sources_and_anchors(claims: pd.DataFrame, seeds: Path) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def write_synthetic_data(out_dir, n_claims: int, n_places: int, seed: int = 0) -> Path:
+def write_synthetic_data(
+    out_dir, n_claims: int, n_places: int, seed: int = 0, *, stale: float = 0.0, articles: bool = False
+) -> Path:
     """Write the data dir (out_dir/data) and source texts (out_dir/seeds); return out_dir/data."""
     if n_claims < 1 or n_places < 1:
         raise ValueError("n_claims and n_places must be at least 1")
+    if not 0 <= stale <= 1:
+        raise ValueError("stale is a fraction of the sources, from 0 to 1")
     out = Path(out_dir)
     data, seeds = out / "data", out / "seeds"
     for d in (data, seeds):
@@ -282,8 +349,8 @@ def write_synthetic_data(out_dir, n_claims: int, n_places: int, seed: int = 0) -
     shutil.copyfile(BUNDLED / "speakers.csv", data / "speakers.csv")
     (data / "geocode_cache.csv").write_text("query,country_code,lat,lon,address,geocoder,fetched_on\n")
     places = _places(rng, n_places)
-    claims = _claims(rng, places, n_claims, actors)
-    sources = _sources_and_anchors(claims, seeds)
+    claims = _claims(rng, places, n_claims, actors, articles)
+    sources = _sources_and_anchors(claims, seeds, rng, stale, articles)
     _write_csv(places, data / "places.csv")
     _write_csv(sources, data / "sources.csv")
     _write_csv(claims[CLAIM_COLUMNS], data / "claims.csv")
@@ -296,9 +363,14 @@ def main() -> None:
     parser.add_argument("n_claims", type=int)
     parser.add_argument("n_places", type=int, nargs="?")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--stale", type=float, default=0.0, help="share of sources edited after anchoring (0-1)")
+    parser.add_argument("--articles", action="store_true", help="news-sized sources, quotes and prose")
     args = parser.parse_args()
     n_places = args.n_places or max(1, min(args.n_claims // 10, 10_000))
-    print(write_synthetic_data(args.out_dir, args.n_claims, n_places, seed=args.seed))
+    data = write_synthetic_data(
+        args.out_dir, args.n_claims, n_places, seed=args.seed, stale=args.stale, articles=args.articles
+    )
+    print(data)
 
 
 if __name__ == "__main__":

@@ -203,17 +203,24 @@ _folded_source = functools.lru_cache(maxsize=4)(_folded)
 
 
 def reanchor(
-    text: str, quote: str, *, prefix: str = "", suffix: str = "", start: int | None = None, end: int | None = None
+    text: str,
+    quote: str,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    found: list[int] | None = None,
 ) -> Anchor | None:
     """Find a previously anchored quote in a possibly changed text.
 
     The stored offsets win if the quote is still there; otherwise the occurrence whose
     surroundings match the stored prefix and suffix (both, then either), then the one nearest the
-    old start, then the first.
+    old start, then the first. `found` is occurrences(text, quote) when the caller has it already.
     """
     if start is not None and end is not None and 0 <= start and text[start:end] == quote and quote:
         return anchor_at(text, start, end)
-    found = occurrences(text, quote)
+    found = occurrences(text, quote) if found is None else found
     if not found:
         return None
 

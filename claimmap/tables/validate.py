@@ -171,8 +171,9 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
         frame = tables.frame(name)
         shown = display_path(tables.data_dir / spec.path)
         flagged = [f for f in flags if f.resource == name]
+        lines = frame[LINE].to_numpy()[frame.index.get_indexer([f.label for f in flagged])]
         problems += [
-            Problem(shown, int(frame.at[f.label, LINE]), f.column, f.message, f.severity, f.code) for f in flagged
+            Problem(shown, int(line), f.column, f.message, f.severity, f.code) for f, line in zip(flagged, lines)
         ]
         failed = frame.index.isin([f.label for f in flagged if f.severity == "error"])
         keys = frame.loc[failed, [*spec.primary_key, LINE]].astype(dict.fromkeys(spec.primary_key, str))
@@ -276,29 +277,62 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
 def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd.DataFrame]:
     """Each claim's quote against its source text: the flags, and the claims with their selectors
     set to where each quote is now (so a moved quote is still highlighted in the right place
-    before `anchor` rewrites the file). Claims of unreadable sources go in the cascade."""
+    before `anchor` rewrites the file). Claims of unreadable sources go in the cascade.
+
+    Each source's text is searched once for each of its distinct quotes; the claims are handled as
+    plain column lists and the moved selectors written back column by column."""
+    claims = tables.claims
     paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
-    current = tables.claims.copy()
-    flags = []
-    for label, claim in tables.claims[
-        tables.claims["source_id"].isin(list(texts))
-    ].iterrows():  # a text search per claim
-        findings, anchor = quote_findings(texts[claim["source_id"]], claim, paths[claim["source_id"]])
-        flags += [Flag("claims", label, column, message, severity) for column, message, severity in findings]
-        if anchor is not None and findings:  # no finding: the stored selectors already match
-            current.loc[label, list(SELECTOR_COLUMNS)] = [anchor.start, anchor.end, anchor.prefix, anchor.suffix]
+    checked = claims[claims["source_id"].isin(list(texts))]
+    quotes, prefixes, suffixes = (checked[c].tolist() for c in ("quote", "quote_prefix", "quote_suffix"))
+    starts, ends = (_optional_ints(checked[c]) for c in ("quote_start", "quote_end"))
+    labels = checked.index.to_numpy()
+    flags: list[Flag] = []
+    moved_labels: list[int] = []
+    moved: list[Anchor] = []
+    for source_id, rows in checked.groupby("source_id", sort=False).indices.items():
+        text, source = texts[source_id], paths[source_id]
+        found = {quote: occurrences(text, quote) for quote in dict.fromkeys(quotes[i] for i in rows)}
+        for i in rows:
+            findings, anchor = quote_findings(
+                text, quotes[i], prefixes[i], suffixes[i], starts[i], ends[i], source, found[quotes[i]]
+            )
+            flags += [Flag("claims", labels[i], column, message, severity) for column, message, severity in findings]
+            if anchor is not None and findings:  # no finding: the stored selectors already match
+                moved_labels.append(labels[i])
+                moved.append(anchor)
+    current = claims.copy()
+    if moved:
+        cells = pd.DataFrame(
+            [(a.start, a.end, a.prefix, a.suffix) for a in moved], index=moved_labels, columns=list(SELECTOR_COLUMNS)
+        )
+        for column in SELECTOR_COLUMNS:  # one assignment per column
+            current.loc[moved_labels, column] = cells[column].to_numpy()
     return flags, current
 
 
-def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple[str, str, Severity]], Anchor | None]:
+def _optional_ints(values: pd.Series) -> list[int | None]:
+    """An Int64 column as Python ints, None where blank."""
+    return [None if pd.isna(v) else int(v) for v in values.astype(object)]
+
+
+def quote_findings(
+    text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    start: int | None,
+    end: int | None,
+    source: str,
+    found: list[int] | None = None,
+) -> tuple[list[tuple[str, str, Severity]], Anchor | None]:
     """(column, message, severity) for one claim's quote and stored selectors in `text`, and where
-    the quote is now (None when it is not in the text)."""
-    quote = claim["quote"]
-    start, end = (None if pd.isna(claim[c]) else int(claim[c]) for c in ("quote_start", "quote_end"))
-    current = reanchor(text, quote, prefix=claim["quote_prefix"], suffix=claim["quote_suffix"], start=start, end=end)
+    the quote is now (None when it is not in the text). `found` is occurrences(text, quote) when
+    the caller has it already."""
+    found = occurrences(text, quote) if found is None else found
+    current = reanchor(text, quote, prefix=prefix, suffix=suffix, start=start, end=end, found=found)
     if current is None:
         return [("quote", missing_quote_message(text, quote, source), "error")], None
-    found = occurrences(text, quote)
     findings: list[tuple[str, str, Severity]] = []
     if len(found) > 1:
         findings.append(
@@ -317,7 +351,7 @@ def quote_findings(text: str, claim: pd.Series, source: str) -> tuple[list[tuple
                 "warning",
             )
         ], current
-    stored = dict(zip(SELECTOR_COLUMNS, (start, end, claim["quote_prefix"], claim["quote_suffix"])))
+    stored = dict(zip(SELECTOR_COLUMNS, (start, end, prefix, suffix)))
     expected = dict(zip(SELECTOR_COLUMNS, (current.start, current.end, current.prefix, current.suffix)))
     wrong = [c for c in SELECTOR_COLUMNS if stored[c] != expected[c]]
     if wrong:
