@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined, read_regular
+from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined
 from claimmap.problems import NO_COLUMN, Problem, Severity, display_path
 from claimmap.sources.anchors import (
     SELECTOR_COLUMNS,
@@ -28,6 +28,7 @@ from claimmap.sources.anchors import (
 )
 from claimmap.sources.hedging import hedge_disagreements
 from claimmap.tables.csvio import LINE, read_raw
+from claimmap.tables.filehash import file_digest
 from claimmap.tables.load import Tables, load_tables
 from claimmap.tables.rowchecks import ANCHOR_FIX, did_you_mean, quoted_values
 from claimmap.tables.schema import (
@@ -38,6 +39,7 @@ from claimmap.tables.schema import (
     RESOURCE_NAMES,
     UNATTRIBUTED,
     PackageSpec,
+    ResourceSpec,
     package_for,
 )
 
@@ -141,23 +143,40 @@ def references(package: PackageSpec) -> list[Reference]:
 
 def data_fingerprint(data_dir: Path) -> str:
     """A hash of datapackage.json, every table and every source file the sources table names,
-    so a cache keyed on it notices any edit."""
+    so a cache keyed on it notices any edit. Files are hashed again only when their stat changes
+    (filehash), so calling this on every rerun is cheap."""
     package, _ = package_for(data_dir)
     sources = package.resource("sources")
-    paths = read_raw(data_dir / sources.path, sources, data_dir).frame.get("path", pd.Series(dtype=str))
     files = [
         (data_dir, PACKAGE_FILE, MAX_TABLE_BYTES),
         *((data_dir, r.path, MAX_TABLE_BYTES) for r in package.resources),
-        *((data_dir.parent, p, MAX_SOURCE_BYTES) for p in paths),
+        *((data_dir.parent, p, MAX_SOURCE_BYTES) for p in _source_paths(data_dir, sources)),
     ]
     digest = hashlib.sha256()
     for base, relative, limit in files:
         digest.update(f"{base}\0{relative}\0".encode())
         try:
-            digest.update(read_regular(confined(base, relative, fix=""), limit))
+            digest.update(file_digest(confined(base, relative, fix=""), limit))
         except (OSError, FileRefused) as err:  # what is wrong is reported by the load; only its kind counts here
             digest.update(f"({type(err).__name__})".encode())
     return digest.hexdigest()
+
+
+_paths_by_table: dict[tuple[str, bytes], list[str]] = {}
+
+
+def _source_paths(data_dir: Path, spec: ResourceSpec) -> list[str]:
+    """The `path` column of the sources table, read again only when the file changed."""
+    path = data_dir / spec.path
+    try:
+        key = (str(path), file_digest(confined(data_dir, spec.path, fix=""), MAX_TABLE_BYTES))
+    except (OSError, FileRefused):
+        key = (str(path), b"")  # read_raw reports what is wrong with it
+    if key not in _paths_by_table:
+        if len(_paths_by_table) > 16:  # one entry per version of the table; old ones are never asked again
+            _paths_by_table.clear()
+        _paths_by_table[key] = read_raw(path, spec, data_dir).frame.get("path", pd.Series(dtype=str)).tolist()
+    return _paths_by_table[key]
 
 
 def _apply(tables: Tables, flags: list[Flag]) -> Tables:
