@@ -29,8 +29,9 @@ from claimmap.analysis.asof import (
     next_day,
     place_states,
 )
-from claimmap.analysis.dataset import Dataset, load_dataset
+from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
+from claimmap.analysis.stored import load_dataset_stored
 from claimmap.config import resolve_data_dir
 from claimmap.page.state import (
     DAY_KEY,
@@ -81,8 +82,9 @@ def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
     """The fingerprint (a hash of every data file) is part of the cache key, so edits show up.
 
     A shared resource rather than cache_data: every rerun would otherwise unpickle a fresh copy
-    of all the tables. Nothing downstream modifies a Dataset."""
-    return load_dataset(Path(data_dir))
+    of all the tables. Nothing downstream modifies a Dataset. After a server restart the
+    validated dataset is read from disk when no file changed (claimmap.analysis.stored)."""
+    return load_dataset_stored(Path(data_dir), fingerprint)
 
 
 @st.cache_data

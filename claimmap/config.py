@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 DATA_ENV = "CLAIMMAP_DATA"
+CACHE_ENV = "CLAIMMAP_CACHE"  # where validated datasets are stored between starts; 'off' for nowhere
 DATA_OPTION = "--data"
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

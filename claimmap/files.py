@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from claimmap.problems import display_path
 
-MAX_TABLE_BYTES = 64 * 1024 * 1024  # 100,000 claims take about 32 MB
+MAX_TABLE_BYTES = 512 * 1024 * 1024  # 100,000 claims take about 32 MB, a million about 370 MB
 MAX_SOURCE_BYTES = 8 * 1024 * 1024  # a long article is well under 1 MB
 _CHUNK = 1024 * 1024
 

@@ -13,15 +13,17 @@ from pathlib import Path
 import pytest
 
 from claimmap.analysis.dataset import Dataset, load_dataset
-from claimmap.config import DATA_ENV
+from claimmap.config import CACHE_ENV, DATA_ENV
 from fixture_data import BUNDLED, BUNDLED_DATA
 
 
 @pytest.fixture(autouse=True, scope="session")
-def fixture_data_by_default() -> Iterator[None]:
-    # Session scope, so module-scoped fixtures (a page run once per file) see it too.
+def fixture_data_by_default(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Session scope, so module-scoped fixtures (a page run once per file) see it too. The page's
+    # stored datasets go to a temporary folder, not beside the fixtures.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(DATA_ENV, str(BUNDLED / "data"))
+        patch.setenv(CACHE_ENV, str(tmp_path_factory.mktemp("dataset-cache")))
         yield
 
 

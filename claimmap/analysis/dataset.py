@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,8 +10,8 @@ import pandas as pd
 
 from claimmap.analysis.filters import filter_choices
 from claimmap.analysis.provenance import Provenance, chain_texts, origin_names, provenance
+from claimmap.analysis.texts import SourceTexts
 from claimmap.problems import Problem
-from claimmap.sources.anchors import read_source_texts
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, effective_hedges
 from claimmap.tables.load import Tables
 from claimmap.tables.validate import load_and_validate
@@ -32,7 +33,8 @@ class Dataset:
     chains: pd.DataFrame
     # The readable name of every origin id (provenance.origin_names).
     origin_names: dict[str, str]
-    source_texts: dict[str, str]
+    # source_id -> text, each read on first use (texts.SourceTexts).
+    source_texts: Mapping[str, str]
     # Ids of located places that some valid claim is about, in places.csv order.
     places_with_claims: list[str]
     # Id → name for each table that names things (Tables.names): NAMED_TABLES.
@@ -52,19 +54,42 @@ def load_dataset(data_dir: Path) -> Dataset:
     places = tables.places.drop(columns=["lat", "lon"]).merge(
         located.rename(columns={"source": "position_source"}), on="place_id"
     )
-    texts = read_source_texts(tables.sources, data_dir.parent).texts  # validation reported the others
     claims = tables.claims.assign(**{EFFECTIVE_HEDGE: effective_hedges(tables.claims)})
-    everything = provenance(tables.claims, tables.speakers)
-    origins = pd.Series(everything.claims["origin"].unique(), dtype="str")
+    return dataset_from(
+        tables,
+        claims=claims,
+        places=places,
+        provenance=provenance(tables.claims, tables.speakers),
+        chains=chain_texts(tables.claims, tables.speakers, tables.sources).set_axis(tables.claims["claim_id"]),
+        places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
+        filter_choices=filter_choices(claims),
+    )
+
+
+def dataset_from(
+    tables: Tables,
+    *,
+    claims: pd.DataFrame,
+    places: pd.DataFrame,
+    provenance: Provenance,
+    chains: pd.DataFrame,
+    places_with_claims: list[str],
+    filter_choices: dict[str, list[str]],
+) -> Dataset:
+    """A Dataset from its computed parts (load_dataset, or a stored copy); the rest follows from them."""
+    origins = pd.Series(provenance.claims["origin"].unique(), dtype="str")
     return Dataset(
         tables=tables,
         claims=claims,
         places=places,
-        provenance=everything,
-        chains=chain_texts(tables.claims, tables.speakers, tables.sources).set_axis(tables.claims["claim_id"]),
+        provenance=provenance,
+        chains=chains,
         origin_names=dict(zip(origins, origin_names(origins, tables.speakers, tables.sources))),
-        source_texts=texts,
-        places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
+        # Validation read every source kept in the table; the views read a text again when they need it.
+        source_texts=SourceTexts(
+            tables.data_dir.parent, dict(zip(tables.sources["source_id"], tables.sources["path"]))
+        ),
+        places_with_claims=places_with_claims,
         names={name: tables.names(name) for name in NAMED_TABLES},
-        filter_choices=filter_choices(claims),
+        filter_choices=filter_choices,
     )

