@@ -23,6 +23,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping
+from dataclasses import fields
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -152,12 +153,7 @@ def read_entry(entry: Path, key: str, data_dir: Path) -> Dataset:
     tables = Tables(
         **{name: frames.pop(f"table_{name}") for name in RESOURCE_NAMES if name != "claims"},
         claims=frames["claims"].drop(columns=manifest["added_claim_columns"]),
-        problems=[
-            Problem(file, None if pd.isna(row) else int(row), column, message, severity)
-            for file, row, column, message, severity in zip(
-                problems["file"], problems["row"], problems["column"], problems["message"], problems["severity"]
-            )
-        ],
+        problems=_problems_of(problems),
         data_dir=data_dir,
         package=package,
         dropped={name: frames.pop(f"dropped_{name}") for name in RESOURCE_NAMES},
@@ -190,20 +186,29 @@ def _frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
     frames = {
         **{name: getattr(dataset, name) for name in _DATASET_FRAMES},
         **{f"provenance_{name}": getattr(dataset.provenance, name) for name in _PROVENANCE_FRAMES},
-        "problems": pd.DataFrame(
-            {
-                "file": pd.Series([p.file for p in problems], dtype=str),
-                "row": pd.Series([p.row for p in problems], dtype="Int64"),
-                "column": pd.Series([p.column for p in problems], dtype=str),
-                "message": pd.Series([p.message for p in problems], dtype=str),
-                "severity": pd.Series([p.severity for p in problems], dtype=str),
-            }
-        ),
+        "problems": _problem_frame(problems),
         **{f"table_{name}": tables.frame(name) for name in RESOURCE_NAMES if name != "claims"},
         **{f"dropped_{name}": tables.dropped_rows(name) for name in RESOURCE_NAMES},
     }
     assert list(frames) == _frame_names()
     return frames
+
+
+def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
+    """One column per field of Problem; `row` may be blank (a problem of a whole file)."""
+    return pd.DataFrame(
+        {
+            f.name: pd.Series([getattr(p, f.name) for p in problems], dtype="Int64" if f.name == "row" else str)
+            for f in fields(Problem)
+        }
+    )
+
+
+def _problems_of(frame: pd.DataFrame) -> list[Problem]:
+    names = [f.name for f in fields(Problem)]
+    rows = [None if pd.isna(r) else int(r) for r in frame["row"]]
+    columns = [rows if name == "row" else frame[name].tolist() for name in names]
+    return [Problem(**dict(zip(names, values))) for values in zip(*columns)]
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> tuple[int, str]:

@@ -4,9 +4,13 @@ edit is seen, even one that keeps the size and the mtime."""
 import hashlib
 import os
 
+import pytest
+
 import claimmap.tables.filehash as filehash
+from claimmap.files import FileRefused, read_regular
 from claimmap.tables.filehash import file_digest
 
+LIMIT = 1024
 OLD = 1_600_000_000  # an mtime long before the test runs (setting it moves the ctime to now)
 
 
@@ -15,10 +19,10 @@ def test_an_edit_keeping_size_and_mtime_is_seen(tmp_path, monkeypatch):
     path = tmp_path / "claims.csv"
     path.write_bytes(b"a,b\n1,2\n")
     os.utime(path, (OLD, OLD))
-    assert file_digest(path) == hashlib.sha256(b"a,b\n1,2\n").digest()
+    assert file_digest(path, LIMIT) == hashlib.sha256(b"a,b\n1,2\n").digest()
     path.write_bytes(b"a,b\n1,3\n")
     os.utime(path, (OLD, OLD))  # the ctime still moves
-    assert file_digest(path) == hashlib.sha256(b"a,b\n1,3\n").digest()
+    assert file_digest(path, LIMIT) == hashlib.sha256(b"a,b\n1,3\n").digest()
 
 
 def test_an_unchanged_settled_file_is_not_read_again(tmp_path, monkeypatch):
@@ -26,25 +30,29 @@ def test_an_unchanged_settled_file_is_not_read_again(tmp_path, monkeypatch):
     path = tmp_path / "claims.csv"
     path.write_bytes(b"a\n")
     os.utime(path, (OLD, OLD))
-    first = file_digest(path)
+    first = file_digest(path, LIMIT)
     opened = []
-    monkeypatch.setattr(filehash, "open", lambda *a, **k: opened.append(a) or open(*a, **k), raising=False)
-    assert file_digest(path) == first and opened == []
+    monkeypatch.setattr(filehash, "read_regular", lambda *a: opened.append(a) or read_regular(*a))
+    assert file_digest(path, LIMIT) == first and opened == []
 
 
 def test_a_freshly_written_file_is_read_every_time(tmp_path, monkeypatch):
     path = tmp_path / "claims.csv"
     path.write_bytes(b"a\n")  # mtime now: within the racy window
-    file_digest(path)
+    file_digest(path, LIMIT)
     opened = []
-    monkeypatch.setattr(filehash, "open", lambda *a, **k: opened.append(a) or open(*a, **k), raising=False)
-    file_digest(path)
+    monkeypatch.setattr(filehash, "read_regular", lambda *a: opened.append(a) or read_regular(*a))
+    file_digest(path, LIMIT)
     assert len(opened) == 1
 
 
-def test_missing_files_folders_and_fifos_have_no_digest(tmp_path):
+def test_missing_large_and_irregular_files_are_refused_as_reading_them_would_be(tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    assert file_digest(tmp_path / "missing.csv") is None
-    assert file_digest(tmp_path) is None
-    assert file_digest(fifo) is None  # and reading it does not block
+    large = tmp_path / "large.csv"
+    large.write_bytes(b"x" * (LIMIT + 1))
+    with pytest.raises(FileNotFoundError):
+        file_digest(tmp_path / "missing.csv", LIMIT)
+    for path in (fifo, large):  # and the FIFO does not block
+        with pytest.raises(FileRefused):
+            file_digest(path, LIMIT)
