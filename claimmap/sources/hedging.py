@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 HEDGE_LEVELS = ("stated", "reported", "alleged", "presumed", "rumored")
 HEDGE_RANK = {level: rank for rank, level in enumerate(HEDGE_LEVELS)}
@@ -65,6 +67,23 @@ _LEVEL_REGEX = {
     level: "|".join(f"(?:{pattern})" for lvl, pattern in _CUE_PATTERNS.values() if lvl == level)
     for level in HEDGE_LEVELS[1:]
 }
+_LEVEL_COMPILED = {level: re.compile(pattern, re.IGNORECASE) for level, pattern in _LEVEL_REGEX.items()}
+# Python's str patterns mean Unicode whitespace by \s, Unicode letters by \w and \b, and under
+# IGNORECASE let 'i' match 'İ' and 'ı' (and 's' 'ſ', 'k' 'K', which RE2 folds too); RE2's are ASCII.
+_ANY_SPACE = r"[\s\v\x1c-\x1f\x85\p{Z}]"
+_LOOKAROUND = re.compile(r"\(\?<?[!=][^()]*\)")
+
+
+def re2_superset(pattern: str) -> str:
+    """An RE2 pattern that matches wherever the Python `pattern` (one of the cue patterns, matched
+    ignoring case) does, and perhaps elsewhere: lookarounds and word boundaries dropped,
+    whitespace, word and letter classes widened. A cheap first pass over a whole column; Python's
+    own pattern decides on what it finds."""
+    widened = _LOOKAROUND.sub("", pattern).replace(r"\b", "").replace(r"\s", _ANY_SPACE)
+    return re.sub(r"(?<!\\)i", "[iİı]", widened.replace(r"[\w'’]", r"\S"))
+
+
+_LEVEL_RE2 = {level: re2_superset(pattern) for level, pattern in _LEVEL_REGEX.items()}
 
 
 @dataclass(frozen=True)
@@ -118,12 +137,17 @@ def detected_hedge(text: str) -> str:
 
 
 def detected_hedges(quotes: pd.Series) -> pd.Series:
-    """`detected_hedge` for a whole column of texts at once (same index)."""
+    """`detected_hedge` for a whole column of texts at once (same index). RE2 (through pyarrow)
+    picks the candidates of each level in one linear pass; only those are searched in Python."""
     doubtful_first = HEDGE_LEVELS[:0:-1]
-    conditions = [
-        quotes.str.contains(_LEVEL_REGEX[level], flags=re.IGNORECASE, regex=True).to_numpy(bool)
-        for level in doubtful_first
-    ]
+    texts = quotes.astype(str).tolist()
+    column = pa.array(texts, pa.string())
+    conditions = []
+    for level in doubtful_first:
+        found = pc.match_substring_regex(column, _LEVEL_RE2[level], ignore_case=True).to_numpy(zero_copy_only=False)
+        candidates = np.flatnonzero(found)
+        found[candidates] = [_LEVEL_COMPILED[level].search(texts[i]) is not None for i in candidates]
+        conditions.append(found.astype(bool))
     return pd.Series(np.select(conditions, doubtful_first, default="stated"), index=quotes.index, dtype="str")
 
 

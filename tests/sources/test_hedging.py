@@ -127,6 +127,28 @@ def test_vectorised_detection_agrees_with_the_single_text_one():
     assert set(detected) <= set(HEDGE_LEVELS)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "according\u00a0to the ministry",  # a no-break space: whitespace to Python, not to RE2's \s
+        "said\u2009two sources",
+        "said Ḥamā’s local sources",  # non-ASCII words between the verb and 'sources'
+        "the city is ſupposedly taken",  # long s folds to s
+        "cıting officials",  # so does dotless i to i, in Python but not in RE2
+        "it is alleged",
+        "café report",  # é is a letter to Python: no word boundary before 'report'
+        "report",
+        "the army may leave",
+        "on 8 May they left",
+        "they left in May 2024",
+        "rumours, unconfirmed",
+    ],
+)
+def test_column_detection_agrees_with_python_on_unicode_text(text):
+    """The column pass pre-selects with RE2, whose classes are ASCII; Python's pattern decides."""
+    assert detected_hedges(pd.Series([text], dtype="str")).tolist() == [detected_hedge(text)]
+
+
 def curated_claims(*rows: tuple[str, str]) -> pd.DataFrame:
     """Claims frame of (curated hedge, quote) rows, ids c001..., lines from 2."""
     return pd.DataFrame(
