@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, HEDGE_LEVELS
+from claimmap.tables.rowchecks import split_list_cells
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class Facet:
     def values(self, claims: pd.DataFrame) -> pd.Series:
         """The facet's value for each claim (each item, for a list column), indexed like `claims`."""
         column = claims[self.column]
-        return column.str.split(self.separator, regex=False).explode() if self.separator else column
+        return split_list_cells(column, self.separator) if self.separator else column
 
     def choices(self, claims: pd.DataFrame) -> list[str]:
         """Every non-blank value among `claims`, once each."""

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from claimmap.analysis.asof import Day, holds_on, member_of
+from claimmap.tables.rowchecks import split_list_cells
 from claimmap.tables.schema import ANONYMOUS, NARRATOR, UNATTRIBUTED
 
 UNKNOWN = "unknown"
@@ -198,8 +199,10 @@ def _rule_matches(pairs: pd.DataFrame, rule: Rule) -> pd.Series:
 
 def _curated_pairs(claims: pd.DataFrame) -> pd.DataFrame:
     """Pairs linked in `contradicts` on either claim, whatever their dates; place of claim_a."""
-    links = claims[["claim_id", "contradicts"]].assign(other=claims["contradicts"].str.split("|"))
-    links = links.explode("other")
+    # By position: a view may repeat index labels (claims concatenated from several frames).
+    other = split_list_cells(claims["contradicts"].reset_index(drop=True), "|")
+    ids = claims["claim_id"].to_numpy()[other.index.to_numpy()]
+    links = pd.DataFrame({"claim_id": ids, "other": other.to_numpy()}, dtype="str")
     links = links[links["other"].isin(claims["claim_id"]) & (links["other"] != links["claim_id"])]
     first_is_a = _ordered(links["claim_id"], links["other"])
     pairs = pd.DataFrame(

@@ -21,6 +21,7 @@ from claimmap.problems import NO_COLUMN, Problem, Severity, display_path
 from claimmap.sources.anchors import (
     SELECTOR_COLUMNS,
     Anchor,
+    anchor_at,
     missing_quote_message,
     occurrences,
     read_source_texts,
@@ -30,7 +31,7 @@ from claimmap.sources.hedging import hedge_disagreements
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.filehash import file_digest
 from claimmap.tables.load import Tables, load_tables
-from claimmap.tables.rowchecks import ANCHOR_FIX, did_you_mean, quoted_values
+from claimmap.tables.rowchecks import ANCHOR_FIX, did_you_mean, quoted_values, split_list_cells
 from claimmap.tables.schema import (
     FACILITY_CLAIM_TYPES,
     FACILITY_KINDS,
@@ -222,7 +223,7 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     child = tables.frame(ref.resource)
     fields = list(ref.fields)
     if ref.separator:
-        keys = child[fields[0]].str.split(ref.separator, regex=False).explode().to_frame()
+        keys = split_list_cells(child[fields[0]], ref.separator).to_frame()
     else:
         keys = child[fields]
     keys = keys[~(keys == "").all(axis=1)]
@@ -313,6 +314,11 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
         text, source = texts[source_id], paths[source_id]
         found = {quote: occurrences(text, quote) for quote in dict.fromkeys(quotes[i] for i in rows)}
         for i in rows:
+            at, start, end = found[quotes[i]], starts[i], ends[i]
+            if len(at) == 1 and at[0] == start and end == start + len(quotes[i]):  # settled at once, mostly
+                stored = anchor_at(text, start, end)
+                if (stored.prefix, stored.suffix) == (prefixes[i], suffixes[i]):
+                    continue
             findings, anchor = quote_findings(
                 text, quotes[i], prefixes[i], suffixes[i], starts[i], ends[i], source, found[quotes[i]]
             )
@@ -332,7 +338,9 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
 
 def _optional_ints(values: pd.Series) -> list[int | None]:
     """An Int64 column as Python ints, None where blank."""
-    return [None if pd.isna(v) else int(v) for v in values.astype(object)]
+    blank = values.isna().to_numpy()
+    ints = values.fillna(0).to_numpy(dtype="int64").tolist()
+    return [None if b else v for v, b in zip(ints, blank.tolist())] if blank.any() else ints
 
 
 def quote_findings(
@@ -443,7 +451,7 @@ def _date_order_flags(claims: pd.DataFrame) -> list[Flag]:
 
 
 def _self_contradiction_flags(claims: pd.DataFrame) -> list[Flag]:
-    listed = claims["contradicts"].str.split("|", regex=False).explode()
+    listed = split_list_cells(claims["contradicts"], "|")
     own = listed == claims["claim_id"].reindex(listed.index)
     text = "claim lists itself in contradicts; remove '" + listed[own] + "'"
     return _flags("claims", "contradicts", text[~text.index.duplicated()])
