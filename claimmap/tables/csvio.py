@@ -18,6 +18,7 @@ import pandas as pd
 
 from claimmap.files import MAX_TABLE_BYTES, FileRefused, within
 from claimmap.problems import NO_COLUMN, Problem, display_path, has_errors
+from claimmap.tables.fastcsv import read_plain, record_lines
 from claimmap.tables.schema import ResourceSpec
 from claimmap.tables.store import read_snapshot, write_atomically
 
@@ -67,19 +68,28 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
         Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
         for line, bad in bad_lines.items()
     ]
-    records, spans, failures = _parse(data.decode("utf-8", errors="replace"))
-    problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
-    if not records:
-        problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
-        return _unreadable(spec, problems, snapshot.sha256)
-    header, body, body_spans = records[0], records[1:], np.array(spans[1:], dtype=np.int64).reshape(-1, 2)
+    text = data.decode("utf-8", errors="replace")
+    plain = None if bad_lines else read_plain(text, MAX_CELL_CHARS)
+    if plain is not None:  # most tables: pyarrow reads them, each record on its own line
+        header, frame = plain
+        body_spans = record_lines(len(frame))
+    else:
+        records, spans, failures = _parse(text)
+        problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
+        if not records:
+            problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
+            return _unreadable(spec, problems, snapshot.sha256)
+        header, body, body_spans = records[0], records[1:], np.array(spans[1:], dtype=np.int64).reshape(-1, 2)
     problems += _header_problems(header, spec, shown)
     if has_errors(p for p in problems if p.row is None):
         return _unreadable(spec, problems, snapshot.sha256)
 
     width = len(header)
-    lengths = np.array([len(r) for r in body], dtype=np.int64)
-    frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=header, dtype=str)
+    if plain is not None:
+        lengths = np.full(len(frame), width, dtype=np.int64)
+    else:
+        lengths = np.array([len(r) for r in body], dtype=np.int64)
+        frame = pd.DataFrame([(r + [""] * width)[:width] for r in body], columns=header, dtype=str)
     frame = frame.assign(**{c: "" for c in spec.column_names if c not in header})
     complete = LINE not in header
     if not complete:  # the name is taken by the line numbers; the column is shown, never rewritten
