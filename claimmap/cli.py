@@ -22,10 +22,13 @@ from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
 from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
+from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
 from claimmap.tables.load import Tables
+from claimmap.tables.intake import SourceRefused, add_source
+from claimmap.tables.merge import accept_drafts, drafts_file
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
-from claimmap.tables.store import StoreError, data_lock
+from claimmap.tables.store import StoreError, data_lock, read_snapshot
 from claimmap.tables.validate import load_and_validate
 
 CORROBORATION_COLUMNS = ["claim_id", "place_id", "independent_origins", "origins", "same_origin_claims"]
@@ -103,6 +106,84 @@ def _anchor_locked(data_dir: Path) -> int:
     return 1 if unanchored or refused else 0
 
 
+def add_add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, metavar="FILE", help="the article: UTF-8 plain text, or a saved HTML page")
+    parser.add_argument(
+        "--published",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="publication day (required unless the saved page declares one)",
+    )
+    parser.add_argument("--outlet", help="publisher (default: the page's site name, else 'unknown')")
+    parser.add_argument("--title", help="title as published (default: the page's title, else 'unknown')")
+    parser.add_argument("--url", help="where it was published (default: the page's canonical URL, else 'unknown')")
+    parser.add_argument("--language", default="en", help="ISO 639-1 code of the text's language (default: en)")
+    parser.add_argument("--description", default="", help="what the article is about, in your own words")
+
+
+def run_add_source(args: argparse.Namespace) -> int:
+    """Copy the article under seeds/ and append its sources.csv row (next id, its sha256)."""
+    try:
+        snapshot = read_snapshot(args.file)
+        article = read_article(args.file.name, snapshot.data)
+        added = add_source(
+            args.data_dir,
+            article,
+            published=args.published,
+            title=args.title,
+            outlet=args.outlet,
+            url=args.url,
+            language=args.language,
+            description=args.description,
+        )
+    except FileNotFoundError:
+        print(f"{args.file}: file not found; give the path of the saved article")
+        return 1
+    except (UnreadableArticle, SourceRefused, StoreError) as err:
+        print(err)
+        return 1
+    row, how = added.row, "text extracted from the page" if article.from_html else "copied as it is"
+    print(
+        f"{added.source_id}: {display_path(added.seed)} ({how}); title: {row['title']}; outlet: {row['outlet']}; "
+        f"published: {row['published']}; url: {row['url']}"
+    )
+    drafts = display_path(drafts_file(args.data_dir, added.source_id))
+    print(f"next: python -m claimmap suggest {display_path(added.seed)} --published {row['published']} --out {drafts}")
+    return 0
+
+
+def add_accept_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "drafts", type=Path, metavar="FILE", help="draft claims with the claims.csv header (suggest --out FILE)"
+    )
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    """Merge the valid drafts (and their proposed speakers) into the tables; exit 1 if any row is left."""
+    try:
+        saved = accept_drafts(args.data_dir, args.drafts)
+    except StoreError as err:
+        print(err)
+        return 1
+    review, package = saved.review, package_for(args.data_dir)[0]
+    for problem in review.problems:
+        print(problem)
+    for name, added in (("claims", saved.added_claims), ("speakers", saved.added_speakers)):
+        if added:
+            shown = display_path(args.data_dir / package.resource(name).path)
+            print(f"{shown}: {len(added)} added ({', '.join(added)})")
+    merged = int(review.claims_merged.sum())
+    if merged:
+        print(f"{display_path(args.drafts)}: {merged} row(s) already in the tables, removed from the drafts")
+    left = len(review.left_claims) + len(review.left_speakers)
+    if left:
+        print(
+            f"{display_path(args.drafts)}: {left} row(s) left in the drafts files for the problems above; "
+            "fix them and run accept again"
+        )
+    return 1 if left else 0
+
+
 def _provenance_on(args: argparse.Namespace) -> tuple[Tables, Provenance]:
     """The valid claims' provenance, among those holding on `--on` when it is given."""
     tables = load_and_validate(args.data_dir)
@@ -165,6 +246,18 @@ COMMANDS: Sequence[Command] = (
         add_day_argument,
     ),
     Command("suggest", SUGGEST_HELP, run_suggest, add_suggest_arguments),
+    Command(
+        "add-source",
+        "keep a new article under seeds/ and add its sources.csv row (HTML pages are turned into text)",
+        run_add_source,
+        add_add_source_arguments,
+    ),
+    Command(
+        "accept",
+        "check, anchor and merge draft claims (and proposed speakers) into the tables; invalid rows stay in FILE",
+        run_accept,
+        add_accept_arguments,
+    ),
 )
 
 
