@@ -21,6 +21,10 @@ def sources(data_dir: Path):
     return read_raw(data_dir / "sources.csv", SOURCES_SPEC).frame
 
 
+def add_source(*args: str) -> int:
+    return main(["add-source", "--data", "data", *args])
+
+
 def write_article(tmp_path: Path, text: str = ARTICLE, name: str = "jableh.txt") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8"))
@@ -29,7 +33,7 @@ def write_article(tmp_path: Path, text: str = ARTICLE, name: str = "jableh.txt")
 
 def test_a_text_is_copied_under_seeds_with_the_next_id_and_its_hash(data_dir: Path, tmp_path: Path, capsys):
     article = write_article(tmp_path)
-    assert main(["add-source", "--data", "data", str(article), "--published", "2024-12-11", "--outlet", "Levant Daily"]) == 0
+    assert add_source(str(article), "--published", "2024-12-11", "--outlet", "Levant Daily") == 0
     sha = hashlib.sha256(ARTICLE.encode()).hexdigest()
     seed = tmp_path / "seeds" / f"001_{sha[:16]}.txt"
     assert seed.read_bytes() == article.read_bytes()
@@ -52,23 +56,24 @@ def test_a_text_is_copied_under_seeds_with_the_next_id_and_its_hash(data_dir: Pa
 
 def test_the_same_text_twice_is_refused_and_nothing_written(data_dir: Path, tmp_path: Path, capsys):
     article = write_article(tmp_path)
-    main(["add-source", "--data", "data", str(article), "--published", "2024-12-11"])
+    add_source(str(article), "--published", "2024-12-11")
     before = (data_dir / "sources.csv").read_bytes()
     capsys.readouterr()
-    assert main(["add-source", "--data", "data", str(article), "--published", "2024-12-12"]) == 1
+    assert add_source(str(article), "--published", "2024-12-12") == 1
+    seed = f"seeds/001_{hashlib.sha256(ARTICLE.encode()).hexdigest()[:16]}.txt"
     assert capsys.readouterr().out == (
-        f"data/sources.csv: this text is already source src001 (seeds/001_{hashlib.sha256(ARTICLE.encode()).hexdigest()[:16]}"
-        ".txt); nothing was added — draft its claims with that source\n"
+        f"data/sources.csv: this text is already source src001 ({seed}); nothing was added — "
+        "draft its claims with that source\n"
     )
     assert (data_dir / "sources.csv").read_bytes() == before
-    seed = (FIXTURES / "bundled" / "seeds" / "000_ae3071192ac73a97.txt")
-    assert main(["add-source", "--data", "data", str(seed), "--published", "2024-12-09"]) == 1  # the bundled article itself
+    bundled = FIXTURES / "bundled" / "seeds" / "000_ae3071192ac73a97.txt"
+    assert add_source(str(bundled), "--published", "2024-12-09") == 1  # the bundled article itself
     assert "already source src000" in capsys.readouterr().out
 
 
 def test_a_saved_page_fills_metadata_and_options_win(data_dir: Path, capsys):
     page = FIXTURES / "pages" / "coast_wire.html"
-    assert main(["add-source", "--data", "data", str(page), "--title", "Russian frigates leave Tartous"]) == 0
+    assert add_source(str(page), "--title", "Russian frigates leave Tartous") == 0
     row = sources(data_dir).iloc[-1]
     assert row[["title", "outlet", "published", "url"]].tolist() == [
         "Russian frigates leave Tartous",
@@ -83,18 +88,18 @@ def test_a_saved_page_fills_metadata_and_options_win(data_dir: Path, capsys):
 
 def test_a_page_declaring_nothing_needs_a_date_and_gets_unknowns(data_dir: Path, capsys):
     page = FIXTURES / "pages" / "no_metadata.html"
-    assert main(["add-source", "--data", "data", str(page)]) == 1
+    assert add_source(str(page)) == 1
     assert capsys.readouterr().out == (
         "no publication day: the file declares none; give it as --published YYYY-MM-DD\n"
     )
-    assert main(["add-source", "--data", "data", str(page), "--published", "2024-12-12"]) == 0
+    assert add_source(str(page), "--published", "2024-12-12") == 0
     row = sources(data_dir).iloc[-1]
     assert row[["title", "outlet", "published", "url"]].tolist() == ["unknown", "unknown", "2024-12-12", "unknown"]
 
 
 def test_a_bad_option_is_reported_as_validate_would_and_nothing_written(data_dir: Path, tmp_path: Path, capsys):
     before = (data_dir / "sources.csv").read_bytes()
-    assert main(["add-source", "--data", "data", str(write_article(tmp_path)), "--published", "2024-12-11", "--url", "coastwire"]) == 1
+    assert add_source(str(write_article(tmp_path)), "--published", "2024-12-11", "--url", "coastwire") == 1
     assert capsys.readouterr().out == (
         "data/sources.csv:3: url: 'coastwire' does not match the pattern (https?://\\S+|unknown)\n"
         "not adding: fix the values above\n"
@@ -114,16 +119,16 @@ def test_a_run_killed_after_the_copy_is_finished_by_the_next(
     with monkeypatch.context() as patch:
         patch.setattr(claimmap.tables.intake, "write_canonical", killed)
         with pytest.raises(KeyboardInterrupt):
-            main(["add-source", "--data", "data", str(article), "--published", "2024-12-11"])
+            add_source(str(article), "--published", "2024-12-11")
     assert len(sources(data_dir)) == 1 and len(list((tmp_path / "seeds").iterdir())) == 2
-    assert main(["add-source", "--data", "data", str(article), "--published", "2024-12-11"]) == 0
+    assert add_source(str(article), "--published", "2024-12-11") == 0
     assert sources(data_dir)["source_id"].tolist() == ["src000", "src001"]
 
 
 def test_missing_and_non_utf8_files_are_reported(data_dir: Path, tmp_path: Path, capsys):
-    assert main(["add-source", "--data", "data", str(tmp_path / "nope.txt"), "--published", "2024-12-11"]) == 1
+    assert add_source(str(tmp_path / "nope.txt"), "--published", "2024-12-11") == 1
     assert "nope.txt: file not found; give the path of the saved article" in capsys.readouterr().out
     latin = tmp_path / "latin.txt"
     latin.write_bytes("café".encode("latin-1"))
-    assert main(["add-source", "--data", "data", str(latin), "--published", "2024-12-11"]) == 1
+    assert add_source(str(latin), "--published", "2024-12-11") == 1
     assert "latin.txt is not UTF-8 text (byte 3); re-save it as UTF-8" in capsys.readouterr().out
