@@ -207,7 +207,6 @@ def accept_drafts(data_dir: Path, drafts: Path) -> Saved:
 
 def save_drafts(
     data_dir: Path,
-    tables: Tables | None,
     claims: pd.DataFrame,
     speakers: pd.DataFrame,
     drafts: Path,
