@@ -33,6 +33,7 @@ from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.analysis.stored import load_dataset_stored
 from claimmap.config import resolve_data_dir
+from claimmap.page.curate import curate_view
 from claimmap.page.state import (
     DAY_KEY,
     DEFAULT_VIEW,
@@ -374,6 +375,8 @@ def main() -> None:
         timeline(dataset, claims, day, span)
     elif view == "reader":
         article_reader(dataset, claims)
+    elif view == "curate":
+        curate_view(dataset, data_dir)
     else:
         map_and_panel(dataset, claims, day, with_claims)
 

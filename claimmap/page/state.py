@@ -21,7 +21,7 @@ from typing import Any
 from claimmap.analysis.asof import day_within
 from claimmap.analysis.filters import FACETS, ClaimFilter, Facet
 
-VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader"}
+VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article reader", "curate": "Curate"}
 DEFAULT_VIEW = "map"
 
 # URL parameters besides the filters'.

@@ -301,3 +301,19 @@ def _parse_foreign_key(fk: dict, own_name: str) -> ForeignKey:
 def _as_tuple(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     # Table Schema allows a single field name where a list is expected.
     return (value,) if isinstance(value, str) else tuple(value)
+
+
+def value_descriptions(data_dir: Path, resource: str, field: str) -> dict[str, str]:
+    """Value → description of a field's Table Schema `categories` ({} when it declares none), for
+    lists that show what each value means."""
+    try:
+        descriptor = json.loads((data_dir / PACKAGE_FILE).read_text(encoding="utf-8"))
+        fields = next(r for r in descriptor["resources"] if r.get("name") == resource)["schema"]["fields"]
+        categories = next(f for f in fields if f.get("name") == field).get("categories") or []
+    except (OSError, ValueError, KeyError, TypeError, StopIteration):
+        return {}
+    return {
+        str(c["value"]): str(c.get("description") or c.get("label") or "")
+        for c in categories
+        if isinstance(c, dict) and "value" in c
+    }
