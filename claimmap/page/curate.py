@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -132,7 +132,7 @@ def _add_article(data_dir: Path) -> None:
     outlet = right.text_input("Outlet (blank: the page's site name, else 'unknown')", key="curate_outlet")
     title = left.text_input("Title (blank: the page's title, else 'unknown')", key="curate_title")
     url = right.text_input("URL (blank: the page's address, else 'unknown')", key="curate_url")
-    if not st.button("Add this article", disabled=upload is None, key="curate_add"):
+    if not st.button("Add this article", disabled=upload is None, key="curate_add") or upload is None:
         return
     try:
         article = read_article(upload.name, upload.getvalue())
@@ -247,16 +247,16 @@ def _tables(
     }
     labels["via"] = labels["claimant"]
 
-    def select(name: str, label: str, help_text: str, width: str = "medium") -> Any:
+    def select(name: str, label: str, help_text: str, width: Literal["small", "medium", "large"] = "medium") -> Any:
         options = labels.get(name) or {v: v for v in enum(name)}
         return st.column_config.SelectboxColumn(
-            label, options=list(options), format_func=lambda v: options.get(v, v), help=help_text, width=width
+            label, options=list(options), format_func=lambda v: options.get(str(v), str(v)), help=help_text, width=width
         )
 
     def multi(name: str, label: str, help_text: str) -> Any:
         options = labels[name]
         return st.column_config.MultiselectColumn(
-            label, options=list(options), format_func=lambda v: options.get(v, v), help=help_text
+            label, options=list(options), format_func=lambda v: options.get(str(v), str(v)), help=help_text
         )
 
     config = {
@@ -391,10 +391,10 @@ def _save_and_undo(
             return
         st.session_state[LAST_SAVE_KEY] = saved
         _reload(source_id, _saved_text(saved))
-    saved: Saved | None = st.session_state.get(LAST_SAVE_KEY)
-    if saved is not None and saved.before and right.button("Undo the last save", key="curate_undo"):
+    last: Saved | None = st.session_state.get(LAST_SAVE_KEY)
+    if last is not None and last.before and right.button("Undo the last save", key="curate_undo"):
         try:
-            undo_save(saved)
+            undo_save(last)
         except StoreError as err:
             st.error(markdown_text(str(err)))
             return

@@ -15,6 +15,10 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _HTML_START = re.compile(rb"\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
@@ -101,7 +105,7 @@ def _from_html(data: bytes) -> Article:
     )
 
 
-def _meta(tree, wanted: tuple[tuple[str, str], ...]) -> list[str]:
+def _meta(tree: HtmlElement, wanted: tuple[tuple[str, str], ...]) -> list[str]:
     found = []
     for attribute, value in wanted:
         for element in tree.iter("meta"):
@@ -110,19 +114,19 @@ def _meta(tree, wanted: tuple[tuple[str, str], ...]) -> list[str]:
     return [v for v in found if v]
 
 
-def _title_element(tree) -> list[str]:
+def _title_element(tree: HtmlElement) -> list[str]:
     element = tree.find(".//title")
     return [" ".join(element.text_content().split())] if element is not None else []
 
 
-def _canonical_link(tree) -> str:
+def _canonical_link(tree: HtmlElement) -> str:
     for element in tree.iter("link"):
         if "canonical" in (element.get("rel") or "").lower().split():
             return (element.get("href") or "").strip()
     return ""
 
 
-def _json_ld_objects(tree) -> Iterator[dict]:
+def _json_ld_objects(tree: HtmlElement) -> Iterator[dict]:
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue

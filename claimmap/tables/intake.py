@@ -74,10 +74,8 @@ def add_source(
         table = data_dir / spec.path
         raw = read_raw(table, spec)
         if not raw.rewritable:
-            problems = "\n".join(str(p) for p in sort_problems(raw.problems) if p.is_error)
-            raise SourceRefused(
-                f"{problems}\nnot adding: fix the problems above first ({spec.path} cannot be rewritten)"
-            )
+            listed = "\n".join(str(p) for p in sort_problems(raw.problems) if p.is_error)
+            raise SourceRefused(f"{listed}\nnot adding: fix the problems above first ({spec.path} cannot be rewritten)")
         data = article.text.encode("utf-8")
         sha256 = hashlib.sha256(data).hexdigest()
         _refuse_duplicate(raw.frame, sha256, data_dir.parent, display_path(table))

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 
@@ -27,9 +27,10 @@ from claimmap.sources.anchors import SELECTOR_COLUMNS, anchor_claims, read_sourc
 from claimmap.tables.csvio import LINE, RawTable, canonical_csv, read_raw
 from claimmap.tables.load import Tables, typed_frame
 from claimmap.tables.rowchecks import check_rows
-from claimmap.tables.schema import package_for
+from claimmap.tables.schema import ResourceSpec, package_for
 from claimmap.tables.store import StoreError, current_sha256, data_lock, read_snapshot, write_atomically
 from claimmap.tables.validate import load_and_validate, validate_tables
+from geo.locate import Located
 
 DRAFTS_DIR = "drafts"  # beside data/ and seeds/
 # Draft rows carry their drafts-file line plus this in the combined tables, so no real line is hit.
@@ -138,7 +139,7 @@ def review_drafts(base: Base, claims: pd.DataFrame, speakers: pd.DataFrame, show
         dropped={**tables.dropped, **{name: _dropped(tables, name, rejected[name]) for name in _WRITTEN}},
     )
     # The places are the base's valid ones, each located when the base was validated.
-    validated = validate_tables(combined, locate=lambda places, data_dir: SimpleNamespace(unlocated=[]))
+    validated = validate_tables(combined, locate=_already_located)
     problems += _refiled(validated.problems, {base.shown("claims"): shown[0], base.shown("speakers"): shown[1]})
 
     def ok(name: str, frame: pd.DataFrame) -> pd.Series:
@@ -286,6 +287,10 @@ def _merge_locked(
     return Saved(data_dir, review, before, after)
 
 
+def _already_located(places: pd.DataFrame, data_dir: Path | None = None) -> Located:
+    return Located(positions=places.iloc[:0], unlocated=[])
+
+
 def _snapshot_as_read(path: Path, sha256: str | None) -> bytes | None:
     """The file's bytes, which must be those whose hash was taken when it was read."""
     if sha256 is None:
@@ -300,7 +305,7 @@ def _snapshot_as_read(path: Path, sha256: str | None) -> bytes | None:
     return snapshot.data
 
 
-def _compared(spec) -> list[str]:
+def _compared(spec: ResourceSpec) -> list[str]:
     return [c for c in spec.column_names if c not in SELECTOR_COLUMNS]
 
 
@@ -345,7 +350,7 @@ def _referenced_claims(claims: pd.DataFrame, drafts: pd.DataFrame) -> pd.DataFra
     return claims[claims["claim_id"].isin(list(named))]
 
 
-def _typed(frame: pd.DataFrame, spec) -> pd.DataFrame:
+def _typed(frame: pd.DataFrame, spec: ResourceSpec) -> pd.DataFrame:
     known = [*[c for c in spec.column_names if c in frame.columns], LINE]
     typed = typed_frame(frame[known], spec)
     typed[LINE] = typed[LINE] + DRAFT_LINE_OFFSET
@@ -358,6 +363,10 @@ def _dropped(tables: Tables, name: str, rejected: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([tables.dropped_rows(name), rows], ignore_index=True)
 
 
+def _moved_line(draft: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: f"{draft}:{int(match.group(1)) - DRAFT_LINE_OFFSET}"
+
+
 def _refiled(problems: list[Problem], files: dict[str, str]) -> list[Problem]:
     """The problems of draft rows, moved from the real table's file to the drafts file, with
     line references inside messages moved too."""
@@ -367,10 +376,6 @@ def _refiled(problems: list[Problem], files: dict[str, str]) -> list[Problem]:
             continue
         message = problem.message
         for real, draft in files.items():
-            message = re.sub(
-                re.escape(real) + r":(\d{10,})",
-                lambda m, draft=draft: f"{draft}:{int(m.group(1)) - DRAFT_LINE_OFFSET}",
-                message,
-            )
+            message = re.sub(re.escape(real) + r":(\d{10,})", _moved_line(draft), message)
         found.append(replace(problem, file=files[problem.file], row=problem.row - DRAFT_LINE_OFFSET, message=message))
     return found
