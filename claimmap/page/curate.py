@@ -111,7 +111,7 @@ def curate_view(dataset: Dataset, data_dir: Path) -> None:
 def _source_picker(dataset: Dataset, data_dir: Path) -> str | None:
     sources = dataset.tables.sources
     labels = {
-        s: markdown_text(f"{s} · {t} · {o} · {p.date().isoformat()}")
+        s: f"{s} · {t} · {o} · {p.date().isoformat()}"  # option labels are shown as plain text
         for s, t, o, p in zip(sources["source_id"], sources["title"], sources["outlet"], sources["published"])
     }
     options = list(labels)
