@@ -382,8 +382,10 @@ def _save_and_undo(
     work: dict[str, Any],
 ) -> None:
     left, right = st.columns(2)
-    ready = int(review.claims_ok.sum() + review.speakers_ok.sum())
-    if left.button(f"Save {ready} ready row(s) to the tables", disabled=not ready, type="primary", key="curate_save"):
+    claims_ready, voices_ready = int(review.claims_ok.sum()), int(review.speakers_ok.sum())
+    label = f"Save {claims_ready} claim(s)" + (f" and {voices_ready} new voice(s)" if voices_ready else "")
+    ready = claims_ready + voices_ready
+    if left.button(label + " to the tables", disabled=not ready, type="primary", key="curate_save"):
         try:
             saved = save_drafts(data_dir, claims, speakers, drafts, work["expected"])
         except StoreError as err:

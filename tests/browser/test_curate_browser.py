@@ -112,7 +112,7 @@ def test_a_new_article_becomes_a_claim_on_the_map(page, tmp_path: Path):
         page.keyboard.press("Enter")
         page.get_by_role("button", name="Set quote").click()
         expect(page.get_by_text("1 of 1 row(s) ready to save")).to_be_visible(timeout=30_000)
-        page.get_by_role("button", name="Save 1 ready row(s) to the tables").click()
+        page.get_by_role("button", name="Save 1 claim(s) to the tables").click()
         expect(page.get_by_text("Saved c038 to the tables")).to_be_visible(timeout=30_000)
 
         switch_view(page, "Map and sourcing")
@@ -141,7 +141,7 @@ def test_killing_the_app_mid_save_loses_and_half_writes_nothing(page, tmp_path: 
 
     with app(data_dir) as (url, process):
         open_app(page, url, "?view=curate")
-        save = page.get_by_role("button", name="Save 1 ready row(s) to the tables")
+        save = page.get_by_role("button", name="Save 1 claim(s) to the tables")
         expect(save).to_be_enabled(timeout=30_000)
         save.click()
         time.sleep(delay)

@@ -81,7 +81,7 @@ def test_drafts_are_checked_live_saved_shown_on_the_map_and_undone(root: Path):
         "copy the words from the source exactly"
     )
     save = at.button(key="curate_save")
-    assert save.label == "Save 1 ready row(s) to the tables"
+    assert save.label == "Save 1 claim(s) to the tables"
     save.click().run()
     assert not at.exception
     assert at.success[0].value.startswith("Saved c038 to the tables")
