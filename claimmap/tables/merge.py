@@ -118,7 +118,7 @@ def review_drafts(base: Base, claims: pd.DataFrame, speakers: pd.DataFrame, show
 
     referenced = _referenced_claims(tables.claims, claims)
     sources = tables.sources[tables.sources["source_id"].isin([*claims["source_id"], *referenced["source_id"]])]
-    texts, _ = read_source_texts(sources, tables.data_dir.parent)  # unreadable ones are reported below
+    texts = read_source_texts(sources, tables.data_dir.parent).texts  # unreadable ones are reported below
     claims = anchor_claims(claims, texts).frame
 
     checked, rejected = {}, {}
