@@ -24,8 +24,8 @@ from claimmap.problems import Problem, display_path, has_errors, sort_problems
 from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
 from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
-from claimmap.tables.load import Tables
 from claimmap.tables.intake import SourceRefused, add_source
+from claimmap.tables.load import Tables
 from claimmap.tables.merge import accept_drafts, drafts_file
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
 from claimmap.tables.store import StoreError, data_lock, read_snapshot
