@@ -74,7 +74,7 @@ EDITED = [
     "contradicts",
     "claim_id",
 ]
-SPEAKERS_EDITED = ["name", "kind", "actor_id", "description", "speaker_id"]
+SPEAKERS_EDITED = ["name", "aliases", "kind", "actor_id", "description", "speaker_id"]
 
 
 def curate_view(dataset: Dataset, data_dir: Path) -> None:
@@ -292,14 +292,21 @@ def _tables(
         key=f"curate_editor_{source_id}_{work['version']}",
         width="stretch",
     )
-    speakers_spec = package.resource("speakers")
+    kinds = value_labels(
+        tuple(package.resource("speakers").field("kind").enum or ()), value_descriptions(data_dir, "speakers", "kind")
+    )
     with st.expander(f"New voices proposed for this article ({len(work['speakers'])})"):
         st.caption("A speaker not in the lists above: name and kind; its id is made from the name.")
         edited_speakers = st.data_editor(
             work["speakers"][[c for c in SPEAKERS_EDITED if c in work["speakers"]]].fillna(""),
             column_config={
                 "name": st.column_config.TextColumn("Name", help="As the source describes them"),
-                "kind": st.column_config.SelectboxColumn("Kind", options=list(speakers_spec.field("kind").enum or ())),
+                "aliases": st.column_config.TextColumn(
+                    "Other names", help="Other names the sources use, separated by '|'"
+                ),
+                "kind": st.column_config.SelectboxColumn(
+                    "Kind", options=list(kinds), format_func=lambda v: kinds.get(str(v), str(v)), width="medium"
+                ),
                 "actor_id": select("actor_id", "Speaks for", "The actor it belongs to, if any"),
                 "description": st.column_config.TextColumn("Description", help="Who this is, in your words"),
                 "speaker_id": st.column_config.TextColumn("Id", disabled=True),

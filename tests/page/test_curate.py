@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from claimmap.config import DATA_ENV
-from claimmap.page.curate import EDITED, _from_editor, _to_editor
+from claimmap.page.curate import EDITED, _from_editor, _speakers_from_editor, _to_editor
 from claimmap.tables.csvio import read_raw
 from claimmap.tables.schema import read_package
 from claimmap.views.curate import picker_payload, place_labels, selected_quote
@@ -109,6 +109,14 @@ def test_editor_rows_round_trip_to_text_cells():
     added = pd.concat([shown, shown.iloc[:1].set_axis([2])])  # a row added in the editor
     two = _from_editor(added, drafts, "src000")
     assert two["source_id"].tolist() == ["src000", "src000"] and two["quote_start"].tolist() == ["5", ""]
+
+
+def test_new_voices_keep_their_aliases_and_get_an_id_from_the_name():
+    edited = pd.DataFrame(
+        [{"name": "Coast Monitor", "aliases": "CM|Coast Monitor Network", "kind": "osint_aggregator", "speaker_id": ""}]
+    )
+    (row,) = _speakers_from_editor(edited).to_dict("records")
+    assert row["aliases"] == "CM|Coast Monitor Network" and row["speaker_id"] == "coast_monitor"
 
 
 def test_picker_payload_carries_offsets_and_marks_drafted_quotes():
