@@ -99,8 +99,10 @@ def test_a_new_article_becomes_a_claim_on_the_map(page, tmp_path: Path):
         open_app(page, url, "?view=curate")
         page.get_by_text("Add a new article").click()
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(PAGE))
+        expect(page.get_by_text(PAGE.name)).to_be_visible()
+        expect(page.locator(APP_IDLE)).to_be_attached(timeout=60_000)  # the upload's rerun is over
         page.get_by_role("button", name="Add this article").click()
-        expect(page.get_by_text("Added src001")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Added src001")).to_be_visible(timeout=60_000)
         expect(page.get_by_text("value is required but empty")).to_be_visible()  # the quote, not yet set
 
         select_in_article(page, QUOTE)
