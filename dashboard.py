@@ -51,12 +51,18 @@ from claimmap.page.state import (
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
-from claimmap.views.mapview import base_map, clicked_place_id, governorate_layer, marker_table, place_layer
+from claimmap.views.mapview import (
+    base_map,
+    claim_bounds,
+    clicked_place_id,
+    governorate_layer,
+    marker_table,
+    place_layer,
+)
 from claimmap.views.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
 from geo import MAP_CREDITS
-from geo.boundaries import load_country_outline, load_governorates
 
 MAP_KEY = "claimmap_map"
 article_reader_component = components.declare_component("article_reader", path=str(READER_FRONTEND))
@@ -86,11 +92,6 @@ def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
     of all the tables. Nothing downstream modifies a Dataset. After a server restart the
     validated dataset is read from disk when no file changed (claimmap.analysis.stored)."""
     return load_dataset_stored(Path(data_dir), fingerprint)
-
-
-@st.cache_data
-def basemap_geojson() -> tuple[dict, dict]:
-    return load_governorates(), load_country_outline()
 
 
 def show_problems(problems: list) -> None:
@@ -224,18 +225,17 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
     states = place_states(claims, day, contested=on_day.contested_places(), corroborated=on_day.corroborated_claims())
     statuses = facility_status(claims, places, day, dataset.chains["voice"])
     markers = marker_table(states, places, actors, statuses)
-    governorates, outline = basemap_geojson()
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         st_folium(
-            base_map(governorates, outline, actors, MAP_CREDITS),
+            base_map(actors, MAP_CREDITS, claim_bounds(places[places["place_id"].isin(with_claims)])),
             key=MAP_KEY,
             height=640,
             use_container_width=True,
             returned_objects=["last_active_drawing"],
             on_change=select_clicked_place,
             feature_group_to_add=[
-                governorate_layer(governorate_control(claims, places, day), governorates, actors),
+                governorate_layer(governorate_control(claims, places, day), actors, dataset.names["places"]),
                 place_layer(markers, st.session_state[PLACE_KEY]),
             ],
         )

@@ -24,7 +24,6 @@ from claimmap.views.mapview import base_map, governorate_layer, marker_table, pl
 from claimmap.views.panel import markdown_text, place_dossier
 from fixture_data import BUNDLED, REPO
 from geo import MAP_CREDITS
-from geo.boundaries import load_country_outline, load_governorates
 
 # Columns a curator types freely (ids, dates, enums and quotes are constrained or checked elsewhere).
 FREE_TEXT = {
@@ -82,11 +81,11 @@ def test_every_row_still_loads(hostile):
 def test_nothing_reaches_the_map_unescaped(hostile):
     day = "2024-12-09"
     claims, places, actors = hostile.claims, hostile.places, hostile.tables.actors
-    m = base_map(load_governorates(), load_country_outline(), actors, MAP_CREDITS)
+    m = base_map(actors, MAP_CREDITS)
     statuses = facility_status(claims, places, day, hostile.chains["voice"])  # speaker names in the tooltip
     assert any(name in " ".join(statuses["status_text"]) for name in hostile.tables.speakers["name"])
     place_layer(marker_table(place_states(claims, day), places, actors, statuses), "khmeimim").add_to(m)
-    governorate_layer(governorate_control(claims, places, day), load_governorates(), actors).add_to(m)
+    governorate_layer(governorate_control(claims, places, day), actors, hostile.names["places"]).add_to(m)
     out = m.get_root().render()
     leaked = [fragment for fragment in RAW_FRAGMENTS if fragment in out]
     assert leaked == []
@@ -134,7 +133,7 @@ def add_source(data: Path, path: str) -> None:
 def assert_still_draws(dataset) -> None:
     """Every valid claim and place is there, and the map for a day renders."""
     assert len(dataset.claims) == 37 and len(dataset.places) == 13
-    m = base_map(load_governorates(), load_country_outline(), dataset.tables.actors, MAP_CREDITS)
+    m = base_map(dataset.tables.actors, MAP_CREDITS)
     place_layer(
         marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, dataset.tables.actors), "khmeimim"
     ).add_to(m)

@@ -1,34 +1,35 @@
 """Folium layers for the dashboard's map.
 
 The map is split the way streamlit-folium needs it to avoid remounts: `base_map` is built the same
-on every rerun (only the tables' actors feed its legend), and everything that depends on the date
-goes into the feature groups from `place_layer` and `governorate_layer`, which the dashboard passes
-through `st_folium(feature_group_to_add=...)`.
+on every rerun (only the tables' actors and the extent of the places feed it), and everything that
+depends on the date goes into the feature groups from `place_layer` and `governorate_layer`, which
+the dashboard passes through `st_folium(feature_group_to_add=...)`.
 
-Escaping: folium inserts tooltip and popup text raw into HTML and into JS template literals, so
-every string from the tables that reaches the map goes through `map_text` first. Markers are styled
-in the browser from their GeoJSON properties (no per-feature Python style function), which keeps the
-layer one GeoJSON object however many places there are.
+The drawing is done in the browser by claimmap-map.js (map_frontend/), a static file the map's
+frame loads once with the basemap it fetches; a rerun sends only data to it.
+
+Escaping: text from the tables reaches the browser as JSON (`script_json`, with every character
+that could end a script or a JS template literal escaped) and is set there as textContent, never
+as HTML. The legend is HTML built here, so its text goes through `map_text`.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import Element, Figure, MacroElement
-from folium.utilities import JsCode
+from branca.element import MacroElement
 from jinja2 import Template
 
 from claimmap.analysis.asof import FACILITY_STATUS_WORDS, NEUTRAL_COLOR
-from claimmap.views.assets import MAP_CSS, MAP_JS
+from claimmap.views.assets import BASEMAP_NAMES, BASEMAP_URL, CLAIMMAP_CSS, CLAIMMAP_JS, MAP_CSS, MAP_JS
+from geo.boundaries import BASEMAP_WINDOW
 
-MAP_CENTER = (35.0, 37.6)
-MAP_ZOOM = 7
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 # How precisely a kind of place is located, and the marker shape that says so.
@@ -42,6 +43,16 @@ SHAPE_BY_KIND = {
     "governorate": "area",
     "country": "area",
 }
+KIND_WORDS = {
+    "airbase": "air base",
+    "naval_base": "naval base",
+    "port": "port",
+    "facility": "facility",
+    "city": "city",
+    "town": "town",
+    "governorate": "governorate",
+    "country": "country",
+}
 SHAPE_WORDS = {
     "facility": "square: facility, exact position",
     "town": "circle: town or city centre",
@@ -49,8 +60,34 @@ SHAPE_WORDS = {
 }
 # The sign for each state a facility is claimed to be in, drawn in a strip under its marker.
 STATUS_SIGNS = {"operating": "✓", "isolated": "⊘", "withdrawing": "↗", "entered": "⚑"}
-# Syria's extent, so the whole country fits whatever the map's width.
+# Syria's extent: the view when no place with claims lies on the basemap.
 SYRIA_BOUNDS = [[32.3, 35.6], [37.35, 42.4]]
+FIT_MARGIN_DEG = 0.35  # around the places with claims, so markers and labels are not on the edge
+MIN_FIT_SPAN_DEG = 1.5  # a single place is shown with its surroundings
+
+MARKER_SIZE = {"facility": 16, "town": 18, "area": 30}
+# Small, exact markers stay clickable above the large area rings; the selected one above all.
+# (Leaflet adds the marker's pixel row to these, so they are far apart.)
+MARKER_LAYER = {"area": 0, "town": 1000, "facility": 2000}
+SELECTED_LAYER = 4000
+SHAPE_RANK = {"facility": 0, "town": 1, "area": 2}  # which name keeps its label when names collide
+
+# Where points crowd (CLUSTER_MIN or more in one CLUSTER_CELL_PX square on screen) they leave the
+# map for a bubble with their count; fewer are fanned out so that none hides another.
+CLUSTER_CELL_PX = 48
+CLUSTER_MIN = 8
+
+_SCRIPT_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "'": "\\u0027",
+    "`": "\\u0060",
+    "$": "\\u0024",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+_SCRIPT_ESCAPE = re.compile("|".join(map(re.escape, _SCRIPT_ESCAPES)))
 
 
 def map_text(value: Any) -> str:
@@ -58,42 +95,36 @@ def map_text(value: Any) -> str:
     return html.escape(str(value), quote=True).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
+def script_json(value: Any) -> str:
+    """`value` as a JSON literal safe inside a <script> and inside a JS template literal.
+
+    The same value once parsed: only characters that could end the script, open an interpolation
+    or a template literal (and literal backslashes) are written as \\u escapes.
+    """
+    text = json.dumps(value, ensure_ascii=False, allow_nan=False).replace("\\\\", "\\u005c")
+    return _SCRIPT_ESCAPE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
+
+
 def css_token(value: str) -> str:
     """A string reduced to characters that are safe in a CSS class name."""
     return re.sub(r"[^a-z0-9_-]", "-", str(value).lower())
 
 
-_STYLE = """
-<style>
-.leaflet-div-icon.claim-marker { background: none; border: none; }
-.claim-marker .dot { box-sizing: border-box; width: 100%; height: 100%; border: 3px solid;
-  border-radius: 50%; opacity: 0.95; box-shadow: 0 0 0 1px #fff; position: relative; }
-.claim-marker.shape-facility .dot { border-radius: 2px; transform: rotate(45deg); }
-.claim-marker.shape-area .dot { border-width: 4px; background: transparent !important; }
-.claim-marker.uncertain .dot { border-style: dashed; opacity: 0.6; }
-.claim-marker.hollow .dot { background: #fff !important; }
-.claim-marker.selected .dot { box-shadow: 0 0 0 3px #000; }
-.claim-marker .mark-contested, .claim-marker .mark-doubtful { position: absolute; top: -10px; width: 14px;
-  height: 14px; color: #fff; font: bold 11px/14px sans-serif; text-align: center; border-radius: 3px; }
-.claim-marker .mark-contested { right: -12px; background: #000; }
-.claim-marker .mark-doubtful { left: -12px; background: #555; }
-.claim-marker.shape-facility .mark-contested, .claim-marker.shape-facility .mark-doubtful { transform: rotate(-45deg); }
-.claim-tooltip { white-space: normal; width: max-content; max-width: 320px; font: 12px/1.35 sans-serif; }
-.claim-marker .box { position: relative; width: 100%; height: 100%; }
-.claim-marker .mark-status { position: absolute; top: calc(100% + 4px); left: 50%; transform: translateX(-50%);
-  white-space: nowrap; background: #fff; color: #000; border: 1px solid #333; border-radius: 3px;
-  font: bold 12px/14px sans-serif; padding: 0 2px; letter-spacing: 1px; }
-.leaflet-div-icon.claim-cluster { background: none; border: none; }
-.claim-cluster .count { box-sizing: border-box; width: 100%; height: 100%; border-radius: 50%; background: #333;
-  color: #fff; border: 3px solid #fff; box-shadow: 0 0 0 1px #333; font: bold 12px/28px sans-serif;
-  text-align: center; cursor: zoom-in; }
-.claimmap-legend { background: rgba(255,255,255,0.92); padding: 4px 6px; font: 11px/1.3 sans-serif;
-  border: 1px solid #999; border-radius: 4px; max-width: 220px; }
-.claimmap-legend summary { cursor: pointer; }
-.claimmap-legend .chip { display: inline-block; width: 11px; height: 11px; margin-right: 5px;
-  border: 1px solid #333; vertical-align: -1px; }
-</style>
-"""
+class _Script(MacroElement):
+    """One call into claimmap-map.js, `claimmap.FUNCTION(parent, data)`, for the element it is added to."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+claimmap.{{ this.function }}({{ this._parent.get_name() }}, {{ this.data }});
+{% endmacro %}
+""")
+
+    def __init__(self, function: str, data: Any):
+        super().__init__()
+        self._name = "ClaimmapScript"
+        self.function = function
+        self.data = script_json(data)
+
 
 _LEGEND = Template("""
 {% macro script(this, kwargs) %}
@@ -101,8 +132,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 {{ this.get_name() }}.onAdd = function () {
     var div = L.DomUtil.create("div", "claimmap-legend");
     div.innerHTML = {{ this.html | tojson }};
-    // On a narrow map (a phone) the legend starts folded so it does not cover the markers.
-    if ({{ this._parent.get_name() }}.getSize().x < 500) { div.querySelector("details").open = false; }
+    L.DomEvent.disableClickPropagation(div);
     return div;
 };
 {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -111,7 +141,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 
 
 class Legend(MacroElement):
-    """A static legend box in a map corner; `html_text` must already be escaped."""
+    """A legend box in a map corner, folded until opened; `html_text` must already be escaped."""
 
     def __init__(self, html_text: str):
         super().__init__()
@@ -129,6 +159,7 @@ def legend_html(actors: pd.DataFrame) -> str:
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
     rows += [map_text(w) for w in SHAPE_WORDS.values()]
     rows += [
+        '<span class="chip ring"></span>dotted ring: parts of the area claimed, not the whole',
         "dashed, faded: date only approximate",
         "white fill: no independent corroboration",
         "<b>!</b> contested: sources disagree",
@@ -136,129 +167,163 @@ def legend_html(actors: pd.DataFrame) -> str:
         + ", ".join(f"<b>{sign}</b> {map_text(FACILITY_STATUS_WORDS[status])}" for status, sign in STATUS_SIGNS.items())
         + " (its color: the actor those claims name)",
         "<b>?</b> only alleged, presumed or rumored",
+        "thin line to a dot: marker moved aside; the dot is the true position",
         "dark disc with a number: that many places; click to zoom in",
     ]
-    return "<details open><summary><b>Legend: control as claimed</b></summary>" + "<br>".join(rows) + "</details>"
+    return "<details><summary>Legend</summary>" + "<br>".join(rows) + "</details>"
 
 
-def base_map(governorates: Mapping, outline: Mapping, actors: pd.DataFrame, attribution: str) -> folium.Map:
-    """The date-independent map: vector basemap, optional OSM tiles, legend, local JS/CSS."""
+def claim_bounds(places: pd.DataFrame) -> list[list[float]]:
+    """[[south, west], [north, east]] around the located `places` (lat, lon) that lie on the
+    basemap, with a margin; Syria's extent when none does."""
+    west, south, east, north = BASEMAP_WINDOW
+    on_map = places[places["lat"].between(south, north) & places["lon"].between(west, east)]
+    if on_map.empty:
+        return SYRIA_BOUNDS
+    bounds = []
+    for low, high in ((on_map["lat"].min(), on_map["lat"].max()), (on_map["lon"].min(), on_map["lon"].max())):
+        grow = max(FIT_MARGIN_DEG, (MIN_FIT_SPAN_DEG - (high - low)) / 2)
+        bounds.append((float(low) - grow, float(high) + grow))
+    (lat0, lat1), (lon0, lon1) = bounds
+    return [[round(lat0, 4), round(lon0, 4)], [round(lat1, 4), round(lon1, 4)]]
+
+
+class _Credit(MacroElement):
+    """The basemap's credit line in Leaflet's attribution box; `text` must already be escaped."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text | tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Credit"
+        self.text = text
+
+
+def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] = SYRIA_BOUNDS) -> folium.Map:
+    """The date-independent map: fitted to `bounds`, the offline basemap (fetched by the browser),
+    optional OSM tiles, the legend, local JS/CSS."""
+    (south, west), (north, east) = bounds
     m = folium.Map(
-        location=MAP_CENTER,
-        zoom_start=MAP_ZOOM,
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=7,
+        min_zoom=4,
         tiles=None,
         control_scale=True,
-        zoom_snap=0.25,  # fractional zoom lets Syria fill narrow maps too
+        zoom_snap=0.25,  # fractional zoom lets the places fill narrow maps too
         # Leaflet's keyboard handler focuses the map on mouse-down, which scrolls the page
-        # around the map's frame and swallows the click; places are keyboard-selectable
-        # in the panel instead.
+        # around the map's frame and swallows the click; markers are tab stops of their own.
         keyboard=False,
     )
-    m.fit_bounds(SYRIA_BOUNDS)
-    m.default_js = MAP_JS
-    m.default_css = MAP_CSS
-    cast(Figure, m.get_root()).header.add_child(Element(_STYLE))  # a Map's root is always its Figure
+    m.fit_bounds(bounds)
+    m.default_js = MAP_JS + CLAIMMAP_JS
+    m.default_css = MAP_CSS + CLAIMMAP_CSS
+    _Script("basemap", {"base": BASEMAP_URL, "files": BASEMAP_NAMES}).add_to(m)
     folium.TileLayer(
-        "OpenStreetMap", name="OpenStreetMap tiles (online only)", attr=OSM_ATTRIBUTION, overlay=True, show=False
+        "OpenStreetMap",
+        name="OpenStreetMap tiles (online only)",
+        attr=OSM_ATTRIBUTION,
+        overlay=True,
+        show=False,
     ).add_to(m)
-    folium.GeoJson(
-        outline,
-        name="Syria outline",
-        interactive=False,
-        attribution=map_text(attribution),
-        style_function=lambda _: {"color": "#555", "weight": 1.5, "fillColor": "#f3efe6", "fillOpacity": 1.0},
-    ).add_to(m)
-    folium.GeoJson(
-        governorates,
-        name="Governorates",
-        interactive=False,
-        style_function=lambda _: {"color": "#888", "weight": 1, "fill": False},
-    ).add_to(m)
+    _Credit(map_text(attribution)).add_to(m)
     Legend(legend_html(actors)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     return m
 
 
-_ON_EACH_PLACE = JsCode("""
-function (feature, layer) {
-    var p = feature.properties;
-    var dot = document.createElement("div");
-    dot.className = "dot";
-    dot.style.borderColor = p.color;
-    dot.style.background = p.color;
-    [["contested", "!", "sources disagree"], ["doubtful", "?", "only alleged, presumed or rumored"]].forEach(
-        function (flag) {
-            if (!p[flag[0]]) { return; }
-            var mark = document.createElement("span");
-            mark.className = "mark-" + flag[0];
-            mark.textContent = flag[1];
-            mark.title = flag[2];
-            dot.appendChild(mark);
-        });
-    var box = document.createElement("div");
-    box.className = "box";
-    box.appendChild(dot);
-    if (p.status_signs) {
-        var strip = document.createElement("span");
-        strip.className = "mark-status";
-        strip.textContent = p.status_signs;
-        strip.title = p.status_words;
-        box.appendChild(strip);
-    }
-    layer.setIcon(L.divIcon({html: box, className: p.classes, iconSize: [p.size, p.size]}));
-    layer.setZIndexOffset(p.z);
-    layer.bindTooltip(p.label, {className: "claim-tooltip"});
-}
-""")
+def _holder_words(places: pd.DataFrame) -> pd.Series:
+    holder = "Held by " + places["holder"] + ", as claimed"
+    return holder.where(places["actor_id"] != "", "No claim on this day of who holds it")
 
-MARKER_SIZE = {"facility": 16, "town": 18, "area": 30}
-# Small, exact markers stay clickable above the large area rings; the selected one above all.
-MARKER_LAYER = {"area": 0, "town": 500, "facility": 1000}
-SELECTED_LAYER = 2000
+
+def _status_lines(places: pd.DataFrame) -> pd.Series:
+    """Per place, one line per state its facility is claimed to be in, with its sign and who claims it."""
+    status = places["status"] if "status" in places else pd.Series("", index=places.index)
+    text = places["status_text"] if "status_text" in places else status
+    return pd.Series(
+        [
+            [f"{STATUS_SIGNS.get(token, '')} claimed {words}" for token, words in zip(s.split(), w.split(" · "))]
+            for s, w in zip(status.fillna(""), text.fillna(""))
+        ],
+        index=places.index,
+    )
+
+
+def place_tooltips(places: pd.DataFrame) -> pd.Series:
+    """Per marker, the lines of its tooltip: what it is, who holds it, the facility status claimed
+    and by whom, and its doubt marks, in words (the marks' signs as in the legend)."""
+    flags = pd.DataFrame(
+        {
+            "kind": places["kind"].map(KIND_WORDS).fillna(places["kind"]),
+            "holder": _holder_words(places),
+            "uncertain": places["uncertain"].map({True: "Date only approximate", False: ""}),
+            "contested": places["contested"].map({True: "! contested: sources disagree", False: ""}),
+            "doubtful": places["doubtful"].map({True: "? only alleged, presumed or rumored", False: ""}),
+            "corroborated": places["corroborated"].map(
+                {True: "Independently corroborated", False: "Not independently corroborated"}
+            ),
+            "count": places["n_holding"].astype(str) + " claim(s) holding on this day",
+        }
+    )
+    status = _status_lines(places)
+    return pd.Series(
+        [
+            [line for line in row[:2] if line] + lines + [line for line in row[2:] if line]
+            for row, lines in zip(flags.itertuples(index=False), status)
+        ],
+        index=places.index,
+    )
 
 
 def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
-    """GeoJSON FeatureCollection of place markers.
+    """GeoJSON FeatureCollection of place markers, in reading order (north to south).
 
-    `places` needs place_id, name, kind, lat, lon, color, uncertain, contested, corroborated, and
-    may have status and status_text (asof.facility_status; "" for none). Each feature's id and
-    properties.id are the place_id, so a click maps back to its claims. The tooltip says in words
-    what the classes and signs show: the claimed status, who claims it, and a dispute.
+    `places` is a `marker_table`. Each feature's id and properties.id are the place_id, so a click
+    maps back to its claims; `tooltip` is its lines in words, `aria` the same for screen readers.
     """
-    status = places["status"].fillna("") if "status" in places else pd.Series("", index=places.index)
-    status_text = places["status_text"].fillna("") if "status_text" in places else status
+    places = places.sort_values(["lat", "lon"], ascending=[False, True])
     shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
+    is_selected = places["place_id"] == selected
     flags = (
         places["uncertain"].map({True: " uncertain", False: ""})
         + places["contested"].map({True: " contested", False: ""})
         + places["doubtful"].map({True: " doubtful", False: ""})
         + (~places["corroborated"]).map({True: " hollow", False: ""})
-        + (places["place_id"] == selected).map({True: " selected", False: ""})
+        + is_selected.map({True: " selected", False: ""})
     )
-    classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags
+    status = places["status"].fillna("") if "status" in places else pd.Series("", index=places.index)
     status_classes = status.map(lambda s: "".join(f" status-{token}" for token in s.split()))
-    classes = classes + status_classes
-    signs = status.map(lambda s: "".join(STATUS_SIGNS.get(token, "") for token in s.split()))
-    status_words = status_text.map(map_text)
-    label = (
-        "<b>"
-        + places["name"].map(map_text)
-        + "</b>"
-        + status_words.map(lambda words: "".join(f"<br>claimed {state}" for state in words.split(" · ") if state))
-        + places["contested"].map({True: "<br>contested: sources disagree", False: ""})
+    classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags + status_classes
+    tooltips = place_tooltips(places)
+    rank = (
+        pd.DataFrame({"selected": ~is_selected, "shape": shape.map(SHAPE_RANK), "n": -places["n_claims"]})
+        .apply(tuple, axis=1)
+        .rank(method="first")
+        .astype(int)
     )
     table = pd.DataFrame(
         {
             "id": places["place_id"].map(map_text),
-            "label": label,
+            "name": places["name"].astype(str),
+            "tooltip": tooltips,
+            "aria": places["name"].astype(str) + ": " + tooltips.map("; ".join) + ". Enter selects it.",
             "color": places["color"],
             "classes": classes,
+            "shape": shape,
             "size": shape.map(MARKER_SIZE),
-            "z": shape.map(MARKER_LAYER).where(places["place_id"] != selected, SELECTED_LAYER),
+            "z": shape.map(MARKER_LAYER).where(~is_selected, SELECTED_LAYER),
+            "rank": rank,
+            "selected": is_selected,
             "contested": places["contested"],
             "doubtful": places["doubtful"],
-            "status_signs": signs,
-            "status_words": status.map(lambda s: "claimed: " + "; ".join(FACILITY_STATUS_WORDS[t] for t in s.split())),
+            "status_signs": status.map(lambda s: "".join(STATUS_SIGNS.get(token, "") for token in s.split())),
+            "status_words": status.map(
+                lambda s: "claimed: " + "; ".join(FACILITY_STATUS_WORDS[token] for token in s.split()) if s else ""
+            ),
             "lon": places["lon"],
             "lat": places["lat"],
         }
@@ -275,126 +340,55 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-# Where markers crowd (CLUSTER_MIN or more in one CLUSTER_CELL_PX square on screen), they leave the
-# map for a bubble with their count; a click on it zooms in. Worked out again on every zoom, in the
-# browser. The selected place always stays visible as itself.
-CLUSTER_CELL_PX = 44
-CLUSTER_MIN = 6
-_CLUSTERS = Template("""
-{% macro script(this, kwargs) %}
-(function (layer) {
-    var bubbles = L.layerGroup();
-    function recluster() {
-        var map = layer._map;
-        if (!map) { return; }
-        bubbles.clearLayers();
-        var cells = {};
-        layer.eachLayer(function (marker) {
-            if (marker.feature.properties.classes.indexOf(" selected") >= 0) {
-                if (!map.hasLayer(marker)) { marker.addTo(map); }
-                return;
-            }
-            var p = map.latLngToLayerPoint(marker.getLatLng());
-            var key = Math.floor(p.x / {{ this.cell }}) + ":" + Math.floor(p.y / {{ this.cell }});
-            (cells[key] = cells[key] || []).push(marker);
-        });
-        Object.keys(cells).forEach(function (key) {
-            var members = cells[key];
-            var crowded = members.length >= {{ this.minimum }};
-            var lat = 0, lng = 0;
-            members.forEach(function (marker) {
-                if (crowded) { marker.remove(); } else if (!map.hasLayer(marker)) { marker.addTo(map); }
-                lat += marker.getLatLng().lat;
-                lng += marker.getLatLng().lng;
-            });
-            if (!crowded) { return; }
-            var center = L.latLng(lat / members.length, lng / members.length);
-            var count = document.createElement("div");
-            count.className = "count";
-            count.textContent = members.length;
-            count.title = members.length + " places: zoom in to see them";
-            L.marker(center, {icon: L.divIcon({html: count, className: "claim-cluster", iconSize: [34, 34]})})
-                .on("click", function () { map.setView(center, map.getZoom() + 2); })
-                .addTo(bubbles);
-        });
-    }
-    layer.on("add", function () {
-        bubbles.addTo(layer._map);
-        layer._map.on("zoomend", recluster);
-        recluster();
-    });
-    layer.on("remove", function () {
-        bubbles.remove();
-        bubbles.clearLayers();
-    });
-})({{ this._parent.get_name() }});
-{% endmacro %}
-""")
-
-
-class Clusters(MacroElement):
-    """Clustering of crowded markers for the GeoJSON marker layer it is added to."""
-
-    def __init__(self, cell: int = CLUSTER_CELL_PX, minimum: int = CLUSTER_MIN):
-        super().__init__()
-        self._name = "Clusters"
-        self.cell, self.minimum = cell, minimum
-        self._template = _CLUSTERS
-
-
 def place_layer(places: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
-    """One GeoJSON layer holding every place marker, clustered where they crowd."""
+    """Every place marker as one layer, drawn by claimmap.places: named, fanned out where they
+    overlap, clustered where they crowd; places beyond the basemap are listed in a corner box."""
     group = folium.FeatureGroup(name="Places as claimed")
-    markers = folium.GeoJson(
-        place_features(places, selected),
-        name="places",
-        marker=folium.Marker(icon=folium.DivIcon(class_name="claim-marker")),
-        on_each_feature=_ON_EACH_PLACE,
-    )
-    Clusters().add_to(markers)
-    markers.add_to(group)
+    data = place_features(places, selected)
+    data.update(window=list(BASEMAP_WINDOW), clusterCell=CLUSTER_CELL_PX, clusterMin=CLUSTER_MIN)
+    _Script("places", data).add_to(group)
     return group
 
 
-def governorate_features(control: pd.DataFrame, governorates: Mapping, actors: pd.DataFrame) -> dict:
-    """Governorate polygons that a control claim covers, styled by the claimed actor.
+def governorate_features(control: pd.DataFrame, actors: pd.DataFrame, names: Mapping[str, str]) -> list[dict]:
+    """Per governorate that a control claim covers: its ISO code, the style of the claimed actor,
+    its name (from `names`, place_id -> name) and tooltip lines. The browser adds the shapes.
 
-    `control` has place_id, iso_code, actor_id, uncertain (see asof.governorate_control). The
-    style travels in each feature's properties, which folium applies without a Python styler.
+    `control` has place_id, iso_code, actor_id, uncertain (see asof.governorate_control).
     """
     colors = actors.set_index("actor_id")["color"]
-    by_iso = {f["properties"]["iso_3166_2"]: f for f in governorates["features"]}
-    features = []
+    actor_names = actors.set_index("actor_id")["name"]
+    areas = []
     for row in control.to_dict("records"):
-        shape = by_iso.get(row["iso_code"])
-        if shape is None:
-            continue
         color = colors.get(row["actor_id"], NEUTRAL_COLOR)
-        features.append(
+        lines = [f"Held by {actor_names.get(row['actor_id'], row['actor_id'])}, as claimed"]
+        if row["uncertain"]:
+            lines.append("Date only approximate")
+        areas.append(
             {
-                "type": "Feature",
                 "id": map_text(row["place_id"]),
-                "geometry": shape["geometry"],
-                "properties": {
-                    "id": map_text(row["place_id"]),
-                    "style": {
-                        "color": color,
-                        "weight": 2,
-                        "fillColor": color,
-                        "fillOpacity": 0.25 if row["uncertain"] else 0.45,
-                        "dashArray": "6 6" if row["uncertain"] else None,
-                        "className": "gov-" + css_token(row["place_id"]),
-                    },
+                "iso": row["iso_code"],
+                "name": names.get(row["place_id"], row["place_id"]),
+                "tooltip": lines,
+                "style": {
+                    "color": color,
+                    "weight": 2,
+                    "fillColor": color,
+                    "fillOpacity": 0.25 if row["uncertain"] else 0.45,
+                    "dashArray": "6 6" if row["uncertain"] else None,
+                    "className": "gov-" + css_token(row["place_id"]),
                 },
             }
         )
-    return {"type": "FeatureCollection", "features": features}
+    return areas
 
 
-def governorate_layer(control: pd.DataFrame, governorates: Mapping, actors: pd.DataFrame) -> folium.FeatureGroup:
-    """Shaded governorates, one GeoJSON layer."""
+def governorate_layer(
+    control: pd.DataFrame, actors: pd.DataFrame, names: Mapping[str, str] | None = None
+) -> folium.FeatureGroup:
+    """Shaded governorates, one layer, shapes taken from the basemap already in the browser."""
     group = folium.FeatureGroup(name="Governorates as claimed")
-    folium.GeoJson(governorate_features(control, governorates, actors), name="governorate control").add_to(group)
+    _Script("areas", {"areas": governorate_features(control, actors, names or {})}).add_to(group)
     return group
 
 
@@ -410,8 +404,9 @@ def marker_table(
     states: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, statuses: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Place states (asof.place_states) joined to names, kinds and positions, and to the facility
-    statuses (asof.facility_status), with a color: the actor of the control claim, else for a
-    facility the actor of its status claims, else neutral."""
+    statuses (asof.facility_status), with the name of the actor claimed to hold it (`holder`) and a
+    color: the actor of the control claim, else for a facility the actor of its status claims, else
+    neutral."""
     located = places.set_index("place_id")[["name", "kind", "lat", "lon"]]
     table = states.join(located, how="inner")
     if statuses is not None:
@@ -419,8 +414,13 @@ def marker_table(
     for column in ("status", "status_text", "status_actor"):
         table[column] = table[column].fillna("").astype("str") if column in table else ""
     table = table.reset_index()
-    colors = actors.set_index("actor_id")["color"]
+    by_actor = actors.set_index("actor_id")
     table["color"] = (
-        table["actor_id"].map(colors).fillna(table["status_actor"].map(colors)).fillna(NEUTRAL_COLOR).astype("str")
+        table["actor_id"]
+        .map(by_actor["color"])
+        .fillna(table["status_actor"].map(by_actor["color"]))
+        .fillna(NEUTRAL_COLOR)
+        .astype("str")
     )
+    table["holder"] = table["actor_id"].map(by_actor["name"]).fillna(table["actor_id"])
     return table

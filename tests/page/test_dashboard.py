@@ -76,7 +76,15 @@ def test_map_returns_only_the_clicked_feature(app):
 
 def test_no_script_or_stylesheet_from_a_cdn(app):
     args = map_args(app)
-    assert args["js_links"] and all(u.startswith("/app/static/vendor/") for u in args["js_links"] + args["css_links"])
+    assert args["js_links"] and all(u.startswith("/app/static/") for u in args["js_links"] + args["css_links"])
+
+
+def test_reruns_send_no_basemap_geometry(app):
+    """The browser fetches the basemap once; a rerun carries only the date's markers and areas."""
+    args = map_args(app)
+    assert "claimmap.basemap(" in args["script"] and "levant_land.geojson" in args["script"]
+    assert '"coordinates": [[' not in args["script"] + args["feature_group"]  # no polygon or line
+    assert len(args["script"]) + len(args["header"]) + len(args["feature_group"]) < 40_000
 
 
 def test_place_and_date_from_the_url_fill_the_panel():

@@ -5,18 +5,22 @@ import branca
 import pandas as pd
 import pytest
 
-from claimmap.views.assets import STATIC_URL
+from claimmap.views.assets import APP_URL, BASEMAP_NAMES, STATIC_URL
 from claimmap.views.mapview import (
+    SYRIA_BOUNDS,
     base_map,
+    claim_bounds,
     clicked_place_id,
     governorate_features,
+    governorate_layer,
     map_text,
     marker_table,
     place_features,
     place_layer,
+    place_tooltips,
+    script_json,
 )
 from geo import MAP_CREDITS
-from geo.boundaries import load_country_outline, load_governorates
 
 HOSTILE = 'Khmeimim <img src=x onerror=alert(1)> ${alert(2)} `tick` C:\\users "q" \'s & </script>'
 ACTORS = pd.DataFrame(
@@ -36,6 +40,10 @@ def markers(**overrides):
         "contested": False,
         "doubtful": False,
         "corroborated": True,
+        "actor_id": "",
+        "holder": "",
+        "n_claims": 3,
+        "n_holding": 2,
     }
     row.update(overrides)
     return pd.DataFrame([row])
@@ -102,16 +110,51 @@ def rendered(m) -> str:
 
 
 def test_hostile_names_reach_the_rendered_map_only_escaped():
-    m = base_map(load_governorates(), load_country_outline(), ACTORS.assign(name=HOSTILE), MAP_CREDITS)
+    m = base_map(ACTORS.assign(name=HOSTILE), MAP_CREDITS)
     place_layer(markers(name=HOSTILE)).add_to(m)
     out = rendered(m)
     for fragment in ("<img src=x", "${alert", "`tick`", "C:\\users", "</script> ", "<b>"):
         assert fragment not in out
-    assert "Khmeimim &lt;img" in out.replace("\\u0026", "&")  # still there, as text
+    assert "Khmeimim &lt;img" in out.replace("\\u0026", "&")  # the legend's HTML, as text
+
+
+@pytest.mark.parametrize("text", [HOSTILE, '\\"', "a\\u0041", "line\u2028break", "tab\there"])
+def test_script_json_keeps_the_value_and_nothing_that_ends_a_script_or_template(text):
+    literal = script_json({"name": text})
+    assert json.loads(literal) == {"name": text}
+    assert not set(literal) & set("<>&'`$\u2028\u2029")
+    assert "\\\\" not in literal  # no literal backslash pair either (a template literal would undo it)
+
+
+def test_tooltips_say_in_words_who_holds_it_and_its_marks():
+    table = pd.concat(
+        [
+            markers(actor_id="rebels", holder="Rebels", contested=True, uncertain=True),
+            markers(place_id="jableh", name="Jableh", kind="city", doubtful=True, corroborated=False),
+        ],
+        ignore_index=True,
+    )
+    held, unheld = place_tooltips(table)
+    assert held[:2] == ["air base", "Held by Rebels, as claimed"]
+    assert {"Date only approximate", "! contested: sources disagree", "Independently corroborated"} <= set(held)
+    assert "No claim on this day of who holds it" in unheld
+    assert {"? only alleged, presumed or rumored", "Not independently corroborated"} <= set(unheld)
+    assert "2 claim(s) holding on this day" in unheld
+
+
+def test_markers_have_an_accessible_name_and_the_selected_one_keeps_its_label_first():
+    table = pd.concat(
+        [markers(place_id="gov", name="Gov", kind="governorate"), markers(), markers(place_id="town", kind="city")],
+        ignore_index=True,
+    )
+    features = {f["id"]: f["properties"] for f in place_features(table, selected="town")["features"]}
+    assert features["khmeimim"]["aria"].startswith("Khmeimim Air Base: air base; No claim")
+    assert features["town"]["rank"] < features["khmeimim"]["rank"] < features["gov"]["rank"]
+    assert features["town"]["selected"] and not features["gov"]["selected"]
 
 
 def test_every_script_and_stylesheet_is_served_locally():
-    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+    m = base_map(ACTORS, MAP_CREDITS)
     place_layer(markers()).add_to(m)
 
     def walk(element):
@@ -120,7 +163,7 @@ def test_every_script_and_stylesheet_is_served_locally():
             yield from walk(child)
 
     urls = [url for e in walk(m) for _, url in [*getattr(e, "default_js", []), *getattr(e, "default_css", [])]]
-    assert urls and all(url.startswith(STATIC_URL) for url in urls), urls
+    assert urls and all(url.startswith((STATIC_URL, APP_URL)) for url in urls), urls
     assert not any(isinstance(e, branca.colormap.ColorMap) for e in walk(m))  # would pull d3 from a CDN
 
 
@@ -128,20 +171,41 @@ def test_base_map_is_the_same_on_every_build():
     """streamlit-folium remounts the map when its script changes; only the date layers may vary."""
 
     def script():
-        m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+        m = base_map(ACTORS, MAP_CREDITS, claim_bounds(markers()))
         return re.sub(r"_[0-9a-f]{32}", "", rendered(m))
 
     assert script() == script()
+
+
+def test_base_map_fetches_the_basemap_instead_of_embedding_it():
+    out = rendered(base_map(ACTORS, MAP_CREDITS))
+    assert "claimmap.basemap(" in out and all(name in out for name in BASEMAP_NAMES)
+    assert '"coordinates"' not in out  # no geometry travels with the page's reruns
+    assert len(out) < 20_000
+
+
+def test_map_is_fitted_to_the_places_on_the_basemap():
+    coast = pd.concat([markers(), markers(place_id="tartus", lat=34.89, lon=35.89)], ignore_index=True)
+    (south, west), (north, east) = claim_bounds(coast)
+    assert south < 34.89 and north > 35.41 and west < 35.89 and east > 35.95
+    assert north - south < 3  # tight around the coast, not the whole of Syria
+    moscow = markers(place_id="moscow", lat=55.75, lon=37.62)
+    assert claim_bounds(pd.concat([coast, moscow])) == claim_bounds(coast)  # off the basemap: not fitted
+    assert claim_bounds(moscow) == SYRIA_BOUNDS
 
 
 def test_governorates_shaded_by_claimed_actor_only_where_claimed():
     control = pd.DataFrame(
         {"place_id": ["latakia_gov"], "iso_code": ["SY-LA"], "actor_id": ["rebels"], "uncertain": [True]}
     )
-    features = governorate_features(control, load_governorates(), ACTORS)["features"]
-    assert [f["id"] for f in features] == ["latakia_gov"]
-    style = features[0]["properties"]["style"]
-    assert style["fillColor"] == "#009E73" and style["dashArray"]  # uncertain: dashed
+    (area,) = governorate_features(control, ACTORS, {"latakia_gov": "Latakia Governorate"})
+    assert (area["id"], area["iso"], area["name"]) == ("latakia_gov", "SY-LA", "Latakia Governorate")
+    assert area["style"]["fillColor"] == "#009E73" and area["style"]["dashArray"]  # uncertain: dashed
+    assert area["tooltip"] == ["Held by Rebels <b>, as claimed", "Date only approximate"]
+    m = base_map(ACTORS, MAP_CREDITS)
+    governorate_layer(control, ACTORS).add_to(m)
+    out = rendered(m)
+    assert "claimmap.areas(" in out and "Rebels \\u003cb\\u003e" in out
 
 
 def test_marker_table_colors_by_control_and_neutral_without():
@@ -165,7 +229,7 @@ def test_marker_table_colors_by_control_and_neutral_without():
         }
     )
     table = marker_table(states, places, ACTORS).set_index("place_id")
-    assert table.loc["tartus", "color"] == "#009E73"
+    assert table.loc["tartus", "color"] == "#009E73" and table.loc["tartus", "holder"] == "Rebels <b>"
     assert table.loc["khmeimim", "color"] == "#9E9E9E"
 
 
@@ -183,10 +247,11 @@ def test_clicked_place_id(value, expected):
     assert clicked_place_id(value) == expected
 
 
-def test_legend_names_every_actor_escaped():
-    out = rendered(base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS))
+def test_legend_names_every_actor_escaped_and_starts_folded():
+    out = rendered(base_map(ACTORS, MAP_CREDITS))
     legend = json.loads(re.search(r"div\.innerHTML = (\".*?\");", out).group(1))
     assert "Rebels &lt;b&gt;" in legend and "Russia" in legend and "contested" in legend
+    assert legend.startswith("<details><summary>")  # folded: no `open`
 
 
 def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
@@ -201,13 +266,14 @@ def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
     assert z["gov"] < z["base"] < z["town"]
 
 
-def test_place_layer_clusters_crowded_markers_in_the_browser():
-    m = base_map(load_governorates(), load_country_outline(), ACTORS, MAP_CREDITS)
+def test_place_layer_sends_its_markers_as_data_to_the_static_map_code():
+    m = base_map(ACTORS, MAP_CREDITS)
     place_layer(markers()).add_to(m)
     out = rendered(m)
-    assert "function recluster()" in out and 'on("zoomend", recluster)' in out
-    assert "Math.floor(p.x / 44)" in out and "members.length >= 6" in out
-    assert "count.textContent = members.length" in out  # the bubble's text is never parsed as HTML
+    call = re.search(r"claimmap\.places\(\w+, (.*)\);", out)
+    data = json.loads(call.group(1))
+    assert [f["id"] for f in data["features"]] == ["khmeimim"]
+    assert data["clusterMin"] > 5 and len(data["window"]) == 4
 
 
 def test_facility_status_is_shown_in_signs_classes_and_words():
@@ -220,16 +286,16 @@ def test_facility_status_is_shown_in_signs_classes_and_words():
     assert {"status-operating", "status-withdrawing", "contested"} <= set(props["classes"].split())
     assert props["status_signs"] == "✓↗"
     assert props["status_words"] == "claimed: operating; withdrawal or evacuation under way"
-    label = props["label"]
-    assert label.startswith("<b>Khmeimim Air Base</b><br>claimed operating: TASS<br>claimed withdrawal or evacuation")
-    assert label.endswith("<br>contested: sources disagree")
-    assert "<img" not in label and "${" not in label and "`" not in label  # the claimant names are escaped
+    lines = props["tooltip"]
+    assert lines[2:4] == ["✓ claimed operating: TASS", f"↗ claimed withdrawal or evacuation under way: {HOSTILE}"]
+    assert "! contested: sources disagree" in lines
+    assert "claimed operating: TASS" in props["aria"]  # a screen reader hears it too
 
 
 def test_a_place_without_status_has_no_signs():
     props = place_features(markers())["features"][0]["properties"]
-    assert props["status_signs"] == "" and "status-" not in props["classes"]
-    assert props["label"] == "<b>Khmeimim Air Base</b>"
+    assert props["status_signs"] == "" and props["status_words"] == "" and "status-" not in props["classes"]
+    assert not any("claimed " in line and ":" in line for line in props["tooltip"])
 
 
 def test_a_facility_without_control_takes_the_color_of_its_status_claims():
