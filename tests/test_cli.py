@@ -151,7 +151,7 @@ def test_anchor_refuses_to_rewrite_a_file_it_cannot_read_whole(data_dir, edit, c
     result = cli("anchor", "--data", "data")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "data/claims.csv:2: -: row has 23 fields but the header has 22: the row has 1 field too many; "
+        "data/claims.csv:2: -: row has 24 fields but the header has 23: the row has 1 field too many; "
         "quote values that contain commas",
         "not anchoring: fix the problems above first (claims cannot be rewritten safely)",
     ]

@@ -82,6 +82,14 @@ def claims_as_of(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
     return claims[holds_on(claims, day)]
 
 
+def is_partial(claims: pd.DataFrame) -> pd.Series:
+    """Claims about unnamed parts of their place (`scope` 'part'); blank, 'whole' or a table
+    without the column mean the whole place."""
+    if "scope" not in claims:
+        return pd.Series(False, index=claims.index)
+    return claims["scope"] == "part"
+
+
 def latest_control(claims: pd.DataFrame) -> pd.DataFrame:
     """Per place, the control claim that starts last (ties: reported later, then higher id)."""
     control = claims[claims["claim_type"] == "control"]
@@ -99,8 +107,10 @@ def place_states(
     """One row per place with claims started by `day`, indexed by place_id.
 
     Columns: n_claims (started by the day), n_holding (holding on the day), actor_id of the latest
-    control claim holding on the day ("" when none), uncertain (that control claim, or with no
-    control claim every holding claim, rests on a vague date), doubtful (every holding claim is
+    control claim over the whole place holding on the day ("" when none), partial_actor_id of the
+    latest claim of control over unnamed parts of it, when no whole-place claim is as recent ("" else),
+    uncertain (that control claim, or with no control claim every holding claim, rests on a vague
+    date), doubtful (every holding claim is
     alleged, presumed or rumored, by the `doubt` column when there is one, else `hedge`),
     contested (the place is in `contested`), corroborated (some holding claim is in
     `corroborated`, a set of claim ids).
@@ -110,8 +120,13 @@ def place_states(
     holding = started[holds_on(started, t)]
     states = pd.DataFrame({"n_claims": started.groupby("place_id").size()})
     states["n_holding"] = holding.groupby("place_id").size().reindex(states.index, fill_value=0)
-    control = latest_control(holding)
+    partial = is_partial(holding)
+    control = latest_control(holding[~partial])
+    parts = latest_control(holding[partial])
     states["actor_id"] = control["actor_id"].reindex(states.index).fillna("")
+    newer_parts = parts["valid_from"].gt(control["valid_from"].reindex(parts.index)) | ~parts.index.isin(control.index)
+    states["partial_actor_id"] = parts.loc[newer_parts, "actor_id"].reindex(states.index).fillna("")
+    control = pd.concat([control, parts[~parts.index.isin(control.index)]])
     vague = holding["date_precision"].isin(VAGUE_PRECISIONS)
     all_vague = vague.groupby(holding["place_id"]).all().reindex(states.index, fill_value=False)
     control_vague = control["date_precision"].isin(VAGUE_PRECISIONS).reindex(states.index)
@@ -135,13 +150,19 @@ def place_states(
 
 def governorate_control(claims: pd.DataFrame, places: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Per governorate (by ISO 3166-2 code), the actor of the latest governorate-level control
-    claim holding on `day`. City or facility claims never shade a province."""
+    claim holding on `day`, and `partial`: True when that claim is about unnamed parts of it and no
+    whole-governorate claim holds (then it is drawn as parts, never as the whole). City or facility
+    claims never shade a province."""
     gov = places.loc[places["kind"] == "governorate", ["place_id", "iso_code"]]
     holding = claims_as_of(claims, day)
-    control = latest_control(holding[holding["place_id"].isin(gov["place_id"])])
-    out = gov.set_index("place_id").join(control[["actor_id", "date_precision", "claim_id"]], how="inner")
+    holding = holding[holding["place_id"].isin(gov["place_id"])]
+    partial = is_partial(holding)
+    whole = latest_control(holding[~partial]).assign(partial=False)
+    parts = latest_control(holding[partial]).assign(partial=True)
+    control = pd.concat([whole, parts[~parts.index.isin(whole.index)]])
+    out = gov.set_index("place_id").join(control[["actor_id", "date_precision", "claim_id", "partial"]], how="inner")
     out["uncertain"] = out["date_precision"].isin(VAGUE_PRECISIONS)
-    return out.reset_index()[["place_id", "iso_code", "actor_id", "uncertain", "claim_id"]]
+    return out.reset_index()[["place_id", "iso_code", "actor_id", "uncertain", "partial", "claim_id"]]
 
 
 def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:

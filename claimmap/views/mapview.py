@@ -235,9 +235,16 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     return m
 
 
-def _holder_words(places: pd.DataFrame) -> pd.Series:
-    holder = "Held by " + places["holder"] + ", as claimed"
-    return holder.where(places["actor_id"] != "", "No claim on this day of who holds it")
+PARTS_WORDS = "as claimed of unnamed parts of it, not the whole"
+
+
+def _holder_words(places: pd.DataFrame) -> pd.DataFrame:
+    whole = places["actor_id"] != ""
+    parts = places["partial_actor_id"] != ""
+    holder = ("Held by " + places["holder"] + ", as claimed").where(whole, "No claim on this day of who holds it")
+    holder = holder.where(whole | ~parts, "Parts held by " + places["partial_holder"] + ", " + PARTS_WORDS)
+    later = ("Later: parts held by " + places["partial_holder"] + ", " + PARTS_WORDS).where(whole & parts, "")
+    return pd.DataFrame({"holder": holder, "parts": later})
 
 
 def _status_lines(places: pd.DataFrame) -> pd.Series:
@@ -259,7 +266,7 @@ def place_tooltips(places: pd.DataFrame) -> pd.Series:
     flags = pd.DataFrame(
         {
             "kind": places["kind"].map(KIND_WORDS).fillna(places["kind"]),
-            "holder": _holder_words(places),
+            **_holder_words(places),
             "uncertain": places["uncertain"].map({True: "Date only approximate", False: ""}),
             "contested": places["contested"].map({True: "! contested: sources disagree", False: ""}),
             "doubtful": places["doubtful"].map({True: "? only alleged, presumed or rumored", False: ""}),
@@ -294,6 +301,7 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
         + places["doubtful"].map({True: " doubtful", False: ""})
         + (~places["corroborated"]).map({True: " hollow", False: ""})
         + is_selected.map({True: " selected", False: ""})
+        + ((places["actor_id"] == "") & (places["partial_actor_id"] != "")).map({True: " partial", False: ""})
     )
     status = places["status"].fillna("") if "status" in places else pd.Series("", index=places.index)
     status_classes = status.map(lambda s: "".join(f" status-{token}" for token in s.split()))
@@ -354,16 +362,20 @@ def governorate_features(control: pd.DataFrame, actors: pd.DataFrame, names: Map
     """Per governorate that a control claim covers: its ISO code, the style of the claimed actor,
     its name (from `names`, place_id -> name) and tooltip lines. The browser adds the shapes.
 
-    `control` has place_id, iso_code, actor_id, uncertain (see asof.governorate_control).
+    `control` has place_id, iso_code, actor_id, uncertain, partial (see asof.governorate_control).
     """
     colors = actors.set_index("actor_id")["color"]
     actor_names = actors.set_index("actor_id")["name"]
     areas = []
     for row in control.to_dict("records"):
         color = colors.get(row["actor_id"], NEUTRAL_COLOR)
-        lines = [f"Held by {actor_names.get(row['actor_id'], row['actor_id'])}, as claimed"]
+        holder = actor_names.get(row["actor_id"], row["actor_id"])
+        lines = [f"Parts held by {holder}, {PARTS_WORDS}" if row["partial"] else f"Held by {holder}, as claimed"]
         if row["uncertain"]:
             lines.append("Date only approximate")
+        # Parts: a dotted outline and no fill, so the area never reads as held as a whole.
+        fill = 0.0 if row["partial"] else 0.25 if row["uncertain"] else 0.45
+        dash = "2 5" if row["partial"] else "6 6" if row["uncertain"] else None
         areas.append(
             {
                 "id": map_text(row["place_id"]),
@@ -372,11 +384,11 @@ def governorate_features(control: pd.DataFrame, actors: pd.DataFrame, names: Map
                 "tooltip": lines,
                 "style": {
                     "color": color,
-                    "weight": 2,
+                    "weight": 3 if row["partial"] else 2,
                     "fillColor": color,
-                    "fillOpacity": 0.25 if row["uncertain"] else 0.45,
-                    "dashArray": "6 6" if row["uncertain"] else None,
-                    "className": "gov-" + css_token(row["place_id"]),
+                    "fillOpacity": fill,
+                    "dashArray": dash,
+                    "className": "gov-" + css_token(row["place_id"]) + (" partial" if row["partial"] else ""),
                 },
             }
         )
@@ -404,9 +416,9 @@ def marker_table(
     states: pd.DataFrame, places: pd.DataFrame, actors: pd.DataFrame, statuses: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Place states (asof.place_states) joined to names, kinds and positions, and to the facility
-    statuses (asof.facility_status), with the name of the actor claimed to hold it (`holder`) and a
-    color: the actor of the control claim, else for a facility the actor of its status claims, else
-    neutral."""
+    statuses (asof.facility_status), with the names `holder` and `partial_holder` and a color: the
+    actor holding it (or, without one, holding parts of it), else for a facility the actor of its
+    status claims, else neutral."""
     located = places.set_index("place_id")[["name", "kind", "lat", "lon"]]
     table = states.join(located, how="inner")
     if statuses is not None:
@@ -415,12 +427,10 @@ def marker_table(
         table[column] = table[column].fillna("").astype("str") if column in table else ""
     table = table.reset_index()
     by_actor = actors.set_index("actor_id")
+    shown = table["actor_id"].where(table["actor_id"] != "", table["partial_actor_id"])
     table["color"] = (
-        table["actor_id"]
-        .map(by_actor["color"])
-        .fillna(table["status_actor"].map(by_actor["color"]))
-        .fillna(NEUTRAL_COLOR)
-        .astype("str")
-    )
+        shown.map(by_actor["color"]).fillna(table["status_actor"].map(by_actor["color"])).fillna(NEUTRAL_COLOR)
+    ).astype("str")
     table["holder"] = table["actor_id"].map(by_actor["name"]).fillna(table["actor_id"])
+    table["partial_holder"] = table["partial_actor_id"].map(by_actor["name"]).fillna(table["partial_actor_id"])
     return table

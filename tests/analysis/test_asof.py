@@ -117,6 +117,38 @@ def test_city_claims_never_shade_a_province():
 FACILITIES = pd.DataFrame({"place_id": ["base", "town"], "kind": ["naval_base", "city"]})
 
 
+def test_a_claim_about_parts_of_a_place_never_makes_it_held(bundled):
+    frame = claims(
+        ("c1", "p", "rebels", "control", "2024-11-21", None, "approximate"),
+        ("c2", "q", "government", "control", "2024-11-01", None, "day"),
+        ("c3", "q", "rebels", "control", "2024-11-21", None, "day"),
+        ("c4", "r", "rebels", "control", "2024-11-21", None, "day"),
+        ("c5", "r", "government", "control", "2024-11-01", None, "day"),
+    ).assign(scope=["part", "", "part", "whole", "part"])
+    states = place_states(frame, "2024-11-25")
+    assert states.loc["p", ["actor_id", "partial_actor_id", "uncertain"]].tolist() == ["", "rebels", True]
+    # held as a whole by one side, and a newer claim of parts by the other: both are said
+    assert states.loc["q", ["actor_id", "partial_actor_id"]].tolist() == ["government", "rebels"]
+    # a claim of parts older than the whole-place claim is superseded
+    assert states.loc["r", ["actor_id", "partial_actor_id"]].tolist() == ["rebels", ""]
+    # the bundled article: "several other major cities" from late November, power over Syria on 9 December
+    syria = place_states(bundled.claims, "2024-12-05").loc["syria"]
+    assert (syria["actor_id"], syria["partial_actor_id"]) == ("", "opposition")
+    assert place_states(bundled.claims, "2024-12-09").loc["syria", "actor_id"] == "opposition"
+
+
+def test_a_governorate_claimed_in_parts_is_marked_partial():
+    places = pd.DataFrame({"place_id": ["gov", "gov2"], "kind": ["governorate"] * 2, "iso_code": ["SY-TA", "SY-LA"]})
+    frame = claims(
+        ("c1", "gov", "rebels", "control", "2024-12-08", None, "day"),
+        ("c2", "gov2", "rebels", "control", "2024-12-08", None, "day"),
+        ("c3", "gov2", "government", "control", "2024-12-01", None, "day"),
+    ).assign(scope=["part", "part", "whole"])
+    shaded = governorate_control(frame, places, "2024-12-09").set_index("place_id")
+    assert shaded.loc["gov", ["actor_id", "partial"]].tolist() == ["rebels", True]
+    assert shaded.loc["gov2", ["actor_id", "partial"]].tolist() == ["government", False]  # the whole is held
+
+
 def test_facility_status_names_each_claimed_state_and_who_claims_it():
     frame = claims(
         ("c1", "base", "russia", "facility_operating", "2024-12-08", None, "day"),

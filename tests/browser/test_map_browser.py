@@ -132,3 +132,19 @@ def test_places_beyond_the_basemap_are_listed_and_selectable(page, app_server):
     expect(box).to_contain_text("Moscow")
     box.get_by_role("button", name="Moscow").click()
     expect(sourcing_heading(page, "Moscow")).to_be_visible()
+
+
+def test_syria_is_not_drawn_as_opposition_held_before_the_claims_that_say_so(page, app_server):
+    # From late November the article says the rebels took "several other major cities": parts of
+    # Syria, not Syria. Only on 9 December does it say they seized power in the country.
+    open_app(page, app_server, "?date=2024-12-05")
+    syria = map_frame(page).locator(".place-syria")
+    expect(syria).to_be_visible(timeout=MARKER_TIMEOUT)
+    expect(syria).to_have_class(re.compile(r"\bpartial\b"))
+    expect(syria).to_have_attribute("aria-label", re.compile(r"Parts held by Syrian armed opposition"))
+    expect(syria).not_to_have_attribute("aria-label", re.compile(r"Held by"))
+    open_app(page, app_server, "?date=2024-12-09")
+    expect(syria).not_to_have_class(re.compile(r"\bpartial\b"))
+    expect(syria).to_have_attribute(
+        "aria-label", re.compile(r"Held by Syrian armed opposition \(HTS-led rebels\), as claimed")
+    )

@@ -369,7 +369,7 @@ def test_line_numbers_count_lines_inside_quoted_cells(data_dir, edit, line_of):
 HEADERS = {
     "actors": "actor_id,name,side,color,description",
     "speakers": "speaker_id,name,kind,actor_id,description",
-    "claims": "claim_id,source_id,place_id,actor_id,claim_type,statement,reported_on,valid_from,valid_to,"
+    "claims": "claim_id,source_id,place_id,scope,actor_id,claim_type,statement,reported_on,valid_from,valid_to,"
     "date_precision,claimant,via,hedge,reliability,credibility,against_interest,contradicts,quote,"
     "quote_prefix,quote_suffix,quote_start,quote_end",
 }

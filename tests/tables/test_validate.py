@@ -42,8 +42,8 @@ def test_bundled_copy_has_no_problems(data_dir):
             "place_id: no place_id 'jabaleh' in data/places.csv (did you mean 'jableh'?)",
         ),
         (
-            "c035,src000,moscow,assad,",
-            "c035,src000,moscow,asad,",
+            "c035,src000,moscow,,assad,",
+            "c035,src000,moscow,,asad,",
             "c035",
             "actor_id: no actor_id 'asad' in data/actors.csv (did you mean 'assad'?)",
         ),

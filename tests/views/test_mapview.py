@@ -42,6 +42,8 @@ def markers(**overrides):
         "corroborated": True,
         "actor_id": "",
         "holder": "",
+        "partial_actor_id": "",
+        "partial_holder": "",
         "n_claims": 3,
         "n_holding": 2,
     }
@@ -196,7 +198,13 @@ def test_map_is_fitted_to_the_places_on_the_basemap():
 
 def test_governorates_shaded_by_claimed_actor_only_where_claimed():
     control = pd.DataFrame(
-        {"place_id": ["latakia_gov"], "iso_code": ["SY-LA"], "actor_id": ["rebels"], "uncertain": [True]}
+        {
+            "place_id": ["latakia_gov"],
+            "iso_code": ["SY-LA"],
+            "actor_id": ["rebels"],
+            "uncertain": [True],
+            "partial": [False],
+        }
     )
     (area,) = governorate_features(control, ACTORS, {"latakia_gov": "Latakia Governorate"})
     assert (area["id"], area["iso"], area["name"]) == ("latakia_gov", "SY-LA", "Latakia Governorate")
@@ -208,10 +216,36 @@ def test_governorates_shaded_by_claimed_actor_only_where_claimed():
     assert "claimmap.areas(" in out and "Rebels \\u003cb\\u003e" in out
 
 
+def test_a_claim_about_parts_of_an_area_is_drawn_as_parts_never_as_held():
+    parts = markers(place_id="syria", name="Syria", kind="country", partial_actor_id="rebels", partial_holder="Rebels")
+    (feature,) = place_features(parts)["features"]
+    assert "partial" in feature["properties"]["classes"].split()
+    assert feature["properties"]["tooltip"][1] == (
+        "Parts held by Rebels, as claimed of unnamed parts of it, not the whole"
+    )
+    both = parts.assign(actor_id="russia", holder="Russia")
+    (feature,) = place_features(both)["features"]
+    assert "partial" not in feature["properties"]["classes"].split()
+    assert feature["properties"]["tooltip"][1:3] == [
+        "Held by Russia, as claimed",
+        "Later: parts held by Rebels, as claimed of unnamed parts of it, not the whole",
+    ]
+
+
+def test_a_governorate_claimed_in_parts_gets_a_dotted_outline_and_no_fill():
+    control = pd.DataFrame(
+        {"place_id": ["g"], "iso_code": ["SY-LA"], "actor_id": ["rebels"], "uncertain": [False], "partial": [True]}
+    )
+    (area,) = governorate_features(control, ACTORS, {})
+    assert area["style"]["fillOpacity"] == 0 and area["style"]["dashArray"]
+    assert area["tooltip"][0].startswith("Parts held by Rebels")
+
+
 def test_marker_table_colors_by_control_and_neutral_without():
     states = pd.DataFrame(
         {
             "actor_id": ["rebels", ""],
+            "partial_actor_id": ["", ""],
             "uncertain": [False, False],
             "contested": [False, False],
             "doubtful": [False, False],
@@ -300,7 +334,14 @@ def test_a_place_without_status_has_no_signs():
 
 def test_a_facility_without_control_takes_the_color_of_its_status_claims():
     states = pd.DataFrame(
-        {"actor_id": [""], "uncertain": [False], "contested": [False], "doubtful": [False], "corroborated": [True]},
+        {
+            "actor_id": [""],
+            "partial_actor_id": [""],
+            "uncertain": [False],
+            "contested": [False],
+            "doubtful": [False],
+            "corroborated": [True],
+        },
         index=pd.Index(["khmeimim"], name="place_id"),
     )
     places = pd.DataFrame({"place_id": ["khmeimim"], "name": ["K"], "kind": ["airbase"], "lat": [35.4], "lon": [35.9]})
