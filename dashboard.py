@@ -50,7 +50,14 @@ from claimmap.page.state import (
 )
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
-from claimmap.views.export import to_csv_bytes, to_geojson_bytes, view_claims_table
+from claimmap.views.export import (
+    state_table,
+    to_csv_bytes,
+    to_geojson,
+    to_geojson_bytes,
+    to_state_geojson,
+    view_claims_table,
+)
 from claimmap.views.mapview import (
     base_map,
     claim_bounds,
@@ -210,6 +217,15 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
                     show_card(card)
 
 
+def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """What the map draws on `day`: one row per place (mapview.marker_table); the state export
+    uses the same rows, so the file says what the map shows."""
+    on_day = dataset.provenance.among(claims, day)
+    states = place_states(claims, day, contested=on_day.contested_places(), corroborated=on_day.corroborated_claims())
+    statuses = facility_status(claims, dataset.places, day, dataset.chains["voice"])
+    return marker_table(states, dataset.places, dataset.tables.actors, statuses)
+
+
 def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_claims: list[str]) -> None:
     places, actors = dataset.places, dataset.tables.actors
 
@@ -221,10 +237,7 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         if clicked in with_claims:
             st.session_state[PLACE_KEY] = clicked
 
-    on_day = dataset.provenance.among(claims, day)
-    states = place_states(claims, day, contested=on_day.contested_places(), corroborated=on_day.corroborated_claims())
-    statuses = facility_status(claims, places, day, dataset.chains["voice"])
-    markers = marker_table(states, places, actors, statuses)
+    markers = day_markers(dataset, claims, day)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         st_folium(
@@ -395,11 +408,22 @@ def main() -> None:
             on_click="ignore",
         )
         st.download_button(
-            "Places as GeoJSON",
-            lambda: to_geojson_bytes(exported()),
-            f"claimmap-{day.isoformat()}.geojson",
+            "Claims as GeoJSON",
+            lambda: to_geojson_bytes(to_geojson(exported())),
+            f"claimmap-claims-{day.isoformat()}.geojson",
             "application/geo+json",
             on_click="ignore",
+            help="One feature per claim begun by this day, with flat properties; governorates as polygons.",
+        )
+        st.download_button(
+            f"State on {day.isoformat()} as GeoJSON",
+            lambda: to_geojson_bytes(
+                to_state_geojson(state_table(day_markers(dataset, claims, day), claims, dataset.places, day))
+            ),
+            f"claimmap-state-{day.isoformat()}.geojson",
+            "application/geo+json",
+            on_click="ignore",
+            help="One feature per place as the map shows it on this day: who holds it, its marks, its claims.",
         )
 
 

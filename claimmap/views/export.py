@@ -1,4 +1,6 @@
-"""The claims of the current view as a flat table, a spreadsheet-safe CSV and a GeoJSON map layer."""
+"""The claims of the current view as a flat table, a spreadsheet-safe CSV and GeoJSON an analyst
+can load into QGIS: one feature per claim with flat properties, and the state of each place on a
+day. A governorate or country is exported as its polygon, other places as points."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ import re
 
 import pandas as pd
 
-from claimmap.analysis.asof import Day, as_timestamp, holds_on
+from claimmap.analysis.asof import Day, as_timestamp, claims_as_of, holds_on
 from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.provenance import Provenance
 from claimmap.tables.csvio import LINE
+from geo.boundaries import boundary_geometry
 
 # Columns placed right after the claim column they describe.
-_PLACE_COLUMNS = ["place_name", "place_kind", "lat", "lon", "position_source", "position_precision"]
-_DERIVED_AFTER = {"place_id": _PLACE_COLUMNS, "actor_id": ["actor"], "via": ["chain"]}
+_PLACE_COLUMNS = ["place_name", "place_kind", "iso_code", "lat", "lon", "position_source", "position_precision"]
+_SOURCE_COLUMNS = ["outlet", "source_url", "published"]
+_DERIVED_AFTER = {"place_id": _PLACE_COLUMNS, "source_id": _SOURCE_COLUMNS, "actor_id": ["actor"], "via": ["chain"]}
 # Support and contradiction, counted as the map counts them (see view_claims_table).
 _CROSS_REFERENCES = [
     "support_counted",
@@ -27,30 +31,11 @@ _CROSS_REFERENCES = [
     "unattributed_claims",
     "contradicting_claim_ids",
 ]
-_DATE_COLUMNS = ["reported_on", "valid_from", "valid_to"]
+_DATE_COLUMNS = ["reported_on", "valid_from", "valid_to", "published"]
 
 # OWASP CSV injection: a cell starting with one of these may be run as a formula by a spreadsheet.
 _FORMULA_START = re.compile(r"[=+\-@\t\r]")
 _COORDINATE_DECIMALS = 6  # about 10 cm; more digits only pretend to precision (RFC 7946 §11.2)
-_FEATURE_CLAIM_FIELDS = [
-    "claim_id",
-    "statement",
-    "quote",
-    "source_id",
-    "claimant",
-    "via",
-    "chain",
-    "claim_type",
-    "actor",
-    "valid_from",
-    "valid_to",
-    "date_precision",
-    "reported_on",
-    "hedge",
-    "reliability",
-    "credibility",
-    "against_interest",
-]
 
 
 def view_claims_table(dataset: Dataset, claims: pd.DataFrame, day: Day | None = None) -> pd.DataFrame:
@@ -64,7 +49,7 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame, day: Day | None = 
     """
     tables = dataset.tables
     places = (
-        tables.places[["place_id", "name", "kind"]]
+        tables.places[["place_id", "name", "kind", "iso_code"]]
         .rename(columns={"name": "place_name", "kind": "place_kind"})
         .merge(
             dataset.places[["place_id", "lat", "lon", "position_source", "precision"]].rename(
@@ -75,9 +60,11 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame, day: Day | None = 
         )
     )
     actor_names = dataset.names["actors"]
+    sources = tables.sources[["source_id", "outlet", "url", "published"]].rename(columns={"url": "source_url"})
     table = (
         claims.drop(columns=LINE)
         .merge(places, on="place_id", how="left")
+        .merge(sources, on="source_id", how="left")
         .merge(_support(dataset, claims, day), on="claim_id", how="left")
     )
     table["actor"] = claims["actor_id"].map(actor_names).fillna(claims["actor_id"]).to_numpy()
@@ -87,6 +74,9 @@ def view_claims_table(dataset: Dataset, claims: pd.DataFrame, day: Day | None = 
     text_columns = [
         "place_name",
         "place_kind",
+        "iso_code",
+        "outlet",
+        "source_url",
         "position_source",
         "position_precision",
         *(c for c in _CROSS_REFERENCES if c not in ("independent_origins", "corroborated")),
@@ -112,36 +102,82 @@ def to_csv_bytes(table: pd.DataFrame) -> bytes:
 
 
 def to_geojson(table: pd.DataFrame) -> dict:
-    """An RFC 7946 FeatureCollection of `view_claims_table` rows: one feature per place, its
-    claims in a `claims` property. A place without a position gets a null geometry, so that
-    every claim of the view is in the collection."""
-    claims = table[_FEATURE_CLAIM_FIELDS].astype(object)
-    claims = claims.where(table[_FEATURE_CLAIM_FIELDS].notna(), None).to_dict("records")
-    by_place: dict[str, list[dict]] = {}
-    for place_id, claim in zip(table["place_id"], claims):  # plain dicts: pandas per group is far slower
-        by_place.setdefault(place_id, []).append(claim)
-    places = table.drop_duplicates("place_id").set_index("place_id")
+    """An RFC 7946 FeatureCollection of `view_claims_table` rows: one feature per claim, its
+    columns as flat properties (text, numbers, booleans; null for a blank number). A governorate
+    or country with a bundled boundary is its polygon, other places their point; a place without a
+    position gets a null geometry, so that every claim of the view is in the collection."""
+    geometries = _geometries(table)
+    rows = _flat_records(table.drop(columns=["lat", "lon"]))
     features = [
-        {
-            "type": "Feature",
-            "id": place_id,
-            "geometry": _point(place["lon"], place["lat"]),
-            "properties": {
-                "name": place["place_name"],
-                "kind": place["place_kind"],
-                "precision": place["position_precision"],
-                "position_source": place["position_source"],
-                "claims": by_place[place_id],
-            },
-        }
-        for place_id, place in zip(places.index, places.to_dict("records"))
+        {"type": "Feature", "id": row["claim_id"], "geometry": geometries[row["place_id"]], "properties": row}
+        for row in rows
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def to_geojson_bytes(table: pd.DataFrame) -> bytes:
-    """`to_geojson` as UTF-8 JSON text; raises ValueError rather than write NaN."""
-    return json.dumps(to_geojson(table), ensure_ascii=False, allow_nan=False).encode("utf-8")
+def to_geojson_bytes(collection: dict) -> bytes:
+    """A FeatureCollection as UTF-8 JSON text; raises ValueError rather than write NaN."""
+    return json.dumps(collection, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def state_table(markers: pd.DataFrame, claims: pd.DataFrame, places: pd.DataFrame, day: Day) -> pd.DataFrame:
+    """The map's state on `day`, one row per place it draws, for export.
+
+    `markers` is what the map draws (mapview.marker_table of asof.place_states), `claims` the view's
+    claims, `places` the located places (for the ISO code). Columns: date, place_id, name, kind,
+    iso_code, lat, lon, holder and holder_actor_id (control over the whole place, "" when none),
+    parts_holder and parts_holder_actor_id (control claimed over unnamed parts of it), status and
+    status_text (for a facility, the states claimed and by whom, asof.facility_status), uncertain,
+    contested, doubtful, corroborated, n_holding, holding_claim_ids ('|'-joined).
+    """
+    holding = claims_as_of(claims, day)
+    ids = holding.sort_values("claim_id").groupby("place_id")["claim_id"].agg("|".join)
+    table = markers.merge(places[["place_id", "iso_code"]], on="place_id", how="left")
+    out = pd.DataFrame(
+        {
+            "date": as_timestamp(day).strftime("%Y-%m-%d"),
+            "place_id": table["place_id"],
+            "name": table["name"],
+            "kind": table["kind"],
+            "iso_code": table["iso_code"].fillna(""),
+            "lat": table["lat"],
+            "lon": table["lon"],
+            "holder": table["holder"],
+            "holder_actor_id": table["actor_id"],
+            "parts_holder": table["partial_holder"],
+            "parts_holder_actor_id": table["partial_actor_id"],
+        }
+    )
+    for column in ("status", "status_text", "uncertain", "contested", "doubtful", "corroborated", "n_holding"):
+        out[column] = table[column]
+    out["holding_claim_ids"] = table["place_id"].map(ids).fillna("")
+    return out
+
+
+def to_state_geojson(state: pd.DataFrame) -> dict:
+    """`state_table` as an RFC 7946 FeatureCollection: one feature per place, id the place_id."""
+    geometries = _geometries(state.rename(columns={"name": "place_name"}))
+    features = [
+        {"type": "Feature", "id": row["place_id"], "geometry": geometries[row["place_id"]], "properties": row}
+        for row in _flat_records(state.drop(columns=["lat", "lon"]))
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _geometries(table: pd.DataFrame) -> dict[str, dict | None]:
+    """Per place_id of `table` (with iso_code, lat, lon): its boundary polygon when one is bundled
+    for its ISO code, else its point, else None. Worked out once per place."""
+    places = table.drop_duplicates("place_id")
+    return {
+        place_id: (boundary_geometry(iso) if iso else None) or _point(lon, lat)
+        for place_id, iso, lat, lon in zip(places["place_id"], places["iso_code"], places["lat"], places["lon"])
+    }
+
+
+def _flat_records(table: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain JSON values: NaN and NA become None, numpy scalars Python ones."""
+    cells = table.astype(object)
+    return cells.where(table.notna(), None).to_dict("records")
 
 
 def _point(lon: float, lat: float) -> dict | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -71,3 +73,19 @@ def test_play_steps_the_date_without_remounting_the_map(page, app_server):
     assert date_slider(page).get_attribute("aria-valuetext") == paused_at
     assert map_window(page).evaluate("() => window.__probe") == 7, "the map was reloaded during playback"
     expect(page.locator(MAP_IFRAME)).to_have_count(1)
+
+
+def test_exports_load_as_one_feature_per_claim_and_the_state_of_the_day(page, app_server):
+    open_app(page, app_server, "?date=2024-12-05")
+    with page.expect_download() as claims_download:
+        page.get_by_role("button", name="Claims as GeoJSON").click()
+    claims = json.loads(Path(claims_download.value.path()).read_text(encoding="utf-8"))
+    ids = [f["id"] for f in claims["features"]]
+    assert len(ids) == len(set(ids)) and "c030" in ids and "c001" not in ids  # begun by the 5th only
+    assert all(not isinstance(v, (dict, list)) for f in claims["features"] for v in f["properties"].values())
+    with page.expect_download() as state_download:
+        page.get_by_role("button", name="State on 2024-12-05 as GeoJSON").click()
+    state = {f["id"]: f for f in json.loads(Path(state_download.value.path()).read_text(encoding="utf-8"))["features"]}
+    assert state["syria"]["properties"]["parts_holder_actor_id"] == "opposition"
+    assert state["syria"]["properties"]["holder"] == ""
+    assert state["syria"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}

@@ -9,8 +9,17 @@ import json
 import pandas as pd
 import pytest
 
+from claimmap.analysis.asof import facility_status, place_states
 from claimmap.analysis.dataset import Dataset
-from claimmap.views.export import to_csv_bytes, to_geojson, to_geojson_bytes, view_claims_table
+from claimmap.views.export import (
+    state_table,
+    to_csv_bytes,
+    to_geojson,
+    to_geojson_bytes,
+    to_state_geojson,
+    view_claims_table,
+)
+from claimmap.views.mapview import marker_table
 
 
 @pytest.fixture
@@ -36,6 +45,11 @@ def test_table_has_one_row_per_claim_with_joined_columns(dataset: Dataset, table
     assert c010["valid_from"] == "2024-12-09" and c010["valid_to"] == ""
     assert set(c010["contradicting_claim_ids"].split("|")) >= {"c026"}
     assert c010["supporting_claim_ids"] == "c020"
+    assert (c010["outlet"], c010["source_url"], c010["published"]) == (
+        dataset.tables.sources.at[0, "outlet"],
+        dataset.tables.sources.at[0, "url"],
+        "2024-12-09",
+    )
 
 
 @pytest.mark.parametrize("cell", ["=SUM(1)", "+1", "-1+1", "@cmd", "\t=1", "\r=1"])
@@ -56,30 +70,61 @@ def test_formula_in_a_curated_statement_is_neutralised(dataset: Dataset):
     assert rows[0]["lat"] and not rows[0]["lat"].startswith("'")
 
 
-def test_geojson_is_a_valid_rfc7946_feature_collection(dataset: Dataset, table: pd.DataFrame):
-    collection = json.loads(json.dumps(to_geojson(table), allow_nan=False))
+def test_geojson_is_one_feature_per_claim_with_flat_properties(dataset: Dataset, table: pd.DataFrame):
+    collection = json.loads(to_geojson_bytes(to_geojson(table)))
     assert collection["type"] == "FeatureCollection" and "crs" not in collection
-    place_ids = set(dataset.tables.places["place_id"])
+    assert [f["id"] for f in collection["features"]] == table["claim_id"].tolist()
     for feature in collection["features"]:
-        assert feature["type"] == "Feature" and feature["id"] in place_ids
-        assert feature["geometry"]["type"] == "Point"
-        assert all(round(value, 6) == value for value in feature["geometry"]["coordinates"])
-    khmeimim = next(f for f in collection["features"] if f["id"] == "khmeimim")
-    lon, lat = khmeimim["geometry"]["coordinates"]
-    assert lon == pytest.approx(35.94, abs=0.01) and lat == pytest.approx(35.41, abs=0.01)
-    exported = [claim["claim_id"] for f in collection["features"] for claim in f["properties"]["claims"]]
-    assert sorted(exported) == sorted(table["claim_id"])
+        assert feature["type"] == "Feature"
+        assert all(
+            value is None or isinstance(value, (str, int, float, bool)) for value in feature["properties"].values()
+        )
+    c012 = next(f for f in collection["features"] if f["id"] == "c012")
+    props = c012["properties"]
+    assert props["valid_from"] == "2024-12-08" and props["claim_type"] == "withdrawal" and props["hedge"] == "reported"
+    assert props["actor"] == "Russia" and props["claimant"] == "ukraine_gur" and "→" in props["chain"]
+    assert props["quote"] == "Russia is withdrawing its warships from the port of Tartus"
+    assert props["source_url"] == dataset.tables.sources.at[0, "url"] and props["published"] == "2024-12-09"
+    lon, lat = c012["geometry"]["coordinates"]
+    assert c012["geometry"]["type"] == "Point" and (lon, lat) == pytest.approx((35.874, 34.915), abs=0.01)
 
 
-def test_geojson_bytes_parse_back(table: pd.DataFrame):
-    assert json.loads(to_geojson_bytes(table)) == to_geojson(table)
+def test_governorate_and_country_claims_are_polygons(table: pd.DataFrame):
+    features = {f["id"]: f for f in to_geojson(table)["features"]}
+    assert features["c007"]["properties"]["place_id"] == "latakia_gov"
+    assert features["c007"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert features["c001"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}  # Syria
+    assert features["c035"]["geometry"]["type"] == "Point"  # Moscow
+
+
+def state_on(dataset: Dataset, day: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    on_day = dataset.provenance.among(dataset.claims, day)
+    states = place_states(dataset.claims, day, contested=on_day.contested_places())
+    statuses = facility_status(dataset.claims, dataset.places, day, dataset.chains["voice"])
+    markers = marker_table(states, dataset.places, dataset.tables.actors, statuses)
+    return markers, state_table(markers, dataset.claims, dataset.places, day)
+
+
+def test_state_on_a_day_says_what_the_map_shows(dataset: Dataset):
+    day = "2024-12-05"
+    markers, state = state_on(dataset, day)
+    collection = json.loads(to_geojson_bytes(to_state_geojson(state)))
+    features = {f["id"]: f for f in collection["features"]}
+    assert set(features) == set(markers["place_id"])
+    syria = features["syria"]["properties"]
+    assert syria["date"] == day and syria["holder"] == "" and syria["parts_holder_actor_id"] == "opposition"
+    assert set(syria["holding_claim_ids"].split("|")) >= {"c030", "c036"}
+    assert features["syria"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert features["aleppo"]["geometry"]["type"] == "Point"
+    khmeimim = state_on(dataset, "2024-12-09")[1].set_index("place_id").loc["khmeimim"]
+    assert "operating" in khmeimim["status"].split() and "operating: " in khmeimim["status_text"]
 
 
 def test_a_place_without_position_keeps_its_claims_under_a_null_geometry(table: pd.DataFrame):
-    unplaced = table.assign(lat=float("nan"), lon=float("nan"))
-    collection = json.loads(to_geojson_bytes(unplaced))
+    unplaced = table.assign(lat=float("nan"), lon=float("nan"), iso_code="")
+    collection = json.loads(to_geojson_bytes(to_geojson(unplaced)))
     assert all(feature["geometry"] is None for feature in collection["features"])
-    assert sum(len(f["properties"]["claims"]) for f in collection["features"]) == len(table)
+    assert len(collection["features"]) == len(table)
 
 
 def test_only_the_claims_of_the_view_are_exported(dataset: Dataset):
@@ -87,16 +132,15 @@ def test_only_the_claims_of_the_view_are_exported(dataset: Dataset):
     view = view_claims_table(dataset, claims)
     assert sorted(row["claim_id"] for row in csv_rows(to_csv_bytes(view))) == sorted(claims["claim_id"])
     features = to_geojson(view)["features"]
-    assert {f["id"] for f in features} == {"khmeimim", "jableh"}
-    assert sorted(c["claim_id"] for f in features for c in f["properties"]["claims"]) == sorted(claims["claim_id"])
+    assert sorted(f["id"] for f in features) == sorted(claims["claim_id"])
 
 
 def test_unicode_round_trips(dataset: Dataset):
     statement = "المعارضة تسيطر على «حميميم» — “fully”, it’s said"
     view = view_claims_table(dataset, dataset.claims.head(2).assign(statement=statement))
     assert [row["statement"] for row in csv_rows(to_csv_bytes(view))] == [statement] * 2
-    features = json.loads(to_geojson_bytes(view).decode("utf-8"))["features"]
-    assert {c["statement"] for f in features for c in f["properties"]["claims"]} == {statement}
+    features = json.loads(to_geojson_bytes(to_geojson(view)).decode("utf-8"))["features"]
+    assert {f["properties"]["statement"] for f in features} == {statement}
 
 
 def test_support_in_the_export_is_counted_as_the_map_counts_it(dataset: Dataset):
