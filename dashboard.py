@@ -63,8 +63,10 @@ from claimmap.views.mapview import (
     claim_bounds,
     clicked_place_id,
     governorate_layer,
+    governorate_layer_data,
     marker_table,
     place_layer,
+    place_layer_data,
 )
 from claimmap.views.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
@@ -226,7 +228,38 @@ def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.Data
     return marker_table(states, dataset.places, dataset.tables.actors, statuses)
 
 
-def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_claims: list[str]) -> None:
+@st.cache_data(max_entries=1024, show_spinner=False)
+def map_layers(
+    _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date
+) -> tuple[str, str, int, int]:
+    """The map's date layers as the JSON the browser draws, and the caption's counts (places,
+    contested), once per version of the data, filter and day: a click, or a slider step back to a
+    day already seen, costs a lookup. (`fingerprint` stands for the dataset.)"""
+    claims = claim_filter.apply(_dataset.claims)
+    markers = day_markers(_dataset, claims, day)
+    control = governorate_control(claims, _dataset.places, day)
+    return (
+        governorate_layer_data(control, _dataset.tables.actors, _dataset.names["places"]),
+        place_layer_data(markers),
+        len(markers),
+        int(markers["contested"].sum()),
+    )
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def cached_dossier(
+    _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, place_id: str, day: dt.date
+) -> Dossier:
+    """place_dossier, once per version of the data, filter, place and day."""
+    return place_dossier(_dataset, place_id, day, claim_filter.apply(_dataset.claims))
+
+
+@st.fragment
+def map_and_panel(
+    dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, with_claims: list[str]
+) -> None:
+    """Map and sourcing panel. A fragment: a click on the map or a choice in the place box reruns
+    only this part of the page."""
     places, actors = dataset.places, dataset.tables.actors
 
     def select_boxed_place() -> None:
@@ -237,7 +270,9 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         if clicked in with_claims:
             st.session_state[PLACE_KEY] = clicked
 
-    markers = day_markers(dataset, claims, day)
+    selected = st.session_state[PLACE_KEY]
+    areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
+    sync_url(st.query_params, PageState(day, selected, "map", claim_filter))  # a fragment run changes the place
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         st_folium(
@@ -247,13 +282,10 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
             use_container_width=True,
             returned_objects=["last_active_drawing"],
             on_change=select_clicked_place,
-            feature_group_to_add=[
-                governorate_layer(governorate_control(claims, places, day), actors, dataset.names["places"]),
-                place_layer(markers, st.session_state[PLACE_KEY]),
-            ],
+            feature_group_to_add=[governorate_layer(areas), place_layer(markers, selected)],
         )
         st.caption(
-            f"{len(markers)} places with claims by {day.isoformat()}; {int(markers['contested'].sum())} "
+            f"{n_places} places with claims by {day.isoformat()}; {n_contested} "
             "contested. Click a marker, or choose a place on the right."
         )
     with panel_col:
@@ -269,7 +301,7 @@ def map_and_panel(dataset: Dataset, claims: pd.DataFrame, day: dt.date, with_cla
         )
         if place:
             show_dossier(
-                place_dossier(dataset, place, day, claims),
+                cached_dossier(dataset, fingerprint, claim_filter, place, day),
                 places.loc[places["place_id"] == place].iloc[0].to_dict(),
                 day,
             )
@@ -341,7 +373,8 @@ def main() -> None:
     st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
     _assets_installed()
     data_dir = resolve_data_dir(sys.argv[1:], os.environ)
-    dataset = cached_dataset(str(data_dir), data_fingerprint(data_dir))
+    fingerprint = data_fingerprint(data_dir)
+    dataset = cached_dataset(str(data_dir), fingerprint)
 
     st.title("claimmap")
     st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")
@@ -391,7 +424,7 @@ def main() -> None:
     elif view == "curate":
         curate_view(dataset, data_dir)
     else:
-        map_and_panel(dataset, claims, day, with_claims)
+        map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)
 
     with st.sidebar:
         st.header("Export this view")

@@ -20,7 +20,14 @@ from claimmap.analysis.asof import facility_status, governorate_control, place_s
 from claimmap.analysis.dataset import load_dataset
 from claimmap.files import MAX_SOURCE_BYTES
 from claimmap.tables.load import load_tables
-from claimmap.views.mapview import base_map, governorate_layer, marker_table, place_layer
+from claimmap.views.mapview import (
+    base_map,
+    governorate_layer,
+    governorate_layer_data,
+    marker_table,
+    place_layer,
+    place_layer_data,
+)
 from claimmap.views.panel import markdown_text, place_dossier
 from fixture_data import BUNDLED, REPO
 from geo import MAP_CREDITS
@@ -84,8 +91,10 @@ def test_nothing_reaches_the_map_unescaped(hostile):
     m = base_map(actors, MAP_CREDITS)
     statuses = facility_status(claims, places, day, hostile.chains["voice"])  # speaker names in the tooltip
     assert any(name in " ".join(statuses["status_text"]) for name in hostile.tables.speakers["name"])
-    place_layer(marker_table(place_states(claims, day), places, actors, statuses), "khmeimim").add_to(m)
-    governorate_layer(governorate_control(claims, places, day), actors, hostile.names["places"]).add_to(m)
+    markers = marker_table(place_states(claims, day), places, actors, statuses)
+    place_layer(place_layer_data(markers), "khmeimim").add_to(m)
+    control = governorate_control(claims, places, day)
+    governorate_layer(governorate_layer_data(control, actors, hostile.names["places"])).add_to(m)
     out = m.get_root().render()
     leaked = [fragment for fragment in RAW_FRAGMENTS if fragment in out]
     assert leaked == []
@@ -134,9 +143,8 @@ def assert_still_draws(dataset) -> None:
     """Every valid claim and place is there, and the map for a day renders."""
     assert len(dataset.claims) == 37 and len(dataset.places) == 13
     m = base_map(dataset.tables.actors, MAP_CREDITS)
-    place_layer(
-        marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, dataset.tables.actors), "khmeimim"
-    ).add_to(m)
+    markers = marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, dataset.tables.actors)
+    place_layer(place_layer_data(markers), "khmeimim").add_to(m)
     assert "Khmeimim" in m.get_root().render()
 
 

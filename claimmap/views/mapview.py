@@ -111,7 +111,8 @@ def css_token(value: str) -> str:
 
 
 class _Script(MacroElement):
-    """One call into claimmap-map.js, `claimmap.FUNCTION(parent, data)`, for the element it is added to."""
+    """One call into claimmap-map.js, `claimmap.FUNCTION(parent, data)`, for the element it is
+    added to; `data` is a JSON literal from `script_json`."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
@@ -119,11 +120,11 @@ claimmap.{{ this.function }}({{ this._parent.get_name() }}, {{ this.data }});
 {% endmacro %}
 """)
 
-    def __init__(self, function: str, data: Any):
+    def __init__(self, function: str, data: str):
         super().__init__()
         self._name = "ClaimmapScript"
         self.function = function
-        self.data = script_json(data)
+        self.data = data
 
 
 _LEGEND = Template("""
@@ -221,7 +222,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     m.fit_bounds(bounds)
     m.default_js = MAP_JS + CLAIMMAP_JS
     m.default_css = MAP_CSS + CLAIMMAP_CSS
-    _Script("basemap", {"base": BASEMAP_URL, "files": BASEMAP_NAMES}).add_to(m)
+    _Script("basemap", script_json({"base": BASEMAP_URL, "files": BASEMAP_NAMES})).add_to(m)
     folium.TileLayer(
         "OpenStreetMap",
         name="OpenStreetMap tiles (online only)",
@@ -286,7 +287,7 @@ def place_tooltips(places: pd.DataFrame) -> pd.Series:
     )
 
 
-def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
+def place_features(places: pd.DataFrame) -> dict:
     """GeoJSON FeatureCollection of place markers, in reading order (north to south).
 
     `places` is a `marker_table`. Each feature's id and properties.id are the place_id, so a click
@@ -294,25 +295,20 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     """
     places = places.sort_values(["lat", "lon"], ascending=[False, True])
     shape = places["kind"].map(SHAPE_BY_KIND).fillna("town")
-    is_selected = places["place_id"] == selected
     flags = (
         places["uncertain"].map({True: " uncertain", False: ""})
         + places["contested"].map({True: " contested", False: ""})
         + places["doubtful"].map({True: " doubtful", False: ""})
         + (~places["corroborated"]).map({True: " hollow", False: ""})
-        + is_selected.map({True: " selected", False: ""})
         + ((places["actor_id"] == "") & (places["partial_actor_id"] != "")).map({True: " partial", False: ""})
     )
     status = places["status"].fillna("") if "status" in places else pd.Series("", index=places.index)
     status_classes = status.map(lambda s: "".join(f" status-{token}" for token in s.split()))
     classes = "claim-marker shape-" + shape + " place-" + places["place_id"].map(css_token) + flags + status_classes
     tooltips = place_tooltips(places)
-    rank = (
-        pd.DataFrame({"selected": ~is_selected, "shape": shape.map(SHAPE_RANK), "n": -places["n_claims"]})
-        .apply(tuple, axis=1)
-        .rank(method="first")
-        .astype(int)
-    )
+    order = pd.DataFrame({"shape": shape.map(SHAPE_RANK), "n": -places["n_claims"]})
+    ranked = order.sort_values(["shape", "n"], kind="stable").index
+    rank = pd.Series(range(len(ranked)), index=ranked)
     table = pd.DataFrame(
         {
             "id": places["place_id"].map(map_text),
@@ -323,9 +319,8 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
             "classes": classes,
             "shape": shape,
             "size": shape.map(MARKER_SIZE),
-            "z": shape.map(MARKER_LAYER).where(~is_selected, SELECTED_LAYER),
+            "z": shape.map(MARKER_LAYER),
             "rank": rank,
-            "selected": is_selected,
             "contested": places["contested"],
             "doubtful": places["doubtful"],
             "status_signs": status.map(lambda s: "".join(STATUS_SIGNS.get(token, "") for token in s.split())),
@@ -348,13 +343,23 @@ def place_features(places: pd.DataFrame, selected: str | None = None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def place_layer(places: pd.DataFrame, selected: str | None = None) -> folium.FeatureGroup:
-    """Every place marker as one layer, drawn by claimmap.places: named, fanned out where they
-    overlap, clustered where they crowd; places beyond the basemap are listed in a corner box."""
+def place_layer_data(places: pd.DataFrame) -> str:
+    """What `place_layer` sends to the browser, as a JSON literal: the same whichever place is
+    selected, so it is worked out once per day and view, not once per click."""
+    data = place_features(places)
+    data.update(
+        window=list(BASEMAP_WINDOW), clusterCell=CLUSTER_CELL_PX, clusterMin=CLUSTER_MIN, selectedZ=SELECTED_LAYER
+    )
+    return script_json(data)
+
+
+def place_layer(data: str, selected: str | None = None) -> folium.FeatureGroup:
+    """Every place marker as one layer (`data` from place_layer_data), drawn by claimmap.places:
+    named, fanned out where they overlap, clustered where they crowd; places beyond the basemap
+    are listed in a corner box. The `selected` place is drawn above the others, ringed, its name
+    placed first."""
     group = folium.FeatureGroup(name="Places as claimed")
-    data = place_features(places, selected)
-    data.update(window=list(BASEMAP_WINDOW), clusterCell=CLUSTER_CELL_PX, clusterMin=CLUSTER_MIN)
-    _Script("places", data).add_to(group)
+    _Script("places", data + ", " + script_json(map_text(selected) if selected else None)).add_to(group)
     return group
 
 
@@ -395,12 +400,16 @@ def governorate_features(control: pd.DataFrame, actors: pd.DataFrame, names: Map
     return areas
 
 
-def governorate_layer(
-    control: pd.DataFrame, actors: pd.DataFrame, names: Mapping[str, str] | None = None
-) -> folium.FeatureGroup:
-    """Shaded governorates, one layer, shapes taken from the basemap already in the browser."""
+def governorate_layer_data(control: pd.DataFrame, actors: pd.DataFrame, names: Mapping[str, str]) -> str:
+    """What `governorate_layer` sends to the browser, as a JSON literal."""
+    return script_json({"areas": governorate_features(control, actors, names)})
+
+
+def governorate_layer(data: str) -> folium.FeatureGroup:
+    """Shaded governorates (`data` from governorate_layer_data), one layer; the shapes are taken
+    from the basemap already in the browser."""
     group = folium.FeatureGroup(name="Governorates as claimed")
-    _Script("areas", {"areas": governorate_features(control, actors, names or {})}).add_to(group)
+    _Script("areas", data).add_to(group)
     return group
 
 

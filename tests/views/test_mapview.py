@@ -7,16 +7,19 @@ import pytest
 
 from claimmap.views.assets import APP_URL, BASEMAP_NAMES, STATIC_URL
 from claimmap.views.mapview import (
+    SELECTED_LAYER,
     SYRIA_BOUNDS,
     base_map,
     claim_bounds,
     clicked_place_id,
     governorate_features,
     governorate_layer,
+    governorate_layer_data,
     map_text,
     marker_table,
     place_features,
     place_layer,
+    place_layer_data,
     place_tooltips,
     script_json,
 )
@@ -102,9 +105,12 @@ def test_marker_shape_tells_the_kind(kind, shape):
     assert f"shape-{shape}" in place_features(markers(kind=kind))["features"][0]["properties"]["classes"]
 
 
-def test_selected_place_is_marked():
-    assert "selected" in place_features(markers(), selected="khmeimim")["features"][0]["properties"]["classes"]
-    assert "selected" not in place_features(markers(), selected="tartus")["features"][0]["properties"]["classes"]
+def test_the_selected_place_is_named_to_the_browser_apart_from_the_day_s_markers():
+    data = place_layer_data(markers())
+    m = base_map(ACTORS, MAP_CREDITS)
+    place_layer(data, selected="khmeimim").add_to(m)
+    assert re.search(r'claimmap\.places\(\w+, \{.*\}, "khmeimim"\);', rendered(m))
+    assert "selected" not in data.replace("selectedZ", "")  # so clicks reuse the cached day layer
 
 
 def rendered(m) -> str:
@@ -113,7 +119,7 @@ def rendered(m) -> str:
 
 def test_hostile_names_reach_the_rendered_map_only_escaped():
     m = base_map(ACTORS.assign(name=HOSTILE), MAP_CREDITS)
-    place_layer(markers(name=HOSTILE)).add_to(m)
+    place_layer(place_layer_data(markers(name=HOSTILE))).add_to(m)
     out = rendered(m)
     for fragment in ("<img src=x", "${alert", "`tick`", "C:\\users", "</script> ", "<b>"):
         assert fragment not in out
@@ -144,20 +150,19 @@ def test_tooltips_say_in_words_who_holds_it_and_its_marks():
     assert "2 claim(s) holding on this day" in unheld
 
 
-def test_markers_have_an_accessible_name_and_the_selected_one_keeps_its_label_first():
+def test_markers_have_an_accessible_name_and_exact_places_keep_their_labels_first():
     table = pd.concat(
         [markers(place_id="gov", name="Gov", kind="governorate"), markers(), markers(place_id="town", kind="city")],
         ignore_index=True,
     )
-    features = {f["id"]: f["properties"] for f in place_features(table, selected="town")["features"]}
+    features = {f["id"]: f["properties"] for f in place_features(table)["features"]}
     assert features["khmeimim"]["aria"].startswith("Khmeimim Air Base: air base; No claim")
-    assert features["town"]["rank"] < features["khmeimim"]["rank"] < features["gov"]["rank"]
-    assert features["town"]["selected"] and not features["gov"]["selected"]
+    assert features["khmeimim"]["rank"] < features["town"]["rank"] < features["gov"]["rank"]
 
 
 def test_every_script_and_stylesheet_is_served_locally():
     m = base_map(ACTORS, MAP_CREDITS)
-    place_layer(markers()).add_to(m)
+    place_layer(place_layer_data(markers())).add_to(m)
 
     def walk(element):
         yield element
@@ -211,7 +216,7 @@ def test_governorates_shaded_by_claimed_actor_only_where_claimed():
     assert area["style"]["fillColor"] == "#009E73" and area["style"]["dashArray"]  # uncertain: dashed
     assert area["tooltip"] == ["Held by Rebels <b>, as claimed", "Date only approximate"]
     m = base_map(ACTORS, MAP_CREDITS)
-    governorate_layer(control, ACTORS).add_to(m)
+    governorate_layer(governorate_layer_data(control, ACTORS, {})).add_to(m)
     out = rendered(m)
     assert "claimmap.areas(" in out and "Rebels \\u003cb\\u003e" in out
 
@@ -288,7 +293,7 @@ def test_legend_names_every_actor_escaped_and_starts_folded():
     assert legend.startswith("<details><summary>")  # folded: no `open`
 
 
-def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
+def test_exact_markers_sit_above_area_rings_and_the_selected_goes_above_all():
     table = pd.concat(
         [
             markers(place_id="gov", kind="governorate"),
@@ -296,15 +301,15 @@ def test_exact_markers_sit_above_area_rings_and_the_selected_above_all():
             markers(place_id="town", kind="city"),
         ]
     )
-    z = {f["id"]: f["properties"]["z"] for f in place_features(table, selected="town")["features"]}
-    assert z["gov"] < z["base"] < z["town"]
+    z = {f["id"]: f["properties"]["z"] for f in place_features(table)["features"]}
+    assert z["gov"] < z["town"] < z["base"] < SELECTED_LAYER
 
 
 def test_place_layer_sends_its_markers_as_data_to_the_static_map_code():
     m = base_map(ACTORS, MAP_CREDITS)
-    place_layer(markers()).add_to(m)
+    place_layer(place_layer_data(markers())).add_to(m)
     out = rendered(m)
-    call = re.search(r"claimmap\.places\(\w+, (.*)\);", out)
+    call = re.search(r"claimmap\.places\(\w+, (\{.*\}), null\);", out)
     data = json.loads(call.group(1))
     assert [f["id"] for f in data["features"]] == ["khmeimim"]
     assert data["clusterMin"] > 5 and len(data["window"]) == 4

@@ -283,8 +283,18 @@
     return [x - w / 2, y + below, x + w / 2, y + below + h];
   }
 
-  /* The place markers of one rerun (a FeatureCollection from mapview.place_features). */
-  cm.places = function (group, data) {
+  /* The place markers of one rerun (a FeatureCollection from mapview.place_features), `selected`
+     the id of the selected place (or null). */
+  cm.places = function (group, data, selected) {
+    data.features.forEach(function (f) {
+      var p = f.properties;
+      p.selected = f.id === selected;
+      if (p.selected) {
+        p.classes += " selected";
+        p.z = data.selectedZ;
+        p.rank = -1;
+      }
+    });
     var leaders = L.layerGroup();
     var bubbles = L.layerGroup();
     var elsewhere = null;
