@@ -108,9 +108,10 @@ def test_markers_are_named_tab_stops_that_enter_selects(page, app_server):
     expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
     expect(marker).to_have_attribute("role", "button")
     expect(marker).to_have_attribute("tabindex", "0")
-    expect(marker).to_have_attribute("aria-label", re.compile(r"^Tartus naval facility: naval base; .*Contested"))
+    name = re.compile(r"^Tartus naval facility: naval base; .*contested: sources disagree")
+    expect(marker).to_have_attribute("aria-label", name)
     marker.focus()
-    expect(map_frame(page).locator(".leaflet-tooltip")).to_contain_text("Contested: sources disagree")
+    expect(map_frame(page).locator(".leaflet-tooltip")).to_contain_text("! contested: sources disagree")
     marker.press("Enter")
     expect(sourcing_heading(page, "Tartus naval facility")).to_be_visible()
 

@@ -204,10 +204,26 @@
     return latlng.lng >= w[0] && latlng.lat >= w[1] && latlng.lng <= w[2] && latlng.lat <= w[3];
   }
 
-  /* Push overlapping circles apart (pixel space), a few rounds, neighbours found on a grid. */
+  /* The circles an item takes (offsets from its centre): the marker, and a row of small ones
+     along the status strip under a facility, so that the strip hides no other marker either. */
+  function itemCircles(it) {
+    var circles = [{ dx: 0, dy: 0, r: it.r }];
+    if (it.sh) {
+      var n = Math.max(1, Math.ceil(it.sw / it.sh)), step = it.sw / n, r = it.sh / 2 + MARKER_GAP;
+      var dy = it.marker.feature.properties.size / 2 + STATUS_GAP + it.sh / 2;
+      for (var k = 0; k < n; k++) { circles.push({ dx: -it.sw / 2 + step * (k + 0.5), dy: dy, r: r }); }
+    }
+    return circles;
+  }
+
+  /* Push overlapping items apart (pixel space), a few rounds, neighbours found on a grid. */
   function fanOut(items) {
     if (items.length < 2) { return; }
-    var cell = 2 * Math.max.apply(null, items.map(function (it) { return it.r; }));
+    items.forEach(function (it) {
+      it.circles = itemCircles(it);
+      it.reach = Math.max.apply(null, it.circles.map(function (c) { return Math.sqrt(c.dx * c.dx + c.dy * c.dy) + c.r; }));
+    });
+    var cell = 2 * Math.max.apply(null, items.map(function (it) { return it.reach; }));
     for (var round = 0; round < 60; round++) {
       var grid = {};
       items.forEach(function (it, i) {
@@ -221,26 +237,36 @@
           for (var dy = -1; dy <= 1; dy++) {
             (grid[(cx + dx) + ":" + (cy + dy)] || []).forEach(function (j) {
               if (j <= i) { return; }
-              var b = items[j];
-              var vx = b.x - a.x, vy = b.y - a.y;
-              var d = Math.sqrt(vx * vx + vy * vy), need = a.r + b.r;
-              if (d >= need) { return; }
-              if (d < 0.01) { // same spot: split along a fixed angle per pair, so the result is stable
-                var angle = (i * 7 + j * 3) * 0.9;
-                vx = Math.cos(angle); vy = Math.sin(angle); d = 1;
-              }
-              // An area's ring stands at an arbitrary point of the area: it gives way to exact points.
-              var share = a.area === b.area ? 0.5 : a.area ? 1 : 0;
-              var push = need - d + 0.2;
-              a.x -= vx / d * push * share; a.y -= vy / d * push * share;
-              b.x += vx / d * push * (1 - share); b.y += vy / d * push * (1 - share);
-              moved = true;
+              if (separate(a, items[j], i, j)) { moved = true; }
             });
           }
         }
       });
       if (!moved) { return; }
     }
+  }
+
+  /* Move a and b apart where a circle of one overlaps a circle of the other; true when they moved. */
+  function separate(a, b, i, j) {
+    var moved = false;
+    a.circles.forEach(function (ca) {
+      b.circles.forEach(function (cb) {
+        var vx = (b.x + cb.dx) - (a.x + ca.dx), vy = (b.y + cb.dy) - (a.y + ca.dy);
+        var d = Math.sqrt(vx * vx + vy * vy), need = ca.r + cb.r;
+        if (d >= need) { return; }
+        if (d < 0.01) { // same spot: split along a fixed angle per pair, so the result is stable
+          var angle = (i * 7 + j * 3) * 0.9;
+          vx = Math.cos(angle); vy = Math.sin(angle); d = 1;
+        }
+        // An area's ring stands at an arbitrary point of the area: it gives way to exact points.
+        var share = a.area === b.area ? 0.5 : a.area ? 1 : 0;
+        var push = need - d + 0.2;
+        a.x -= vx / d * push * share; a.y -= vy / d * push * share;
+        b.x += vx / d * push * (1 - share); b.y += vy / d * push * (1 - share);
+        moved = true;
+      });
+    });
+    return moved;
   }
 
   /* Move each area's ring (it stands at an arbitrary point of the area) off the exact points and
