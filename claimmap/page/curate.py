@@ -58,6 +58,7 @@ LIST_COLUMNS = {"via": ">", "contradicts": "|"}
 EDITED = [
     "quote",
     "place_id",
+    "scope",
     "claim_type",
     "actor_id",
     "statement",
@@ -264,6 +265,7 @@ def _tables(
             "Quote", help="The source's exact words: select them in the article", width="large"
         ),
         "place_id": select("place_id", "Place", "Where the claim is about", "large"),
+        "scope": select("scope", "Scope", "part: unnamed parts of the place; blank or whole: all of it", "small"),
         "claim_type": select("claim_type", "Claim type", "What is claimed", "large"),
         "actor_id": select("actor_id", "Actor", "Who controls, moves or acts (blank: none named)"),
         "statement": st.column_config.TextColumn("Statement", help="A neutral paraphrase in your own words"),
