@@ -48,6 +48,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
+from claimmap.problems import problem_count
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.export import (
@@ -108,9 +109,9 @@ def show_problems(problems: list) -> None:
     if not problems:
         return
     label = (
-        f"{len(errors)} problem(s) in the data: the rows concerned are left out, the valid ones are shown."
+        f"{problem_count(errors)} problem(s) in the data: the rows concerned are left out, the valid ones are shown."
         if errors
-        else f"{len(problems)} warning(s) about the data."
+        else f"{problem_count(problems)} warning(s) about the data."
     )
     (st.error if errors else st.info)(label, icon="⚠️")
     with st.expander("Show every problem (FILE:ROW: column: message)"):

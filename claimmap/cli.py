@@ -20,7 +20,7 @@ import pandas as pd
 from claimmap.analysis.provenance import Provenance, contradiction_lines, provenance
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
-from claimmap.problems import Problem, display_path, has_errors, sort_problems
+from claimmap.problems import Problem, capped, display_path, has_errors, sort_problems
 from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
 from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
@@ -99,7 +99,7 @@ def _anchor_locked(data_dir: Path) -> int:
                 print(f"{display_path(paths[name])}: written")
         except StoreError as err:
             refused.append(err)
-    for problem in unanchored:
+    for problem in capped(unanchored):
         print(problem)
     for refusal in refused:
         print(refusal)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 NO_COLUMN = "-"
+# A list of problems stays readable and small whatever the data: at most this many of a kind per
+# file (the rest counted in one line), and no message longer than this.
+MAX_PER_KIND = 50
+MAX_MESSAGE_CHARS = 1_000
 
 Severity = Literal["error", "warning"]
 
@@ -25,6 +30,9 @@ class Problem:
     message: str
     severity: Severity = "error"
     code: str = ""
+    # Above 0 on the line that stands for that many further problems of its kind (same file,
+    # severity, code and column), left out of a capped list.
+    more: int = 0
 
     def __str__(self) -> str:
         where = self.file if self.row is None else f"{self.file}:{self.row}"
@@ -45,9 +53,51 @@ def display_path(path: Path) -> str:
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """By file, then row (file-level problems first); the order of discovery breaks ties."""
-    return sorted(problems, key=lambda p: (p.file, -1 if p.row is None else p.row))
+    """By file, then row (file-level problems first, the counts of the rest last); the order of
+    discovery breaks ties."""
+    return sorted(problems, key=lambda p: (p.file, p.more > 0, -1 if p.row is None else p.row))
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.is_error for p in problems)
+
+
+def capped(problems: Iterable[Problem], per_kind: int = MAX_PER_KIND) -> list[Problem]:
+    """The first `per_kind` problems of each kind in each file (a kind: severity, code and
+    column), each message cut to MAX_MESSAGE_CHARS, then one line per kind counting the rest
+    ("… and 1,973,780 more of the same kind"); lines already counting some are merged in."""
+    seen: Counter[tuple] = Counter()
+    more: Counter[tuple] = Counter()
+    example: dict[tuple, Problem] = {}
+    kept = []
+    for problem in problems:
+        kind = (problem.file, problem.severity, problem.code, problem.column)
+        example.setdefault(kind, problem)
+        if problem.more:
+            more[kind] += problem.more
+            continue
+        seen[kind] += 1
+        if seen[kind] <= per_kind:
+            kept.append(_shortened(problem))
+        else:
+            more[kind] += 1
+    return kept + [more_of_kind(example[kind], n) for kind, n in more.items()]
+
+
+def more_of_kind(example: Problem, count: int) -> Problem:
+    """The line standing for `count` more problems of the kind of `example`."""
+    kind = f" ({example.code})" if example.code else ""
+    message = f"… and {count:,} more of the same kind{kind}"
+    return Problem(example.file, None, example.column, message, example.severity, example.code, count)
+
+
+def problem_count(problems: Iterable[Problem]) -> int:
+    """How many problems a capped list stands for."""
+    return sum(p.more or 1 for p in problems)
+
+
+def _shortened(problem: Problem) -> Problem:
+    if len(problem.message) <= MAX_MESSAGE_CHARS:
+        return problem
+    rest = len(problem.message) - MAX_MESSAGE_CHARS
+    return replace(problem, message=f"{problem.message[:MAX_MESSAGE_CHARS]}… ({rest:,} more characters)")

@@ -422,3 +422,83 @@ def test_the_page_draws_the_valid_rows_around_every_kind_of_bad_cell(tmp_path: P
         at.run()
         assert not at.exception, (view, [e.message for e in at.exception])
     assert any("problem(s) in the data" in e.value for e in at.error)
+
+
+# --- Bounded work and output: no input makes the load slow or the problem list long. ---
+
+
+def test_a_quote_of_many_spaced_dashes_is_looked_for_in_linear_time(tmp_path: Path):
+    data = project_with(tmp_path)
+    seed = data.parent / "seeds" / "000_ae3071192ac73a97.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n" + "- \n " * 40 + "\n", encoding="utf-8")
+    set_cells(data, "claims", "quote", "- \n " * 16 + "x")  # the backtracking expression took hours
+    dataset = load_dataset(data)
+    quote = [p for p in dataset.problems if p.column == "quote" and p.is_error]
+    assert [(p.row, p.message) for p in quote] == [
+        (2, "quote not found verbatim in seeds/000_ae3071192ac73a97.txt; copy the words from the source exactly")
+    ]
+    assert len(dataset.claims) == 36
+
+
+def test_a_deep_parent_chain_with_a_broken_root_is_settled_in_a_few_passes(tmp_path: Path, monkeypatch):
+    import claimmap.tables.validate as validate
+
+    data = project_with(tmp_path)
+    with (data / "places.csv").open("a", encoding="utf-8") as f:
+        for i in range(200):
+            parent = f"p{i - 1:03d}" if i else "nowhere"
+            f.write(f"p{i:03d},Place {i},town,{parent},,,35.1,36.1,hand-set for the test\n")
+    passes = []
+    real_apply = validate._apply
+    monkeypatch.setattr(validate, "_apply", lambda *args: passes.append(1) or real_apply(*args))
+    dataset = load_dataset(data)
+    assert len(passes) < 10  # one pass per level took 157 s for 1,000 levels
+    chain = [str(p) for p in dataset.problems if p.column == "parent_id"]
+    assert chain[0].endswith("places.csv:15: parent_id: no place_id 'nowhere' in " + str(data / "places.csv"))
+    assert chain[-1].endswith(": parent_id: … and 149 more of the same kind (foreign-key)")
+    assert len(chain) == 1 + 50 + 1
+    assert_still_draws(dataset)
+
+
+def test_a_long_parent_loop_is_spelled_out_once(tmp_path: Path):
+    data = project_with(tmp_path)
+    with (data / "places.csv").open("a", encoding="utf-8") as f:
+        for i in range(1000):
+            f.write(f"p{i:04d},Place {i},town,p{(i + 1) % 1000:04d},,,35.1,36.1,hand-set for the test\n")
+    dataset = load_dataset(data)
+    loop = [p for p in dataset.problems if p.code == "parent-loop"]
+    assert loop[0].message.startswith("parent chain loops: p0000 > p0001 > ")
+    assert {p.message for p in loop[1:50]} == {
+        "is in the parent loop reported on line 15; give one of them another parent_id"
+    }
+    assert loop[-1].message == "… and 950 more of the same kind (parent-loop)"
+    assert sum(len(str(p)) for p in dataset.problems) < 30_000  # it was 9 MB: each member listed the loop
+    assert_still_draws(dataset)
+
+
+def test_a_quote_never_closed_over_many_lines_gives_a_short_problem_list(tmp_path: Path):
+    data = project_with(tmp_path)
+    claims = data / "claims.csv"
+    text = claims.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    claims.write_text(lines[0] + '"never closed\n' + "word, word\n" * 100_000 + "".join(lines[1:]), encoding="utf-8")
+    tables = load_tables(data)
+    listed = [p for p in tables.problems if p.file.endswith("claims.csv")]
+    counted = [p for p in listed if p.more]
+    assert len(listed) < 60 and len(counted) == 1
+    # the first 12,000 lines or so are read into the unclosed cell until it is too long
+    assert re.fullmatch(r"… and \d\d,\d{3} more of the same kind \(missing-cell\)", counted[0].message)
+    assert len(tables.claims) == 37
+
+
+def test_a_long_message_is_cut_and_a_common_quote_lists_few_positions(tmp_path: Path):
+    data = project_with(tmp_path)
+    seed = (data.parent / "seeds" / "000_ae3071192ac73a97.txt").read_text(encoding="utf-8")
+    set_cells(data, "claims", "quote", seed.strip().replace("’", "'"), rows=slice(0, 1))  # near, not verbatim
+    set_cells(data, "claims", "quote", "e", rows=slice(1, 2))
+    dataset = load_dataset(data)
+    (near,) = [p for p in dataset.problems if p.row == 2 and p.column == "quote"]
+    assert len(near.message) < 1_100 and re.search(r"… \(\d,\d{3} more characters\)$", near.message)
+    (common,) = [p for p in dataset.problems if p.message.startswith("quote occurs")]
+    assert re.match(r"quote occurs \d+ times in seeds/\S+ \(at (\d+, ){9}\d+ and [\d,]+ more\)", common.message)
+    assert len(dataset.claims) == 36

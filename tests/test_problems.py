@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from claimmap.problems import Problem, display_path, has_errors, sort_problems
+from claimmap.problems import Problem, capped, display_path, has_errors, problem_count, sort_problems
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,23 @@ def test_display_path_is_relative_below_cwd_and_absolute_elsewhere(tmp_path, mon
     monkeypatch.chdir(tmp_path)
     assert display_path(tmp_path / "data" / "claims.csv") == str(Path("data/claims.csv"))
     assert display_path(tmp_path.parent / "x.csv") == str(tmp_path.parent / "x.csv")
+
+
+def test_capped_keeps_the_first_of_each_kind_and_counts_the_rest():
+    rows = [Problem("a.csv", i, "x", "bad", code="type-error") for i in range(2, 130)]
+    other = [Problem("a.csv", 5, "y", "bad", code="type-error"), Problem("b.csv", 5, "x", "bad", code="type-error")]
+    capped_list = capped([*rows, *other], per_kind=50)
+    assert capped_list[:50] == rows[:50] and other[0] in capped_list and other[1] in capped_list
+    (more,) = [p for p in capped_list if p.more]
+    assert (str(more), more.more) == ("a.csv: x: … and 78 more of the same kind (type-error)", 78)
+    assert problem_count(capped_list) == len(rows) + len(other)
+    assert sort_problems(capped_list)[-2] == more  # after the rows of its file
+
+
+def test_capped_merges_counts_made_earlier_and_cuts_long_messages():
+    first = [Problem("a.csv", i, "x", "bad", code="c") for i in range(3)]
+    earlier = capped(first + first, per_kind=3)  # 3 shown, 3 counted
+    again = capped([*earlier, *first], per_kind=3)
+    assert [p.more for p in again if p.more] == [6]
+    long = capped([Problem("a.csv", 2, "x", "y" * 5000)])[0]
+    assert long.message == "y" * 1000 + "… (4,000 more characters)"

@@ -19,6 +19,8 @@ import pandas as pd
 from claimmap.files import MAX_SOURCE_BYTES, FileRefused, confined, read_regular
 
 CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
+# A quote found more often than this (a word, a letter) is placed among its first ones only.
+MAX_OCCURRENCES = 10_000
 SELECTOR_COLUMNS = ("quote_start", "quote_end", "quote_prefix", "quote_suffix")  # in claims.csv
 
 SINGLE_QUOTES = "'‘’‚‛′"
@@ -119,10 +121,11 @@ def anchor_at(text: str, start: int, end: int) -> Anchor:
     return Anchor(start, end, text[start:end], prefix, suffix)
 
 
-def occurrences(text: str, quote: str) -> list[int]:
-    """Start of every occurrence of `quote`, overlapping ones included."""
-    found, position = [], text.find(quote) if quote else -1
-    while position >= 0:
+def occurrences(text: str, quote: str, limit: int | None = None) -> list[int]:
+    """Start of every occurrence of `quote` (the first `limit` of them), overlapping ones included."""
+    found: list[int] = []
+    position = text.find(quote) if quote else -1
+    while position >= 0 and (limit is None or len(found) < limit):
         found.append(position)
         position = text.find(quote, position + 1)
     return found
@@ -220,7 +223,7 @@ def reanchor(
     """
     if start is not None and end is not None and 0 <= start and text[start:end] == quote and quote:
         return anchor_at(text, start, end)
-    found = occurrences(text, quote) if found is None else found
+    found = occurrences(text, quote, MAX_OCCURRENCES) if found is None else found
     if not found:
         return None
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from claimmap.files import MAX_TABLE_BYTES, FileRefused, within
-from claimmap.problems import NO_COLUMN, Problem, display_path, has_errors
+from claimmap.problems import MAX_PER_KIND, NO_COLUMN, Problem, capped, display_path, has_errors, more_of_kind
 from claimmap.tables.fastcsv import read_plain, record_lines
 from claimmap.tables.schema import ResourceSpec
 from claimmap.tables.store import read_snapshot, write_atomically
@@ -56,16 +56,29 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
         snapshot = read_snapshot(path, MAX_TABLE_BYTES)
     except FileNotFoundError:
         return _unreadable(
-            spec, [Problem(shown, None, NO_COLUMN, f"file not found; expected a CSV with the header {expected}")]
+            spec,
+            [
+                Problem(
+                    shown,
+                    None,
+                    NO_COLUMN,
+                    f"file not found; expected a CSV with the header {expected}",
+                    code="file-not-found",
+                )
+            ],
         )
     except FileRefused as err:
         return _unreadable(spec, [Problem(shown, None, NO_COLUMN, err.reason, code=err.code)])
     except OSError as err:
-        return _unreadable(spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}")])
+        return _unreadable(
+            spec, [Problem(shown, None, NO_COLUMN, f"cannot be read: {err.strerror}", code="source-error")]
+        )
     data = snapshot.data.removeprefix(codecs.BOM_UTF8)
     bad_lines = _undecodable_lines(data)
     problems = [
-        Problem(shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8")
+        Problem(
+            shown, line, NO_COLUMN, f"bytes {bad!r} are not UTF-8; re-save the file as UTF-8", code="encoding-error"
+        )
         for line, bad in bad_lines.items()
     ]
     text = data.decode("utf-8", errors="replace")
@@ -75,9 +88,14 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
         body_spans = record_lines(len(frame))
     else:
         records, spans, failures = _parse(text)
-        problems += [Problem(shown, line, NO_COLUMN, _parse_failure_message(reason)) for line, reason in failures]
+        problems += [
+            Problem(shown, line, NO_COLUMN, _parse_failure_message(reason), code="format-error")
+            for line, reason in failures
+        ]
         if not records:
-            problems.append(Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}"))
+            problems.append(
+                Problem(shown, None, NO_COLUMN, f"file is empty; expected the header {expected}", code="source-error")
+            )
             return _unreadable(spec, problems, snapshot.sha256)
         header, body, body_spans = records[0], records[1:], np.array(spans[1:], dtype=np.int64).reshape(-1, 2)
     problems += _header_problems(header, spec, shown)
@@ -101,6 +119,7 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
                 f"{LINE} is a name claimmap keeps for line numbers, so this "
                 "column is not loaded and the file is not rewritten; rename the column",
                 "warning",
+                "reserved-label",
             )
         )
         frame = frame.drop(columns=LINE)
@@ -110,7 +129,7 @@ def read_raw(path: Path, spec: ResourceSpec, root: Path | None = None) -> RawTab
     lines = np.array(list(bad_lines), dtype=np.int64)
     holds_bad_bytes = ((body_spans[:, :1] <= lines) & (lines <= body_spans[:, 1:])).any(axis=1)
     broken = pd.Series(wrong_width | holds_bad_bytes, index=frame.index)
-    return RawTable(frame, broken, problems, readable=True, sha256=snapshot.sha256, complete=complete)
+    return RawTable(frame, broken, capped(problems), readable=True, sha256=snapshot.sha256, complete=complete)
 
 
 def canonical_csv(frame: pd.DataFrame, spec: ResourceSpec) -> str:
@@ -209,7 +228,11 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
     if repeated:
         problems.append(
             Problem(
-                shown, None, ", ".join(repeated), "appears more than once in the header; keep one; no rows were loaded"
+                shown,
+                None,
+                ", ".join(repeated),
+                "appears more than once in the header; keep one; no rows were loaded",
+                code="duplicate-label",
             )
         )
     if missing:
@@ -219,6 +242,7 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
                 None,
                 ", ".join(missing),
                 f"missing from the header; expected the columns {','.join(expected)}; no rows were loaded",
+                code="missing-label",
             )
         )
     if blank:
@@ -230,6 +254,7 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
                 ", ".join(blank),
                 "missing from the header; read as blank (add the column, or run `python -m claimmap anchor`)",
                 "warning",
+                "missing-label",
             )
         )
     problems += [
@@ -239,6 +264,7 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
             name or f"(unnamed column {i + 1})",
             "column is not in datapackage.json; it is loaded as text and not checked (declare it there or remove it)",
             "warning",
+            "extra-label",
         )
         for i, name in enumerate(header)
         if name not in expected and name != LINE
@@ -247,6 +273,9 @@ def _header_problems(header: list[str], spec: ResourceSpec, shown: str) -> list[
 
 
 def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarray) -> list[Problem]:
+    """One problem per row of the wrong width, for the first MAX_PER_KIND of each kind; the rest
+    counted (a quote never closed can make every following line such a row)."""
+
     def runs_on(first: int, last: int) -> str:
         return f" (this record runs on to line {last}: is a closing quote missing?)" if last > first else ""
 
@@ -258,12 +287,19 @@ def _width_problems(shown: str, width: int, lengths: np.ndarray, spans: np.ndarr
         extra = "field" if missing == -1 else "fields"
         return f"the row has {-missing} {extra} too many; quote values that contain commas"
 
-    return [
-        Problem(
-            shown,
-            int(first),
-            NO_COLUMN,
-            f"row has {n} fields but the header has {width}: {fix(n)}" + runs_on(first, last),
-        )
-        for n, (first, last) in zip(lengths.tolist(), spans.tolist())
-    ]
+    problems = []
+    for code, rows in (("missing-cell", lengths < width), ("extra-cell", lengths > width)):
+        shown_rows = [
+            Problem(
+                shown,
+                int(first),
+                NO_COLUMN,
+                f"row has {n} fields but the header has {width}: {fix(n)}" + runs_on(first, last),
+                code=code,
+            )
+            for n, (first, last) in zip(lengths[rows][:MAX_PER_KIND].tolist(), spans[rows][:MAX_PER_KIND].tolist())
+        ]
+        problems += shown_rows
+        if rows.sum() > MAX_PER_KIND:
+            problems.append(more_of_kind(shown_rows[0], int(rows.sum()) - MAX_PER_KIND))
+    return problems

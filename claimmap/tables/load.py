@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from claimmap.config import BUNDLED_DATA_DIR
-from claimmap.problems import Problem, display_path
+from claimmap.problems import Problem, capped, display_path
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.rowchecks import check_rows, parse_numbers
 from claimmap.tables.schema import (
@@ -91,7 +91,7 @@ def load_tables(data_dir: Path) -> Tables:
     problems += [p for table in loaded.values() for p in table.problems]
     return Tables(
         **{name: table.frame for name, table in loaded.items()},
-        problems=problems,
+        problems=capped(problems),
         data_dir=data_dir,
         package=package,
         dropped={name: table.dropped for name, table in loaded.items()},

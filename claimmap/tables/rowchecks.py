@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from claimmap.problems import Problem
+from claimmap.problems import MAX_PER_KIND, Problem, more_of_kind
 from claimmap.tables.csvio import LINE
 from claimmap.tables.schema import FieldSpec, ResourceSpec, full_match
 
@@ -51,11 +51,15 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
         ]
     if spec.primary_key:
         findings.append((", ".join(spec.primary_key), "primary-key", _duplicate_keys(frame, spec)))
-    problems = [
-        Problem(shown, int(line), column, message, code=code)
-        for column, code, messages in findings
-        for line, message in zip(frame.loc[messages.index, LINE], messages)
-    ]
+    problems = []
+    for column, code, messages in findings:  # Problems built for the first of each kind only
+        first = [
+            Problem(shown, int(line), column, message, code=code)
+            for line, message in zip(frame.loc[messages.index[:MAX_PER_KIND], LINE], messages.iloc[:MAX_PER_KIND])
+        ]
+        problems += first
+        if len(messages) > MAX_PER_KIND:
+            problems.append(more_of_kind(first[0], len(messages) - MAX_PER_KIND))
     failed = frame.index.isin([label for _, _, messages in findings for label in messages.index])
     return problems, pd.Series(failed, index=frame.index)
 

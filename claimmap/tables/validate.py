@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined
-from claimmap.problems import NO_COLUMN, Problem, Severity, display_path
+from claimmap.problems import NO_COLUMN, Problem, Severity, capped, display_path
 from claimmap.sources.anchors import (
+    MAX_OCCURRENCES,
     SELECTOR_COLUMNS,
     Anchor,
     anchor_at,
@@ -110,7 +111,7 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
     tables = _cascade(_apply(tables, _locate_flags(tables, located)))
     tables = replace(tables, problems=[*tables.problems, *_cache_problems(tables, located)])
     warnings = [f for ref in references(tables.package) for f in _reference_flags(tables, ref)]
-    return _apply(
+    tables = _apply(
         tables,
         [
             *warnings,
@@ -121,13 +122,15 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
             *_narrator_naming_flags(tables.claims, tables.speakers),
         ],
     )
+    return replace(tables, problems=capped(tables.problems))
 
 
 def check_places(tables: Tables) -> Tables:
     """`tables` with the checks that span the rows of places.csv applied (hand-set coordinates
     complete, no parent loops, parents that exist): the places frame that geo expects, for
     `python -m geo`, which needs no other table."""
-    return _cascade(_apply(tables, _place_flags(tables.places)))
+    tables = _cascade(_apply(tables, _place_flags(tables.places)))
+    return replace(tables, problems=capped(tables.problems))
 
 
 def references(package: PackageSpec) -> list[Reference]:
@@ -203,14 +206,43 @@ def _apply(tables: Tables, flags: list[Flag]) -> Tables:
 
 
 def _cascade(tables: Tables) -> Tables:
-    """Drop rows with bad references until none refers to a dropped row (each pass drops some)."""
+    """Drop rows with bad references until none refers to a dropped row. A table referring to
+    itself (a place's parent) is settled in the same pass: the rows below a dropped one go with
+    it, so the passes are as many as the tables deep, not the chains long."""
     while True:
         errors = [
             f for ref in references(tables.package) for f in _reference_flags(tables, ref) if f.severity == "error"
         ]
         if not errors:
             return tables
+        for ref in references(tables.package):
+            if ref.resource == ref.target and ref.separator is None and len(ref.fields) == 1:
+                errors += _descendant_flags(tables, ref, {f.label for f in errors if f.resource == ref.resource})
         tables = _apply(tables, errors)
+
+
+def _descendant_flags(tables: Tables, ref: Reference, dropped: set[int]) -> list[Flag]:
+    """Flags for the rows of a self-referencing table whose chain of references passes through a
+    row in `dropped` (labels), found in one walk down from them."""
+    frame = tables.frame(ref.resource)
+    key, field_ = ref.target_fields[0], ref.fields[0]
+    children: dict[str, list[int]] = {}
+    for label, parent in zip(frame.index, frame[field_]):
+        children.setdefault(parent, []).append(label)
+    shown = display_path(tables.data_dir / tables.package.resource(ref.target).path)
+    flags, seen, queue = [], set(dropped), list(dropped)
+    while queue:
+        parent_label = queue.pop()
+        parent_key = frame.at[parent_label, key]
+        line = int(frame.at[parent_label, LINE])
+        for child in children.get(parent_key, []):
+            if child in seen:
+                continue
+            seen.add(child)
+            queue.append(child)
+            message = f"'{parent_key}' refers to {shown}:{line}, which has problems; fix that row first"
+            flags.append(Flag(ref.resource, child, field_, message, code="foreign-key"))
+    return flags
 
 
 def _flags(resource: str, column: str, messages: pd.Series, severity: Severity = "error", code: str = "") -> list[Flag]:
@@ -312,7 +344,8 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     moved: list[Anchor] = []
     for source_id, rows in checked.groupby("source_id", sort=False).indices.items():
         text, source = texts[source_id], paths[source_id]
-        found = {quote: occurrences(text, quote) for quote in dict.fromkeys(quotes[i] for i in rows)}
+        distinct = dict.fromkeys(quotes[i] for i in rows)
+        found = {quote: occurrences(text, quote, MAX_OCCURRENCES + 1) for quote in distinct}
         for i in rows:
             at, start, end = found[quotes[i]], starts[i], ends[i]
             if len(at) == 1 and at[0] == start and end == start + len(quotes[i]):  # settled at once, mostly
@@ -356,7 +389,7 @@ def quote_findings(
     """(column, message, severity) for one claim's quote and stored selectors in `text`, and where
     the quote is now (None when it is not in the text). `found` is occurrences(text, quote) when
     the caller has it already."""
-    found = occurrences(text, quote) if found is None else found
+    found = occurrences(text, quote, MAX_OCCURRENCES + 1) if found is None else found
     current = reanchor(text, quote, prefix=prefix, suffix=suffix, start=start, end=end, found=found)
     if current is None:
         return [("quote", missing_quote_message(text, quote, source), "error")], None
@@ -365,7 +398,7 @@ def quote_findings(
         findings.append(
             (
                 "quote",
-                f"quote occurs {len(found)} times in {source} (at {', '.join(map(str, found))});"
+                f"quote occurs {_times(found)} in {source} (at {_positions(found)});"
                 f" it is anchored at {current.start}; lengthen it if that is the wrong one",
                 "warning",
             )
@@ -394,6 +427,15 @@ def quote_findings(
     return findings, current
 
 
+def _times(found: list[int]) -> str:
+    return f"more than {MAX_OCCURRENCES:,} times" if len(found) > MAX_OCCURRENCES else f"{len(found)} times"
+
+
+def _positions(found: list[int], shown: int = 10) -> str:
+    listed = ", ".join(map(str, found[:shown]))
+    return listed + (f" and {len(found) - shown:,} more" if len(found) > shown else "")
+
+
 def _place_flags(places: pd.DataFrame) -> list[Flag]:
     return [*_coordinate_flags(places), *_parent_loop_flags(places)]
 
@@ -417,25 +459,38 @@ def _coordinate_flags(places: pd.DataFrame) -> list[Flag]:
 
 
 def _parent_loop_flags(places: pd.DataFrame) -> list[Flag]:
-    """Places that are their own ancestor; their descendants follow in the cascade."""
+    """Places that are their own ancestor, found in one walk up the chains; a loop is spelled out
+    once, on its first member, and its other members point there. Descendants follow in the cascade."""
     parent = dict(zip(places["place_id"], places["parent_id"]))
-    current = places["place_id"]
-    in_loop = pd.Series(False, index=places.index)
-    for _ in range(len(places)):  # one step up the chains per pass, all places at once
-        current = current.map(parent).fillna("")
-        in_loop |= current == places["place_id"]
-        if (current == "").all():
-            break
-    looped = places[in_loop]
-    chains = looped["place_id"].map(lambda p: _loop_text(p, parent))
-    return _flags("places", "parent_id", "parent chain loops: " + chains + "; give one of them another parent_id")
-
-
-def _loop_text(start: str, parent: dict[str, str]) -> str:
-    chain = [start]
-    while parent[chain[-1]] != start:
-        chain.append(parent[chain[-1]])
-    return " > ".join([*chain, start])
+    labels = dict(zip(places["place_id"], places.index))
+    lines = dict(zip(places["place_id"], places[LINE]))
+    done: set[str] = set()
+    flags = []
+    for start in places["place_id"]:
+        path: dict[str, int] = {}  # the chain walked from `start`, in order
+        place = start
+        while place in parent and place not in done and place not in path:
+            path[place] = len(path)
+            place = parent[place]
+        if place in path:  # the walk came back into itself: a loop
+            members = list(path)[path[place] :]
+            first = min(members, key=lambda m: lines[m])
+            at = members.index(first)
+            chain = " > ".join([*members[at:], *members[:at], first])
+            flags += [
+                Flag(
+                    "places",
+                    labels[m],
+                    "parent_id",
+                    f"parent chain loops: {chain}; give one of them another parent_id"
+                    if m == first
+                    else f"is in the parent loop reported on line {lines[first]}; give one of them another parent_id",
+                    code="parent-loop",
+                )
+                for m in members
+            ]
+        done.update(path)
+    return flags
 
 
 def _date_order_flags(claims: pd.DataFrame) -> list[Flag]:
