@@ -48,7 +48,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
-from claimmap.problems import problem_count
+from claimmap.problems import problem_count, terminal_text
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.export import (
@@ -115,7 +115,7 @@ def show_problems(problems: list) -> None:
     )
     (st.error if errors else st.info)(label, icon="⚠️")
     with st.expander("Show every problem (FILE:ROW: column: message)"):
-        st.code("\n".join(str(p) for p in problems), language=None)
+        st.code("\n".join(terminal_text(str(p)) for p in problems), language=None)
 
 
 def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:

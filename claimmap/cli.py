@@ -20,7 +20,7 @@ import pandas as pd
 from claimmap.analysis.provenance import Provenance, contradiction_lines, provenance
 from claimmap.config import DATA_ENV, DATA_OPTION, data_dir_from
 from claimmap.drafting.suggest import SUGGEST_HELP, add_suggest_arguments, run_suggest
-from claimmap.problems import Problem, capped, display_path, has_errors, sort_problems
+from claimmap.problems import Problem, capped, display_path, has_errors, sort_problems, terminal_text
 from claimmap.sources.anchors import anchor_claims, missing_quote_message, read_source_texts
 from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, RawTable, read_raw, write_canonical
@@ -46,7 +46,7 @@ def run_validate(args: argparse.Namespace) -> int:
     """Print every problem, sorted by file and line; exit 1 if any is an error."""
     tables = load_and_validate(args.data_dir)
     for problem in sort_problems(tables.problems):
-        print(problem)
+        print(terminal_text(str(problem)))
     for name in RESOURCE_NAMES:
         path = tables.package.resource(name).path
         print(
@@ -64,20 +64,20 @@ def run_anchor(args: argparse.Namespace) -> int:
         with data_lock(data_dir):
             return _anchor_locked(data_dir)
     except StoreError as err:
-        print(err)
+        print(terminal_text(str(err)))
         return 1
 
 
 def _anchor_locked(data_dir: Path) -> int:
     package, problems = package_for(data_dir)
     for problem in problems:
-        print(problem)
+        print(terminal_text(str(problem)))
     paths = {name: data_dir / package.resource(name).path for name in RESOURCE_NAMES}
     raws = {name: read_raw(paths[name], package.resource(name), data_dir) for name in RESOURCE_NAMES}
     blocked = [name for name in ("sources", "claims") if not raws[name].rewritable]
     if blocked:
         for problem in sort_problems(p for name in blocked for p in raws[name].problems):
-            print(problem)
+            print(terminal_text(str(problem)))
         print(f"not anchoring: fix the problems above first ({', '.join(blocked)} cannot be rewritten safely)")
         return 1
 
@@ -85,11 +85,14 @@ def _anchor_locked(data_dir: Path) -> int:
     claims, sources = frames["claims"], frames["sources"]
     for _, claim in claims[changed].iterrows():
         print(
-            f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
-            f"{claim['quote_start']}-{claim['quote_end']}"
+            terminal_text(
+                f"{display_path(paths['claims'])}:{claim[LINE]}: {claim['claim_id']}: anchored at "
+                f"{claim['quote_start']}-{claim['quote_end']}"
+            )
         )
     for _, source in sources[sources["sha256"] != raws["sources"].frame["sha256"]].iterrows():
-        print(f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}")
+        shown = f"{display_path(paths['sources'])}:{source[LINE]}: {source['source_id']}: sha256 {source['sha256']}"
+        print(terminal_text(shown))
     refused = []
     for name, raw in raws.items():
         if not raw.rewritable:
@@ -100,9 +103,9 @@ def _anchor_locked(data_dir: Path) -> int:
         except StoreError as err:
             refused.append(err)
     for problem in capped(unanchored):
-        print(problem)
+        print(terminal_text(str(problem)))
     for refusal in refused:
-        print(refusal)
+        print(terminal_text(str(refusal)))
     return 1 if unanchored or refused else 0
 
 
@@ -200,7 +203,7 @@ def run_contradictions(args: argparse.Namespace) -> int:
     """Print one line per pair of valid claims that contradict each other (with --on: both hold that day)."""
     tables, found = _provenance_on(args)
     for line in contradiction_lines(tables.claims, found.pairs):
-        print(line)
+        print(terminal_text(line))
     return 0
 
 

@@ -16,6 +16,15 @@ MAX_MESSAGE_CHARS = 1_000
 
 Severity = Literal["error", "warning"]
 
+# The controls that reorder the text after them (embeddings, overrides, isolates): a name holding
+# one can make the words around it read backwards. Shown as their code instead.
+_BIDI_CONTROLS = {c: f"<U+{c:04X}>" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+# What a terminal acts on: C0 and C1 controls, DEL; and the reordering ones.
+_TERMINAL_CONTROLS = {
+    **{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))},
+    **{c: f"\\u{c:04x}" for c in _BIDI_CONTROLS},
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -42,6 +51,17 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` with each reordering control replaced by a visible <U+202E>-style mark."""
+    return text.translate(_BIDI_CONTROLS)
+
+
+def terminal_text(text: str) -> str:
+    """`text` safe to print on one line of a terminal: controls (line breaks and escape sequences
+    included) and reordering marks written as \\x1b or \\u202e."""
+    return text.translate(_TERMINAL_CONTROLS)
 
 
 def display_path(path: Path) -> str:

@@ -8,6 +8,7 @@ tests/browser/test_dashboard_browser.py.)
 """
 
 import csv
+import datetime as dt
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import pytest
 
 from claimmap.analysis.asof import facility_status, governorate_control, place_states
 from claimmap.analysis.dataset import load_dataset
+from claimmap.cli import main as cli_main
 from claimmap.files import MAX_SOURCE_BYTES
 from claimmap.tables.load import load_tables
 from claimmap.views.mapview import (
@@ -29,6 +31,7 @@ from claimmap.views.mapview import (
     place_layer_data,
 )
 from claimmap.views.panel import markdown_text, place_dossier
+from claimmap.views.timeline import timeline_chart, timeline_frame
 from fixture_data import BUNDLED, REPO
 from geo import MAP_CREDITS
 
@@ -502,3 +505,76 @@ def test_a_long_message_is_cut_and_a_common_quote_lists_few_positions(tmp_path: 
     (common,) = [p for p in dataset.problems if p.message.startswith("quote occurs")]
     assert re.match(r"quote occurs \d+ times in seeds/\S+ \(at (\d+, ){9}\d+ and [\d,]+ more\)", common.message)
     assert len(dataset.claims) == 36
+
+
+# --- Text shown as text: no links, icons, colours or reordering made from data; CSS only a colour. ---
+
+# What react-markdown's GFM plugin turns into links after escapes are undone (mdast-util-gfm-autolink-literal),
+# and Streamlit's own shortcodes; JavaScript's \w is ASCII.
+AUTOLINKS = [
+    re.compile(r"(https?://|www(?=\.))[-.A-Za-z0-9_]+", re.IGNORECASE),
+    re.compile(r"[-.\w+]+@[-\w]+(\.[-\w]+)+", re.ASCII),
+]
+SHORTCODES = re.compile(r":(material/[a-z_]+|[a-z_+-]+):|:[a-z]+(-background)?\[")
+SPOOFING = (
+    "see www.evil.example, https://evil.example/x or write to agent@evil.example "
+    ":material/check_circle: verified :red[alert] :smile: \u202eegnahc"
+)
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def as_rendered(markdown: str) -> str:
+    """The text node a Markdown renderer makes of an escaped string: backslash escapes undone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+
+
+def test_names_and_statements_make_no_links_icons_colours_or_reordering(tmp_path: Path):
+    data = project_with(tmp_path)
+    set_cells(data, "claims", "statement", SPOOFING, rows=slice(None))
+    set_cells(data, "actors", "name", SPOOFING, rows=slice(None))
+    dataset = load_dataset(data)
+    assert [str(p) for p in dataset.problems] == []
+    card = next(c for c in place_dossier(dataset, "khmeimim", "2024-12-09").holding if c.actor != "not named")
+    for shown in (markdown_text(card.statement), markdown_text(card.actor)):
+        text = as_rendered(shown)
+        assert [p.pattern for p in AUTOLINKS if p.search(text)] == [] and not SHORTCODES.search(text)
+        assert not BIDI.search(text) and "<U+202E>egnahc" in text
+        assert text.replace("\u2060", "") == SPOOFING.replace("\u202e", "<U+202E>")  # the words stay as they are
+    out = base_map(load_governorates(), load_country_outline(), dataset.tables.actors, MAP_CREDITS).get_root().render()
+    assert not BIDI.search(out) and re.search(r"U\+202E\S{0,12}egnahc", out)  # escaped, then JSON-escaped
+
+
+def test_an_actor_colour_that_is_not_a_colour_never_reaches_a_style(tmp_path: Path):
+    data = project_with(tmp_path)
+    edit_schema(data, "actors", "color", pattern=None)  # the custom schema lets anything through
+    css = "red;position:fixed;inset:0;background:url(https://evil.example/beacon)"
+    set_cells(data, "actors", "color", css, rows=slice(None))
+    dataset = load_dataset(data)
+    assert [p.code for p in dataset.problems] == []
+    actors = dataset.tables.actors
+    m = base_map(load_governorates(), load_country_outline(), actors, MAP_CREDITS)
+    place_layer(marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, actors), None).add_to(m)
+    governorate_layer(
+        governorate_control(dataset.claims, dataset.places, "2024-12-09"), load_governorates(), actors
+    ).add_to(m)
+    out = m.get_root().render()
+    assert "evil.example" not in out and "position:fixed" not in out
+    assert "#9E9E9E" in out  # the neutral colour instead
+    day = dt.date(2024, 12, 9)
+    frame = timeline_frame(dataset.claims, dataset.names["places"], dataset.names["actors"], day)
+    chart = timeline_chart(frame, actors, day)
+    assert "evil.example" not in json.dumps(chart.to_dict())
+
+
+def test_terminal_escapes_in_cells_are_printed_escaped(tmp_path: Path, capsys, monkeypatch):
+    data = project_with(tmp_path)
+    monkeypatch.chdir(tmp_path / "project")
+    set_cells(data, "actors", "side", "govt\x1b[2J\x1b]0;owned\x07\u202e", rows=slice(0, 1))
+    set_cells(data, "claims", "statement", "cut off\x1b[31m red\r\nnext line", rows=slice(None))
+    assert cli_main(["validate", "--data", "data"]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "'govt\\x1b[2J\\x1b]0;owned\\x07\\u202e' is not allowed" in out
+    cli_main(["contradictions", "--data", "data"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all("\x1b" not in line and "cut off\\x1b[31m red\\x0d\\x0anext line" in line for line in lines)

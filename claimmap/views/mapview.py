@@ -27,6 +27,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from claimmap.analysis.asof import FACILITY_STATUS_WORDS, NEUTRAL_COLOR
+from claimmap.problems import without_bidi_controls
 from claimmap.views.assets import BASEMAP_NAMES, BASEMAP_URL, CLAIMMAP_CSS, CLAIMMAP_JS, MAP_CSS, MAP_JS
 from geo.boundaries import BASEMAP_WINDOW
 
@@ -91,8 +92,24 @@ _SCRIPT_ESCAPE = re.compile("|".join(map(re.escape, _SCRIPT_ESCAPES)))
 
 
 def map_text(value: Any) -> str:
-    """Escape text for HTML and for the JS template literals folium wraps it in."""
-    return html.escape(str(value), quote=True).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    """Escape text for HTML and for the JS template literals folium wraps it in; reordering
+    controls are shown as their code."""
+    escaped = html.escape(without_bidi_controls(str(value)), quote=True)
+    return escaped.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+
+
+_HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def css_color(value: object) -> str:
+    """`value` if it is a #RRGGBB colour, else the neutral grey: whatever a custom schema lets
+    through, only a colour reaches a style."""
+    return value if isinstance(value, str) and _HEX_COLOR.fullmatch(value) else NEUTRAL_COLOR
+
+
+def actor_colors(actors: pd.DataFrame) -> pd.Series:
+    """Each actor's colour by actor_id, checked by css_color."""
+    return actors.set_index("actor_id")["color"].map(css_color)
 
 
 def script_json(value: Any) -> str:
@@ -154,7 +171,7 @@ class Legend(MacroElement):
 def legend_html(actors: pd.DataFrame) -> str:
     """Legend text: actor colors with names, then what shapes and line styles mean, in words."""
     rows = [
-        f'<span class="chip" style="background:{map_text(c)}"></span>{map_text(n)}'
+        f'<span class="chip" style="background:{css_color(c)}"></span>{map_text(n)}'
         for n, c in zip(actors["name"], actors["color"])
     ]
     rows.append(f'<span class="chip" style="background:{NEUTRAL_COLOR}"></span>no control claim')
@@ -369,7 +386,7 @@ def governorate_features(control: pd.DataFrame, actors: pd.DataFrame, names: Map
 
     `control` has place_id, iso_code, actor_id, uncertain, partial (see asof.governorate_control).
     """
-    colors = actors.set_index("actor_id")["color"]
+    colors = actor_colors(actors)
     actor_names = actors.set_index("actor_id")["name"]
     areas = []
     for row in control.to_dict("records"):
@@ -437,8 +454,9 @@ def marker_table(
     table = table.reset_index()
     by_actor = actors.set_index("actor_id")
     shown = table["actor_id"].where(table["actor_id"] != "", table["partial_actor_id"])
+    colors = actor_colors(actors)
     table["color"] = (
-        shown.map(by_actor["color"]).fillna(table["status_actor"].map(by_actor["color"])).fillna(NEUTRAL_COLOR)
+        shown.map(colors).fillna(table["status_actor"].map(colors)).fillna(NEUTRAL_COLOR)
     ).astype("str")
     table["holder"] = table["actor_id"].map(by_actor["name"]).fillna(table["actor_id"])
     table["partial_holder"] = table["partial_actor_id"].map(by_actor["name"]).fillna(table["partial_actor_id"])

@@ -13,6 +13,7 @@ import pandas as pd
 from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, facility_status, holds_on
 from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.provenance import INDEPENDENT, NO_ORIGIN, SAME_ORIGIN, WITHOUT_ORIGIN, Provenance
+from claimmap.problems import without_bidi_controls
 from claimmap.sources.anchors import paragraph_around
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, detect_hedge_cues, strongest_hedge
 from claimmap.tables.schema import FACILITY_KINDS
@@ -43,11 +44,18 @@ PRECISION_WORDS = {
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; Streamlit adds $ (LaTeX) and : (emoji).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~&\"'=^])")
+# What escapes do not stop, because it is found in the text after they are undone: links made of
+# bare addresses (www., e-mail, scheme://) and Streamlit's :icon:, :emoji: and :color[...] codes.
+# A WORD JOINER (invisible, no break) after each ':' and '@' and after a 'www' breaks them all.
+_WORD_JOINER = "\u2060"
+_SHORTCODE_OR_LINK = re.compile(r"(:|@|\bwww(?=\\\.))", re.IGNORECASE)
 
 
 def markdown_text(value: str) -> str:
-    """Text shown literally by st.markdown: no formatting, links, HTML, LaTeX or emoji codes."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+    """Text shown literally by st.markdown: no formatting, links, HTML, LaTeX, emoji, icon or
+    colour codes, and no reordering controls."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", without_bidi_controls(str(value))).replace("\n", " ")
+    return _SHORTCODE_OR_LINK.sub(lambda m: m.group() + _WORD_JOINER, escaped)
 
 
 def highlighted(value: str, color: str = "orange") -> str:

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 
 from claimmap.analysis.asof import NEUTRAL_COLOR, VAGUE_PRECISIONS
+from claimmap.views.mapview import css_color
 
 
 def timeline_frame(
@@ -39,7 +40,7 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     """Bars per claim (dashed outline and lighter when the date is vague) and a rule at `day`.
     A click on a bar selects it (the dashboard moves the slider to its start)."""
     domain = [*actors["name"], "not named"]
-    palette = [*actors["color"], NEUTRAL_COLOR]
+    palette = [*map(css_color, actors["color"]), NEUTRAL_COLOR]
     pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
     bars = (
         alt.Chart(frame)

@@ -253,6 +253,35 @@ def test_hostile_table_text_is_shown_literally_and_never_runs(page, start_server
         assert page_log.js_errors == [] and page_log.dialogs == []
 
 
+SPOOFING_STATEMENT = (
+    "Seen on www.evil.example and https://evil.example/x, ask agent@evil.example "
+    ":material/check_circle: verified :red[alert] \u202eegnahc"
+)
+
+
+def test_statements_make_no_links_icons_or_reordering(page, start_server, tmp_path, page_log):
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
+
+    def spoof(rows: list[dict]) -> None:
+        for row in rows:
+            if row["place_id"] == "khmeimim":
+                row["statement"] = SPOOFING_STATEMENT
+
+    _rewrite_csv(tmp_path / "data" / "claims.csv", spoof)
+    with start_server("--data", str(tmp_path / "data")) as url:
+        open_app(page, url, "?place=khmeimim")
+        statement = page.get_by_text(re.compile(r"^Seen on www")).first
+        expect(statement).to_be_visible()
+        shown = statement.inner_text().replace("\u2060", "")
+        assert shown == SPOOFING_STATEMENT.replace("\u202e", "<U+202E>")
+        main = page.locator("[data-testid='stMain']")
+        assert main.locator("a[href*='evil.example'], a[href^='mailto:']").count() == 0
+        assert main.locator("[data-testid='stIconMaterial']").count() == 0
+        assert "\u202e" not in main.inner_text()
+    assert page_log.js_errors == []
+
+
 # f. the screenshot in docs/ --------------------------------------------------------------------
 
 SCREENSHOT_VIEWPORT = {"width": 1400, "height": 1300}
