@@ -1,4 +1,5 @@
-"""Which files claimmap reads: regular files inside the data root, of bounded size.
+"""Which files claimmap reads, and how it writes them: regular files inside the data root, of
+bounded size, replaced atomically and only if unchanged since read.
 
 A path from the data (a source's `path`, a resource's `path` in datapackage.json) is a plain
 relative path: not absolute, no `..`, and once symlinks are followed still inside the folder it is
@@ -8,14 +9,20 @@ a size no curated file comes near.
 
 from __future__ import annotations
 
+import errno
+import hashlib
 import os
 import re
 import stat
+import tempfile
+import time
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import BinaryIO
 
 from claimmap.problems import display_path
 
+NEW_FILE_MODE = 0o644  # (reading the umask would change it, which is not thread-safe)
+TEMP_SUFFIX = ".claimmap-tmp"  # of the temporary file a write fills before it takes the file's place
 MAX_TABLE_BYTES = 512 * 1024 * 1024  # 100,000 claims take about 32 MB, a million about 370 MB
 MAX_SOURCE_BYTES = 8 * 1024 * 1024  # a long article is well under 1 MB
 _CHUNK = 1024 * 1024
@@ -104,3 +111,120 @@ def read_capped(file: BinaryIO, path: Path, max_bytes: int) -> bytes:
                 "file-too-large",
             )
     return b"".join(chunks)
+
+
+class StoreError(FileRefused):
+    """A file that cannot be read or written safely: which file, what is wrong, and the fix."""
+
+    def __init__(self, path: Path, message: str, fix: str, code: str = "file-changed") -> None:
+        super().__init__(path, message, fix, code)
+
+
+def write_atomically(path: Path, data: bytes, expected_sha256: str | None) -> None:
+    """Replace the file `path` by `data`, atomically and durably.
+
+    `expected_sha256` is the hash the file had when it was read (Snapshot.sha256), or None when
+    there was no file; if the file is different now, nothing is written and StoreError says so.
+    A symlink is followed: the file it points to is replaced, the link kept.
+    """
+    path = path.resolve()
+    folder = path.parent
+    try:
+        old = open_regular(path)  # kept open across the replace
+    except FileNotFoundError:
+        old = None
+    except FileRefused as err:
+        raise StoreError(path, err.message, err.fix, err.code) from None
+    try:
+        _check_unchanged(path, old, expected_sha256)
+        mode = stat.S_IMODE(os.fstat(old.fileno()).st_mode) if old is not None else NEW_FILE_MODE
+        temp = _write_temp(folder, path.name, data, mode)
+        try:
+            # Checked again at the last moment: writing the temporary file took time.
+            _check_unchanged(path, old, expected_sha256)
+            os.replace(temp, path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        _fsync_dir(folder)
+        if old is not None:
+            _keep_late_edit(path, old, expected_sha256)
+    finally:
+        if old is not None:
+            old.close()
+
+
+def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | None) -> None:
+    if old is None:
+        current = None
+        if path.exists() or path.is_symlink():  # appeared since we looked
+            current = "(a new file)"
+    else:
+        old.seek(0)
+        current = hashlib.sha256(_read_capped_old(old, path)).hexdigest()
+        try:
+            if os.stat(path).st_ino != os.fstat(old.fileno()).st_ino:
+                current = "(replaced)"  # another writer put a new file in its place
+        except FileNotFoundError:
+            current = "(removed)"
+    if current != expected_sha256:
+        raise StoreError(
+            path,
+            "changed since it was read; nothing was written to it, so the change is kept",
+            "run the command again to work on the file as it is now",
+        )
+
+
+def _read_capped_old(old: BinaryIO, path: Path) -> bytes:
+    try:
+        return read_capped(old, path, MAX_TABLE_BYTES)
+    except FileRefused as err:
+        raise StoreError(path, err.message, err.fix, err.code) from None
+
+
+def _keep_late_edit(path: Path, old: BinaryIO, expected_sha256: str | None) -> None:
+    """A writer that opened the old file just before the replace may have written to it after
+    our last check; its bytes are then saved beside the file rather than lost."""
+    old.seek(0)
+    late = _read_capped_old(old, path)
+    if hashlib.sha256(late).hexdigest() == expected_sha256:
+        return
+    kept = path.with_name(f"{path.name}.{time.strftime('%Y%m%dT%H%M%S')}.kept")
+    _write_temp(path.parent, path.name, late, 0o644).replace(kept)
+    _fsync_dir(path.parent)
+    raise StoreError(
+        path,
+        f"was changed by another program while it was written; that version is kept as {display_path(kept)}",
+        f"copy the rows you need from {kept.name} into {path.name}, then delete {kept.name}",
+        "file-changed-while-written",
+    )
+
+
+def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=TEMP_SUFFIX)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, mode)
+    except BaseException as err:
+        temp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StoreError(
+                folder / name,
+                "could not be written: the disk is full; the file is unchanged",
+                "free some space",
+                "disk-full",
+            ) from err
+        raise
+    return temp
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

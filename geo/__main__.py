@@ -10,14 +10,17 @@ against data/datapackage.json, so geo itself only locates.
 """
 
 import argparse
+import contextlib
 import csv
 import os
 import sys
 from pathlib import Path
 
 from claimmap.config import DATA_ENV, data_dir_from
-from claimmap.problems import display_path, has_errors, sort_problems
+from claimmap.files import FileRefused
+from claimmap.problems import display_path, has_errors, sort_problems, terminal_text
 from claimmap.tables.load import load_tables
+from claimmap.tables.store import data_lock
 from claimmap.tables.validate import check_places
 from geo.errors import GeoError
 from geo.locate import Located, locate_places
@@ -35,11 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     problems = sort_problems(p for p in tables.problems if p.file == places_file)
     if any(p.row is None and p.is_error for p in problems):
         for problem in problems:
-            print(f"geo: {problem}", file=sys.stderr)
+            print(f"geo: {terminal_text(str(problem))}", file=sys.stderr)
         print(f"geo: pass --data DIR or set ${DATA_ENV} to the folder that holds places.csv", file=sys.stderr)
         return 2
     try:
-        located = locate_places(tables.places, data_dir=data_dir, geocoder=default_geocoder() if args.online else None)
+        with data_lock(data_dir) if args.online else contextlib.nullcontext():  # writers queue
+            located = locate_places(
+                tables.places, data_dir=data_dir, geocoder=default_geocoder() if args.online else None
+            )
+    except FileRefused as error:  # the cache changed meanwhile, or the lock is held too long
+        print(f"geo: {terminal_text(str(error))}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"geo: cannot read or write {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
@@ -47,14 +56,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"geo: {error}", file=sys.stderr)
         return 2
     if located.cache_problem is not None:
-        print(f"geo: warning: {located.cache_problem}; the cache was not used", file=sys.stderr)
+        print(f"geo: warning: {terminal_text(str(located.cache_problem))}; the cache was not used", file=sys.stderr)
     _write_positions(located)
     for problem in problems:
-        print(problem, file=sys.stderr)
+        print(terminal_text(str(problem)), file=sys.stderr)
     lines = dict(zip(tables.places["place_id"], tables.places["_line"]))
     for place in located.unlocated:
         print(
-            f"{places_file}:{lines[place.place_id]}: name: cannot locate '{place.name}': {place.reason}",
+            terminal_text(f"{places_file}:{lines[place.place_id]}: name: cannot locate '{place.name}': {place.reason}"),
             file=sys.stderr,
         )
     return 1 if located.unlocated or has_errors(problems) else 0

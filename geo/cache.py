@@ -6,16 +6,17 @@ with a blank address the geocoder found nothing; with an address it answered
 somewhere outside country_code and the answer was rejected.
 """
 
+import hashlib
 import io
 import math
-import os
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
-from claimmap.files import MAX_TABLE_BYTES, FileRefused, read_regular
+from claimmap.files import MAX_TABLE_BYTES, FileRefused, read_regular, write_atomically
 from geo.errors import GeocodeCacheError
 
 CACHE_FILE = "geocode_cache.csv"
@@ -46,13 +47,21 @@ class CachedAnswer:
         return not (math.isnan(self.lat) or math.isnan(self.lon))
 
 
-def read_cache(path: Path) -> dict[CacheKey, CachedAnswer]:
-    """The answers in the cache file at `path`, by key; empty if the file does not exist.
+class CacheFile(NamedTuple):
+    """The cache as read: the answers by key, and the sha256 of the bytes (None: no file), which
+    a write names so that it never overwrites a cache changed meanwhile."""
+
+    answers: dict[CacheKey, CachedAnswer]
+    sha256: str | None
+
+
+def read_cache(path: Path) -> CacheFile:
+    """The answers in the cache file at `path`; none if the file does not exist.
     Raises GeocodeCacheError when the file cannot be used."""
     try:
         data = read_regular(path, MAX_TABLE_BYTES)
     except FileNotFoundError:
-        return {}
+        return CacheFile({}, None)
     except (OSError, FileRefused) as err:
         raise GeocodeCacheError(path, None, f"cannot be read ({err}); delete the file to start a new cache") from None
     try:
@@ -68,16 +77,15 @@ def read_cache(path: Path) -> dict[CacheKey, CachedAnswer]:
             "fix the header or delete the file to start a new cache",
         )
     answers = [_answer(row, path, line) for line, row in enumerate(frame.to_dict("records"), start=2)]
-    return {answer.key: answer for answer in answers}
+    return CacheFile({answer.key: answer for answer in answers}, hashlib.sha256(data).hexdigest())
 
 
-def write_cache(answers: Iterable[CachedAnswer], path: Path) -> None:
-    """Write the answers to `path`, sorted by key, with '\\n' line ends; atomic replace."""
+def write_cache(answers: Iterable[CachedAnswer], path: Path, expected_sha256: str | None) -> None:
+    """Write the answers to `path`, sorted by key, with '\\n' line ends, atomically, and only if
+    the file still has the hash it was read with (CacheFile.sha256); StoreError otherwise."""
     frame = pd.DataFrame([astuple(answer) for answer in answers], columns=CACHE_COLUMNS)
     frame = frame.sort_values(CACHE_KEY, kind="stable")
-    partial = path.with_name(path.name + ".partial")
-    frame.to_csv(partial, index=False, lineterminator="\n", encoding="utf-8")
-    os.replace(partial, path)
+    write_atomically(path, frame.to_csv(index=False, lineterminator="\n").encode("utf-8"), expected_sha256)
 
 
 def _answer(row: dict[str, str], path: Path, line: int) -> CachedAnswer:

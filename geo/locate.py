@@ -16,7 +16,7 @@ from geopy.distance import geodesic
 
 from claimmap.config import data_dir_from
 from geo.boundaries import boundary_label_points
-from geo.cache import CACHE_FILE, CachedAnswer, read_cache, write_cache
+from geo.cache import CACHE_FILE, CachedAnswer, CacheFile, read_cache, write_cache
 from geo.errors import GeocodeCacheError
 from geo.gazetteer import MIN_CITY_POPULATION, CityMatch, find_city
 from geo.online import CachedGeocoder, Geocoder
@@ -68,8 +68,8 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
     try:
         cache, cache_problem = read_cache(cache_path), None
     except GeocodeCacheError as error:
-        cache, cache_problem = {}, error
-    online = CachedGeocoder(cache, geocoder)
+        cache, cache_problem = CacheFile({}, None), error
+    online = CachedGeocoder(cache.answers, geocoder)
     label_points = boundary_label_points().set_index("iso_code")
     rows, unlocated = [], []
     try:
@@ -82,7 +82,7 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
                 unlocated.append(Unlocated(place["place_id"], place["name"], found))
     finally:  # answers fetched before a failure are kept; a broken cache is left for the curator, not overwritten
         if online.changed and cache_problem is None:
-            write_cache(online.answers, cache_path)
+            write_cache(online.answers, cache_path, cache.sha256)
     positions = pd.DataFrame(rows, columns=POSITION_COLUMNS).astype(
         {"place_id": str, "lat": "float64", "lon": "float64", "source": str, "precision": str, "detail": str}
     )

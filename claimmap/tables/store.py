@@ -9,33 +9,40 @@ overwritten. Writers that follow these rules take `data_lock` first, so two of t
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import os
-import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from claimmap.files import MAX_TABLE_BYTES, FileRefused, open_regular, read_capped
+from claimmap.files import (
+    MAX_TABLE_BYTES,
+    TEMP_SUFFIX,
+    FileRefused,
+    StoreError,
+    open_regular,
+    read_capped,
+    write_atomically,
+)
 from claimmap.problems import display_path
 
+# write_atomically and StoreError are defined with the other file rules in claimmap.files (so geo,
+# below the tables, writes its cache the same way); writers find them here with the lock.
+__all__ = [
+    "LOCK_FILE",
+    "Snapshot",
+    "StoreError",
+    "current_sha256",
+    "data_lock",
+    "read_snapshot",
+    "write_atomically",
+]
+
 LOCK_FILE = ".claimmap.lock"
-NEW_FILE_MODE = 0o644  # (reading the umask would change it, which is not thread-safe)
 LOCK_TIMEOUT_SECONDS = 120.0
-_TEMP_SUFFIX = ".claimmap-tmp"
-
-
-class StoreError(FileRefused):
-    """A file that cannot be read or written safely: which file, what is wrong, and the fix."""
-
-    def __init__(self, path: Path, message: str, fix: str, code: str = "file-changed") -> None:
-        super().__init__(path, message, fix, code)
 
 
 @dataclass(frozen=True)
@@ -70,40 +77,6 @@ def current_sha256(path: Path) -> str | None:
         return None
 
 
-def write_atomically(path: Path, data: bytes, expected_sha256: str | None) -> None:
-    """Replace the file `path` by `data`, atomically and durably.
-
-    `expected_sha256` is the hash the file had when it was read (Snapshot.sha256), or None when
-    there was no file; if the file is different now, nothing is written and StoreError says so.
-    A symlink is followed: the file it points to is replaced, the link kept.
-    """
-    path = path.resolve()
-    folder = path.parent
-    try:
-        old = open_regular(path)  # kept open across the replace
-    except FileNotFoundError:
-        old = None
-    except FileRefused as err:
-        raise StoreError(path, err.message, err.fix, err.code) from None
-    try:
-        _check_unchanged(path, old, expected_sha256)
-        mode = stat.S_IMODE(os.fstat(old.fileno()).st_mode) if old is not None else NEW_FILE_MODE
-        temp = _write_temp(folder, path.name, data, mode)
-        try:
-            # Checked again at the last moment: writing the temporary file took time.
-            _check_unchanged(path, old, expected_sha256)
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        _fsync_dir(folder)
-        if old is not None:
-            _keep_late_edit(path, old, expected_sha256)
-    finally:
-        if old is not None:
-            old.close()
-
-
 @contextmanager
 def data_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator[None]:
     """Hold the data directory's lock file, so writers that take it run one after the other.
@@ -133,82 +106,6 @@ def data_lock(data_dir: Path, timeout: float = LOCK_TIMEOUT_SECONDS) -> Iterator
         os.close(fd)  # closing releases the lock
 
 
-def _check_unchanged(path: Path, old: BinaryIO | None, expected_sha256: str | None) -> None:
-    if old is None:
-        current = None
-        if path.exists() or path.is_symlink():  # appeared since we looked
-            current = "(a new file)"
-    else:
-        old.seek(0)
-        current = hashlib.sha256(_read_capped_old(old, path)).hexdigest()
-        try:
-            if os.stat(path).st_ino != os.fstat(old.fileno()).st_ino:
-                current = "(replaced)"  # another writer put a new file in its place
-        except FileNotFoundError:
-            current = "(removed)"
-    if current != expected_sha256:
-        raise StoreError(
-            path,
-            "changed since it was read; nothing was written to it, so the change is kept",
-            "run the command again to work on the file as it is now",
-        )
-
-
-def _read_capped_old(old: BinaryIO, path: Path) -> bytes:
-    try:
-        return read_capped(old, path, MAX_TABLE_BYTES)
-    except FileRefused as err:
-        raise StoreError(path, err.message, err.fix, err.code) from None
-
-
-def _keep_late_edit(path: Path, old: BinaryIO, expected_sha256: str | None) -> None:
-    """A writer that opened the old file just before the replace may have written to it after
-    our last check; its bytes are then saved beside the file rather than lost."""
-    old.seek(0)
-    late = _read_capped_old(old, path)
-    if hashlib.sha256(late).hexdigest() == expected_sha256:
-        return
-    kept = path.with_name(f"{path.name}.{time.strftime('%Y%m%dT%H%M%S')}.kept")
-    _write_temp(path.parent, path.name, late, 0o644).replace(kept)
-    _fsync_dir(path.parent)
-    raise StoreError(
-        path,
-        f"was changed by another program while it was written; that version is kept as {display_path(kept)}",
-        f"copy the rows you need from {kept.name} into {path.name}, then delete {kept.name}",
-        "file-changed-while-written",
-    )
-
-
-def _write_temp(folder: Path, name: str, data: bytes, mode: int) -> Path:
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=_TEMP_SUFFIX)
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, mode)
-    except BaseException as err:
-        temp.unlink(missing_ok=True)
-        if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StoreError(
-                folder / name,
-                "could not be written: the disk is full; the file is unchanged",
-                "free some space",
-                "disk-full",
-            ) from err
-        raise
-    return temp
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_temps(folder: Path) -> None:
-    for temp in folder.glob(f".*{_TEMP_SUFFIX}"):
+    for temp in folder.glob(f".*{TEMP_SUFFIX}"):
         temp.unlink(missing_ok=True)
