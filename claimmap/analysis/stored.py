@@ -194,11 +194,15 @@ def _frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
     return frames
 
 
+# The fields of Problem that hold numbers; `row` may be blank (a problem of a whole file).
+_NUMBER_FIELDS = {"row": "Int64", "more": "int64"}
+
+
 def _problem_frame(problems: list[Problem]) -> pd.DataFrame:
-    """One column per field of Problem; `row` may be blank (a problem of a whole file)."""
+    """One column per field of Problem."""
     return pd.DataFrame(
         {
-            f.name: pd.Series([getattr(p, f.name) for p in problems], dtype="Int64" if f.name == "row" else str)
+            f.name: pd.Series([getattr(p, f.name) for p in problems], dtype=_NUMBER_FIELDS.get(f.name, str))
             for f in fields(Problem)
         }
     )
