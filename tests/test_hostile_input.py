@@ -532,6 +532,7 @@ def test_names_and_statements_make_no_links_icons_colours_or_reordering(tmp_path
     data = project_with(tmp_path)
     set_cells(data, "claims", "statement", SPOOFING, rows=slice(None))
     set_cells(data, "actors", "name", SPOOFING, rows=slice(None))
+    set_cells(data, "places", "name", SPOOFING + " place", rows=slice(0, 1))
     dataset = load_dataset(data)
     assert [str(p) for p in dataset.problems] == []
     card = next(c for c in place_dossier(dataset, "khmeimim", "2024-12-09").holding if c.actor != "not named")
@@ -540,8 +541,19 @@ def test_names_and_statements_make_no_links_icons_colours_or_reordering(tmp_path
         assert [p.pattern for p in AUTOLINKS if p.search(text)] == [] and not SHORTCODES.search(text)
         assert not BIDI.search(text) and "<U+202E>egnahc" in text
         assert text.replace("\u2060", "") == SPOOFING.replace("\u202e", "<U+202E>")  # the words stay as they are
-    out = base_map(load_governorates(), load_country_outline(), dataset.tables.actors, MAP_CREDITS).get_root().render()
+    out = rendered_map(dataset)
     assert not BIDI.search(out) and re.search(r"U\+202E\S{0,12}egnahc", out)  # escaped, then JSON-escaped
+
+
+def rendered_map(dataset, day: str = "2024-12-09") -> str:
+    """The whole map of `day` as the page builds it: legend, place markers and governorates."""
+    actors = dataset.tables.actors
+    m = base_map(actors, MAP_CREDITS)
+    markers = marker_table(place_states(dataset.claims, day), dataset.places, actors)
+    place_layer(place_layer_data(markers), None).add_to(m)
+    control = governorate_control(dataset.claims, dataset.places, day)
+    governorate_layer(governorate_layer_data(control, actors, dataset.names["places"])).add_to(m)
+    return m.get_root().render()
 
 
 def test_an_actor_colour_that_is_not_a_colour_never_reaches_a_style(tmp_path: Path):
@@ -552,12 +564,7 @@ def test_an_actor_colour_that_is_not_a_colour_never_reaches_a_style(tmp_path: Pa
     dataset = load_dataset(data)
     assert [p.code for p in dataset.problems] == []
     actors = dataset.tables.actors
-    m = base_map(load_governorates(), load_country_outline(), actors, MAP_CREDITS)
-    place_layer(marker_table(place_states(dataset.claims, "2024-12-09"), dataset.places, actors), None).add_to(m)
-    governorate_layer(
-        governorate_control(dataset.claims, dataset.places, "2024-12-09"), load_governorates(), actors
-    ).add_to(m)
-    out = m.get_root().render()
+    out = rendered_map(dataset)
     assert "evil.example" not in out and "position:fixed" not in out
     assert "#9E9E9E" in out  # the neutral colour instead
     day = dt.date(2024, 12, 9)

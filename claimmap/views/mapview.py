@@ -115,10 +115,11 @@ def actor_colors(actors: pd.DataFrame) -> pd.Series:
 def script_json(value: Any) -> str:
     """`value` as a JSON literal safe inside a <script> and inside a JS template literal.
 
-    The same value once parsed: only characters that could end the script, open an interpolation
-    or a template literal (and literal backslashes) are written as \\u escapes.
+    The same value once parsed, except that reordering controls in strings are shown as their
+    code (<U+202E>): only characters that could end the script, open an interpolation or a
+    template literal (and literal backslashes) are written as \\u escapes.
     """
-    text = json.dumps(value, ensure_ascii=False, allow_nan=False).replace("\\\\", "\\u005c")
+    text = without_bidi_controls(json.dumps(value, ensure_ascii=False, allow_nan=False)).replace("\\\\", "\\u005c")
     return _SCRIPT_ESCAPE.sub(lambda m: _SCRIPT_ESCAPES[m.group()], text)
 
 
@@ -455,9 +456,7 @@ def marker_table(
     by_actor = actors.set_index("actor_id")
     shown = table["actor_id"].where(table["actor_id"] != "", table["partial_actor_id"])
     colors = actor_colors(actors)
-    table["color"] = (
-        shown.map(colors).fillna(table["status_actor"].map(colors)).fillna(NEUTRAL_COLOR)
-    ).astype("str")
+    table["color"] = (shown.map(colors).fillna(table["status_actor"].map(colors)).fillna(NEUTRAL_COLOR)).astype("str")
     table["holder"] = table["actor_id"].map(by_actor["name"]).fillna(table["actor_id"])
     table["partial_holder"] = table["partial_actor_id"].map(by_actor["name"]).fillna(table["partial_actor_id"])
     return table
