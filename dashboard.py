@@ -32,6 +32,7 @@ from claimmap.analysis.asof import (
 from claimmap.analysis.dataset import Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.analysis.stored import load_dataset_stored
+from claimmap.analysis.viewport import MAX_MARKERS, Viewport, on_screen
 from claimmap.config import resolve_data_dir
 from claimmap.page.curate import curate_view
 from claimmap.page.state import (
@@ -61,11 +62,12 @@ from claimmap.views.export import (
 )
 from claimmap.views.mapview import (
     base_map,
+    bounds_viewport,
     claim_bounds,
-    clicked_place_id,
     governorate_layer,
     governorate_layer_data,
     marker_table,
+    newly_clicked_place_id,
     place_layer,
     place_layer_data,
 )
@@ -229,22 +231,32 @@ def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.Data
     return marker_table(states, dataset.places, dataset.tables.actors, statuses)
 
 
+# Marker tables kept, for days (and filters) seen last; at a million claims one is ~100,000 rows.
+MARKER_TABLES_KEPT = 8
+
+
+@st.cache_resource(max_entries=MARKER_TABLES_KEPT, show_spinner=False)
+def day_map(_dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date) -> tuple[str, pd.DataFrame]:
+    """The governorate layer's JSON and the marker table (day_markers) of a day, once per version
+    of the data, filter and day. Shared, not copied: nothing modifies them. (`fingerprint` stands
+    for the dataset.)"""
+    claims = claim_filter.apply(_dataset.claims)
+    control = governorate_control(claims, _dataset.places, day)
+    return (
+        governorate_layer_data(control, _dataset.tables.actors, _dataset.names["places"]),
+        day_markers(_dataset, claims, day),
+    )
+
+
 @st.cache_data(max_entries=1024, show_spinner=False)
 def map_layers(
     _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date
 ) -> tuple[str, str, int, int]:
     """The map's date layers as the JSON the browser draws, and the caption's counts (places,
     contested), once per version of the data, filter and day: a click, or a slider step back to a
-    day already seen, costs a lookup. (`fingerprint` stands for the dataset.)"""
-    claims = claim_filter.apply(_dataset.claims)
-    markers = day_markers(_dataset, claims, day)
-    control = governorate_control(claims, _dataset.places, day)
-    return (
-        governorate_layer_data(control, _dataset.tables.actors, _dataset.names["places"]),
-        place_layer_data(markers),
-        len(markers),
-        int(markers["contested"].sum()),
-    )
+    day already seen, costs a lookup."""
+    areas, markers = day_map(_dataset, fingerprint, claim_filter, day)
+    return areas, place_layer_data(markers), len(markers), int(markers["contested"].sum())
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -267,27 +279,43 @@ def map_and_panel(
         st.session_state[PLACE_KEY] = st.session_state.place_box
 
     def select_clicked_place() -> None:
-        clicked = clicked_place_id(st.session_state.get(MAP_KEY))
+        # A map that reports its view reports pans and zooms too: only a new click selects.
+        value = st.session_state.get(MAP_KEY)
+        clicked = newly_clicked_place_id(value, st.session_state.get("map_last_drawing"))
         if clicked in with_claims:
             st.session_state[PLACE_KEY] = clicked
+        st.session_state.map_last_drawing = (value or {}).get("last_active_drawing")
 
     selected = st.session_state[PLACE_KEY]
-    areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
+    bounds = claim_bounds(places[places["place_id"].isin(with_claims)])
+    # Too many places to send them all: only what is on screen, crowded cells as count bubbles.
+    summed_up = len(with_claims) > MAX_MARKERS
+    bubbled = 0
+    if summed_up:
+        areas, table = day_map(dataset, fingerprint, claim_filter, day)
+        view = Viewport.from_map_value(st.session_state.get(MAP_KEY), bounds_viewport(bounds))
+        shown = on_screen(table, view, selected, max_markers=MAX_MARKERS)
+        markers = place_layer_data(shown.markers, shown.clusters)
+        n_places, n_contested = len(table), int(table["contested"].sum())
+        bubbled = int(shown.clusters["n_places"].sum())
+    else:
+        areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
     sync_url(st.query_params, PageState(day, selected, "map", claim_filter))  # a fragment run changes the place
     map_col, panel_col = st.columns([3, 2], gap="medium")
     with map_col:
         st_folium(
-            base_map(actors, MAP_CREDITS, claim_bounds(places[places["place_id"].isin(with_claims)])),
+            base_map(actors, MAP_CREDITS, bounds),
             key=MAP_KEY,
             height=640,
             use_container_width=True,
-            returned_objects=["last_active_drawing"],
+            returned_objects=["last_active_drawing", *(["bounds", "zoom"] if summed_up else [])],
             on_change=select_clicked_place,
             feature_group_to_add=[governorate_layer(areas), place_layer(markers, selected)],
         )
         st.caption(
             f"{n_places} places with claims by {day.isoformat()}; {n_contested} "
             "contested. Click a marker, or choose a place on the right."
+            + (f" {bubbled} of the places on screen are summed up in bubbles: zoom in to see them." if bubbled else "")
         )
     with panel_col:
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.

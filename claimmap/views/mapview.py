@@ -27,6 +27,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from claimmap.analysis.asof import FACILITY_STATUS_WORDS, NEUTRAL_COLOR
+from claimmap.analysis.viewport import CELL_PX, CLUSTER_MIN, Viewport
 from claimmap.problems import without_bidi_controls
 from claimmap.views.assets import BASEMAP_NAMES, BASEMAP_URL, CLAIMMAP_CSS, CLAIMMAP_JS, MAP_CSS, MAP_JS
 from geo.boundaries import BASEMAP_WINDOW
@@ -63,6 +64,7 @@ SHAPE_WORDS = {
 STATUS_SIGNS = {"operating": "✓", "isolated": "⊘", "withdrawing": "↗", "entered": "⚑"}
 # Syria's extent: the view when no place with claims lies on the basemap.
 SYRIA_BOUNDS = [[32.3, 35.6], [37.35, 42.4]]
+MAP_ZOOM = 7  # before the map is fitted to its places
 FIT_MARGIN_DEG = 0.35  # around the places with claims, so markers and labels are not on the edge
 MIN_FIT_SPAN_DEG = 1.5  # a single place is shown with its surroundings
 
@@ -73,10 +75,9 @@ MARKER_LAYER = {"area": 0, "town": 1000, "facility": 2000}
 SELECTED_LAYER = 4000
 SHAPE_RANK = {"facility": 0, "town": 1, "area": 2}  # which name keeps its label when names collide
 
-# Where points crowd (CLUSTER_MIN or more in one CLUSTER_CELL_PX square on screen) they leave the
-# map for a bubble with their count; fewer are fanned out so that none hides another.
-CLUSTER_CELL_PX = 48
-CLUSTER_MIN = 8
+# Where points crowd (CLUSTER_MIN or more in one CELL_PX square on screen) they leave the map for
+# a bubble with their count; fewer are fanned out so that none hides another. Beyond
+# viewport.MAX_MARKERS places the server does the same for what is on screen (analysis.viewport).
 
 _SCRIPT_ESCAPES = {
     "<": "\\u003c",
@@ -192,6 +193,12 @@ def legend_html(actors: pd.DataFrame) -> str:
     return "<details><summary>Legend</summary>" + "<br>".join(rows) + "</details>"
 
 
+def bounds_viewport(bounds: list[list[float]], zoom: float = MAP_ZOOM) -> Viewport:
+    """`bounds` ([[south, west], [north, east]]) as the view the map shows before it reports its own."""
+    (south, west), (north, east) = bounds
+    return Viewport(south, west, north, east, zoom)
+
+
 def claim_bounds(places: pd.DataFrame) -> list[list[float]]:
     """[[south, west], [north, east]] around the located `places` (lat, lon) that lie on the
     basemap, with a margin; Syria's extent when none does."""
@@ -228,7 +235,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     (south, west), (north, east) = bounds
     m = folium.Map(
         location=((south + north) / 2, (west + east) / 2),
-        zoom_start=7,
+        zoom_start=MAP_ZOOM,
         min_zoom=4,
         tiles=None,
         control_scale=True,
@@ -361,12 +368,31 @@ def place_features(places: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def place_layer_data(places: pd.DataFrame) -> str:
+def bubble_data(clusters: pd.DataFrame) -> list[dict]:
+    """Count bubbles for the crowded cells the server summed up (viewport.on_screen's clusters:
+    lat, lon, n_places, n_contested): numbers only, no place id, so a click selects nothing."""
+    return [
+        {"lat": lat, "lon": lon, "n": n, "label": f"{n} places" + (f", {c} contested" if c else "") + ": zoom in"}
+        for lat, lon, n, c in zip(
+            clusters["lat"].tolist(),
+            clusters["lon"].tolist(),
+            clusters["n_places"].tolist(),
+            clusters["n_contested"].tolist(),
+        )
+    ]
+
+
+def place_layer_data(places: pd.DataFrame, clusters: pd.DataFrame | None = None) -> str:
     """What `place_layer` sends to the browser, as a JSON literal: the same whichever place is
-    selected, so it is worked out once per day and view, not once per click."""
+    selected, so it is worked out once per day and view, not once per click. `clusters` are cells
+    the server summed up (many places: only what is on screen is sent), drawn as bubbles."""
     data = place_features(places)
     data.update(
-        window=list(BASEMAP_WINDOW), clusterCell=CLUSTER_CELL_PX, clusterMin=CLUSTER_MIN, selectedZ=SELECTED_LAYER
+        window=list(BASEMAP_WINDOW),
+        clusterCell=CELL_PX,
+        clusterMin=CLUSTER_MIN,
+        selectedZ=SELECTED_LAYER,
+        bubbles=[] if clusters is None else bubble_data(clusters),
     )
     return script_json(data)
 
@@ -437,6 +463,13 @@ def clicked_place_id(map_value: Mapping | None) -> str | None:
     props = drawing.get("properties") or {}
     place_id = props.get("id") or drawing.get("id")
     return html.unescape(place_id) if isinstance(place_id, str) and place_id else None
+
+
+def newly_clicked_place_id(map_value: Mapping | None, last_seen: Mapping | None) -> str | None:
+    """The place clicked since the map's previous report, whose last_active_drawing was
+    `last_seen`; None when this report is only a pan or a zoom (a map that reports its view)."""
+    drawing = (map_value or {}).get("last_active_drawing")
+    return clicked_place_id(map_value) if drawing != last_seen else None
 
 
 def marker_table(

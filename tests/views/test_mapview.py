@@ -17,6 +17,7 @@ from claimmap.views.mapview import (
     governorate_layer_data,
     map_text,
     marker_table,
+    newly_clicked_place_id,
     place_features,
     place_layer,
     place_layer_data,
@@ -313,6 +314,26 @@ def test_place_layer_sends_its_markers_as_data_to_the_static_map_code():
     data = json.loads(call.group(1))
     assert [f["id"] for f in data["features"]] == ["khmeimim"]
     assert data["clusterMin"] > 5 and len(data["window"]) == 4
+    assert data["bubbles"] == []
+
+
+def test_cells_the_server_sums_up_go_as_count_bubbles_with_numbers_only():
+    clusters = pd.DataFrame({"lat": [35.0, 36.0], "lon": [38.0, 37.0], "n_places": [12, 9], "n_contested": [2, 0]})
+    data = json.loads(place_layer_data(markers(), clusters))
+    assert data["bubbles"] == [
+        {"lat": 35.0, "lon": 38.0, "n": 12, "label": "12 places, 2 contested: zoom in"},
+        {"lat": 36.0, "lon": 37.0, "n": 9, "label": "9 places: zoom in"},
+    ]
+
+
+def test_only_a_new_click_selects_a_place_not_a_pan():
+    click = {"type": "Feature", "id": "khmeimim", "properties": {"id": "khmeimim"}}
+    panned = {"bounds": {"_southWest": {"lat": 35, "lng": 35}}, "zoom": 9, "last_active_drawing": click}
+    assert newly_clicked_place_id({"last_active_drawing": click}, None) == "khmeimim"
+    assert newly_clicked_place_id(panned, click) is None
+    other = {"type": "Feature", "id": "jableh", "properties": {"id": "jableh"}}
+    assert newly_clicked_place_id({**panned, "last_active_drawing": other}, click) == "jableh"
+    assert newly_clicked_place_id(None, click) is None
 
 
 def test_facility_status_is_shown_in_signs_classes_and_words():

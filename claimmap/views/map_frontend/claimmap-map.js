@@ -309,8 +309,8 @@
     return [x - w / 2, y + below, x + w / 2, y + below + h];
   }
 
-  /* The place markers of one rerun (a FeatureCollection from mapview.place_features), `selected`
-     the id of the selected place (or null). */
+  /* The place markers of one rerun (a FeatureCollection from mapview.place_layer_data, with
+     data.bubbles: cells the server summed up), `selected` the id of the selected place (or null). */
   cm.places = function (group, data, selected) {
     data.features.forEach(function (f) {
       var p = f.properties;
@@ -465,18 +465,23 @@
           lng += marker.trueLatLng.lng;
         });
         if (!crowded) { return; }
-        var center = L.latLng(lat / members.length, lng / members.length);
-        var count = element("div", "count", String(members.length));
-        count.title = members.length + " places: zoom in to see them";
-        L.marker(center, { icon: L.divIcon({ html: count, className: "claim-cluster", iconSize: [34, 34] }),
-          zIndexOffset: 3000, keyboard: true })
-          .on("click", function () { map.setView(center, map.getZoom() + 2); })
-          .on("add", function (e) {
-            e.target.getElement().setAttribute("aria-label", members.length + " places: zoom in to see them");
-          })
-          .addTo(bubbles);
+        addBubble(map, L.latLng(lat / members.length, lng / members.length), members.length,
+          members.length + " places: zoom in to see them");
       });
+      // Cells the server summed up (many places: it sends only what is on screen).
+      (data.bubbles || []).forEach(function (b) { addBubble(map, L.latLng(b.lat, b.lon), b.n, b.label); });
       return visible;
+    }
+
+    /* A bubble with a count of places; a click zooms in around it. */
+    function addBubble(map, center, n, label) {
+      var count = element("div", "count", String(n));
+      count.title = label;
+      L.marker(center, { icon: L.divIcon({ html: count, className: "claim-cluster", iconSize: [34, 34] }),
+        zIndexOffset: 3000, keyboard: true })
+        .on("click", function () { map.setView(center, map.getZoom() + 2); })
+        .on("add", function (e) { e.target.getElement().setAttribute("aria-label", label); })
+        .addTo(bubbles);
     }
 
     function elsewhereControl() {
