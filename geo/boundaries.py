@@ -108,6 +108,15 @@ def boundary_geometry(iso_code: str) -> dict | None:
     return None
 
 
+def country_at(lat: float, lon: float) -> str | None:
+    """The name of the basemap's country or territory whose land holds (lat, lon), None at sea
+    or beyond the basemap."""
+    for feature in _read(BASEMAP_FILES["countries"])["features"]:
+        if contains(feature["geometry"], lat, lon):
+            return str(feature["properties"]["name"])
+    return None
+
+
 def contains(geometry: dict, lat: float, lon: float) -> bool:
     """True if (lat, lon) lies inside the Polygon or MultiPolygon (holes excluded)."""
     return any(_inside_polygon(rings, lon, lat) for rings in _polygons(geometry))

@@ -50,12 +50,17 @@ def country_mismatch(location: Location, country_code: str) -> str:
     """
     outline = boundaries.boundary_geometry(country_code)
     if outline is not None:
-        if boundaries.within_km(outline, location.latitude, location.longitude, COUNTRY_TOLERANCE_KM):
+        lat, lon = location.latitude, location.longitude
+        if boundaries.contains(outline, lat, lon):
             return ""
-        return (
-            f"it lies at {location.latitude:.5f}, {location.longitude:.5f}, more than "
-            f"{COUNTRY_TOLERANCE_KM:g} km outside the {country_code} outline"
-        )
+        where = f"it lies at {lat:.5f}, {lon:.5f}"
+        if not boundaries.within_km(outline, lat, lon, COUNTRY_TOLERANCE_KM):
+            return f"{where}, more than {COUNTRY_TOLERANCE_KM:g} km outside the {country_code} outline"
+        # The tolerance is for a coast drawn too far inland, not for a neighbour's land.
+        neighbour = boundaries.country_at(lat, lon)
+        if neighbour is not None:
+            return f"{where}, in {neighbour}, outside the {country_code} outline"
+        return ""
     raw = location.raw if isinstance(location.raw, dict) else {}
     answered = str(raw.get("address", {}).get("country_code", "")).upper()
     if answered and answered != country_code:

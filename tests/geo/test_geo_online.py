@@ -58,6 +58,13 @@ def test_point_outside_syria_is_rejected_with_where_it_lies():
     assert reason == "it lies at 33.89380, 35.50180, more than 2 km outside the SY outline"
 
 
+def test_a_point_just_across_a_land_border_is_rejected():
+    # 1.5 km south of where the outline crosses 36.25 E on the Nahr al-Kabir: inside Lebanon,
+    # within the coastal tolerance of the outline, and still not in Syria.
+    reason = country_mismatch(located_at(34.61248, 36.25, "lb"), "SY")
+    assert reason == "it lies at 34.61248, 36.25000, in Lebanon, outside the SY outline"
+
+
 def test_other_countries_are_checked_by_the_answers_country_code():
     assert country_mismatch(located_at(55.7558, 37.6173, "ru"), "RU") == ""
     assert country_mismatch(located_at(53.9, 27.56, "by"), "RU") == "the geocoder places it in BY, not RU"
