@@ -494,6 +494,21 @@ def test_a_quote_never_closed_over_many_lines_gives_a_short_problem_list(tmp_pat
     assert len(tables.claims) == 37
 
 
+def test_a_quote_never_closed_in_one_row_keeps_the_rows_it_ran_over_and_those_referring_to_them(tmp_path: Path):
+    data = project_with(tmp_path)
+    actors = data / "actors.csv"
+    # The quote opened in iran's row runs on to the quote in the next row, opposition's.
+    actors.write_text(actors.read_text(encoding="utf-8").replace("iran,Iran,", 'iran,"Iran,'), encoding="utf-8")
+    dataset = load_dataset(data)
+    assert [f"{p.row}: {p.message}" for p in dataset.problems if p.file.endswith("actors.csv")] == [
+        "3: malformed CSV (',' expected after '\"'); check the quotes on this line"
+    ]
+    assert set(dataset.tables.actors["actor_id"]) == {"assad", "opposition", "russia", "syrian_government"}
+    by_actor = dataset.claims["actor_id"].value_counts()
+    assert by_actor["opposition"] == 19 and "iran" not in by_actor  # only iran's claim goes, with a message
+    assert any("'iran'" in p.message and p.file.endswith("claims.csv") for p in dataset.problems)
+
+
 def test_a_long_message_is_cut_and_a_common_quote_lists_few_positions(tmp_path: Path):
     data = project_with(tmp_path)
     seed = (data.parent / "seeds" / "000_ae3071192ac73a97.txt").read_text(encoding="utf-8")

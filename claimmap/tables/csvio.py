@@ -10,6 +10,7 @@ import codecs
 import csv
 import hashlib
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,8 @@ LINE = "_line"  # the row's line number in its CSV, header = 1
 
 # Longer cells are reported, not loaded: no curated text is that long, but a quote never closed is.
 MAX_CELL_CHARS = 131_072
+# How many times a file is read again after a broken record that ran on over later lines.
+MAX_RERUNS = 100
 
 
 @dataclass(frozen=True)
@@ -186,28 +189,40 @@ def _undecodable_lines(data: bytes) -> dict[int, bytes]:
 
 
 def _parse(text: str) -> tuple[list[list[str]], list[tuple[int, int]], list[tuple[int, str]]]:
-    """Non-blank records, the (first, last) line of each, and (line, reason) of unparsable ones."""
+    """Non-blank records, the (first, last) line of each, and (line, reason) of unparsable ones.
+
+    A broken record that spans lines (a quote never closed runs on to the next quote) is reported
+    where it starts and the lines after that start are read again, so the rows it swallowed still
+    load; at most MAX_RERUNS times, which bounds the work."""
     # The limit is process-wide and other libraries (frictionless) raise it; ours must not vary.
     csv.field_size_limit(MAX_CELL_CHARS)
     # newline="" leaves CRLF to the csv module, which also keeps line breaks inside quoted cells.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines = io.StringIO(text, newline="").readlines()
     records: list[list[str]] = []
     spans: list[tuple[int, int]] = []
     failures: list[tuple[int, str]] = []
-    consumed = 0
+    start, reruns = 0, 0  # lines before the one the reader starts on
     while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            return records, spans, failures
-        except csv.Error as err:
-            # The reader drops the offending line and carries on with the next one.
-            failures.append((consumed + 1, str(err)))
-        else:
-            if record:
-                records.append(record)
-                spans.append((consumed + 1, reader.line_num))
-        consumed = reader.line_num
+        reader = csv.reader(itertools.islice(lines, start, None), strict=True)
+        consumed = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return records, spans, failures
+            except csv.Error as err:
+                # The reader drops the offending lines and carries on after them.
+                failures.append((start + consumed + 1, str(err)))
+                swallowed = reader.line_num > consumed + 1
+            else:
+                if record:
+                    records.append(record)
+                    spans.append((start + consumed + 1, start + reader.line_num))
+                swallowed = False
+            if swallowed and reruns < MAX_RERUNS:
+                start, reruns = start + consumed + 1, reruns + 1
+                break
+            consumed = reader.line_num
 
 
 def _parse_failure_message(reason: str) -> str:
