@@ -374,6 +374,10 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
             f"{sources.at[source, 'outlet']} · {sources.at[source, 'url']}"
         )
     )
+    text = dataset.source_texts.get(source)
+    if text is None:
+        st.warning(f"{source}'s file has changed or cannot be read since the data was loaded; reload the page.")
+        return
     quoted = claims[claims["source_id"] == source]
     places_of = quoted.set_index("claim_id")["place_id"]
     selected = st.session_state[PLACE_KEY]
@@ -389,7 +393,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
     labels = {c: f"{c} · {dataset.names['places'][p]}" for c, p in places_of.items()}
     article_reader_component(
-        paragraphs=reader_payload(article_paragraphs(dataset.source_texts[source], quoted)),
+        paragraphs=reader_payload(article_paragraphs(text, quoted)),
         emphasised=sorted(emphasised),
         labels=labels,
         key=key,

@@ -263,6 +263,18 @@ def test_a_resource_path_leaving_the_data_directory_is_refused_and_the_bundled_p
     assert_still_draws(dataset)
 
 
+def test_a_source_changed_after_it_was_validated_is_not_read_at_the_old_offsets(tmp_path: Path):
+    data = project_with(tmp_path)
+    dataset = load_dataset(data)
+    source = data.parent / dataset.tables.sources.set_index("source_id").at["src000", "path"]
+    source.write_text("A line put first.\n" + source.read_text(encoding="utf-8"), encoding="utf-8")  # quotes move
+    assert dataset.source_texts.get("src000") is None  # not the text the offsets were found in
+    cards = place_dossier(dataset, "khmeimim", "2024-12-09").holding
+    assert cards and all((c.before, c.after) == ("", "") for c in cards)  # each quote alone, none misplaced
+    source.unlink()  # gone altogether: the panel still shows every claim (it raised KeyError)
+    assert len(place_dossier(dataset, "khmeimim", "2024-12-09").holding) == len(cards)
+
+
 # --- Every cell that validates draws: one bad cell is one problem, the rest loads and the page runs. ---
 
 

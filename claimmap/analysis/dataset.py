@@ -87,7 +87,9 @@ def dataset_from(
         origin_names=dict(zip(origins, origin_names(origins, tables.speakers, tables.sources))),
         # Validation read every source kept in the table; the views read a text again when they need it.
         source_texts=SourceTexts(
-            tables.data_dir.parent, dict(zip(tables.sources["source_id"], tables.sources["path"]))
+            tables.data_dir.parent,
+            dict(zip(tables.sources["source_id"], tables.sources["path"])),
+            tables.source_sha256,
         ),
         places_with_claims=places_with_claims,
         names={name: tables.names(name) for name in NAMED_TABLES},

@@ -42,7 +42,7 @@ from claimmap.tables.validate import data_fingerprint
 
 CACHE_FOLDER = ".claimmap-cache"
 DISABLED = "off"
-FORMAT = 1
+FORMAT = 2
 KEEP_ENTRIES = 2
 MANIFEST = "manifest.json"
 _ENTRY_PREFIX = f"v{FORMAT}-"
@@ -123,6 +123,7 @@ def write_entry(folder: Path, key: str, dataset: Dataset) -> None:
             "added_claim_columns": [c for c in dataset.claims.columns if c not in dataset.tables.claims.columns],
             "places_with_claims": dataset.places_with_claims,
             "filter_choices": dataset.filter_choices,
+            "source_sha256": dataset.tables.source_sha256,
         }
         _write_durably(temp / MANIFEST, json.dumps(manifest).encode())
         _fsync_dir(temp)
@@ -157,6 +158,7 @@ def read_entry(entry: Path, key: str, data_dir: Path) -> Dataset:
         data_dir=data_dir,
         package=package,
         dropped={name: frames.pop(f"dropped_{name}") for name in RESOURCE_NAMES},
+        source_sha256=dict(manifest["source_sha256"]),
     )
     return dataset_from(
         tables,

@@ -50,6 +50,9 @@ class Tables:
     package: PackageSpec = field(default_factory=_bundled_package)
     # Per table: the primary key (as text) and `_line` of each row left out because of problems.
     dropped: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Per source_id: the sha256 of the bytes validation read its text from (the quotes' offsets
+    # refer to that text); empty before validation.
+    source_sha256: dict[str, str] = field(default_factory=dict)
 
     def frame(self, name: str) -> pd.DataFrame:
         return getattr(self, name)

@@ -94,7 +94,8 @@ def validate_tables(tables: Tables, locate: Locator | None = None) -> Tables:
 
     `locate` defaults to geo.locate_places, imported only when needed.
     """
-    texts, file_flags = _source_texts(tables)
+    texts, file_flags, source_sha256 = _source_texts(tables)
+    tables = replace(tables, source_sha256=source_sha256)
     flags = [
         *file_flags,
         *_place_flags(tables.places),
@@ -302,8 +303,9 @@ def _reference_flags(tables: Tables, ref: Reference) -> list[Flag]:
     ]
 
 
-def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
-    """The text of each source file that can be read, and flags for those that cannot or changed."""
+def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag], dict[str, str]]:
+    """The text of each source file that can be read, flags for those that cannot or changed, and
+    the sha256 of the bytes each text was read from."""
     sources = tables.sources
     files = read_source_texts(sources, tables.data_dir.parent)
     labels = dict(zip(sources["source_id"], sources.index))
@@ -323,7 +325,8 @@ def _source_texts(tables: Tables) -> tuple[dict[str, str], list[Flag]]:
         + f"); {ANCHOR_FIX}"
     )
     # A changed file is a warning: its quotes are looked for again, and only those gone are errors.
-    return files.texts, flags + _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
+    flags += _flags("sources", "sha256", changed.where(actual != readable["sha256"]), "warning")
+    return files.texts, flags, files.sha256
 
 
 def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd.DataFrame]:

@@ -172,9 +172,13 @@ def _cards(claims: pd.DataFrame, dataset: Dataset, view: Provenance, basis: str)
     cards = {}
     for row in claims.to_dict("records"):
         cid = row["claim_id"]
-        text = dataset.source_texts[row["source_id"]]
+        # A text changed or gone since it was validated: the quote alone, the next rerun reloads.
+        text = dataset.source_texts.get(row["source_id"])
         cues = detect_hedge_cues(row["quote"])
-        para = paragraph_around(text, int(row["quote_start"]), int(row["quote_end"]))
+        if text is None:
+            para = paragraph_around(row["quote"], 0, len(row["quote"]))
+        else:
+            para = paragraph_around(text, int(row["quote_start"]), int(row["quote_end"]))
         mine = supporters.get(cid, {INDEPENDENT: {}, SAME_ORIGIN: {}, WITHOUT_ORIGIN: {}})
         reported = (
             row["reported_on"].date().isoformat()

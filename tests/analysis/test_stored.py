@@ -36,6 +36,7 @@ def assert_same(a, b):
         pd.testing.assert_frame_equal(a.tables.frame(name), b.tables.frame(name))
         pd.testing.assert_frame_equal(a.tables.dropped_rows(name), b.tables.dropped_rows(name))
     assert a.problems == b.problems
+    assert a.tables.source_sha256 == b.tables.source_sha256 != {}
     assert (a.places_with_claims, a.filter_choices, a.names) == (b.places_with_claims, b.filter_choices, b.names)
     for name in PROVENANCE_FRAMES:
         pd.testing.assert_frame_equal(getattr(a.provenance, name), getattr(b.provenance, name))
