@@ -334,3 +334,24 @@ def test_a_row_appended_between_anchors_read_and_write_is_refused_with_a_message
     )
     assert "data/claims.csv: written" not in out
     assert claims.read_text(encoding="utf-8").endswith(row.replace("c001,", "c999,", 1) + "\n")
+
+
+def test_anchor_on_a_full_disk_leaves_every_table_as_it_was_and_says_so(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+):
+    import errno
+
+    import claimmap.files
+
+    claims = data_dir / "claims.csv"
+    claims.write_bytes(_blank_offsets(claims))
+    before = {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()} | {LOCK_FILE: b""}
+
+    def full(fd: int) -> None:  # the disk fills while the temporary file is flushed
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(claimmap.files.os, "fsync", full)
+    assert main(["anchor", "--data", str(data_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "claims.csv: could not be written: the disk is full; the file is unchanged; free some space" in out
+    assert {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()} == before  # no temporary left
