@@ -49,7 +49,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
-from claimmap.problems import problem_count, terminal_text
+from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.export import (
@@ -121,8 +121,9 @@ def show_problems(problems: list) -> None:
 
 
 def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
-    """A format_func showing each value by its label, or as itself when it has none."""
-    return lambda value: labels.get(value, value)
+    """A format_func showing each value by its label, or as itself when it has none; reordering
+    controls shown as their code (widget options are plain text, so no other escaping)."""
+    return lambda value: without_bidi_controls(labels.get(value, value))
 
 
 def filter_widgets(choices: Mapping[str, list[str]], names: Mapping[str, Mapping[str, str]]) -> ClaimFilter:
@@ -323,7 +324,7 @@ def map_and_panel(
         place = st.selectbox(
             "Place",
             options=with_claims,
-            format_func=dataset.names["places"].__getitem__,
+            format_func=shown_as(dataset.names["places"]),
             key="place_box",
             placeholder="Click a marker or choose a place",
             on_change=select_boxed_place,
@@ -366,7 +367,10 @@ def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[d
 def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     sources = dataset.tables.sources.set_index("source_id")
     source = st.selectbox(
-        "Source", sources.index, format_func=lambda s: f"{s}: {sources.at[s, 'path']}", key="reader_source"
+        "Source",
+        sources.index,
+        format_func=lambda s: without_bidi_controls(f"{s}: {sources.at[s, 'path']}"),
+        key="reader_source",
     )
     st.caption(
         markdown_text(

@@ -122,6 +122,22 @@ def test_problems_are_listed_while_valid_rows_still_draw(tmp_path, monkeypatch):
     assert "khmeimim" in place_ids_on_map(at)  # its other claims still draw
 
 
+def test_names_in_widget_options_cannot_reorder_the_text(tmp_path, monkeypatch):
+    shutil.copytree(BUNDLED / "data", tmp_path / "data")
+    shutil.copytree(BUNDLED / "seeds", tmp_path / "seeds")
+    for name, old in (("places.csv", "Khmeimim Air Base"), ("actors.csv", "Russia,")):
+        path = tmp_path / "data" / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, "\u202e" + old), encoding="utf-8")
+    monkeypatch.setenv("CLAIMMAP_DATA", str(tmp_path / "data"))
+    at = run_app()
+    assert not at.exception
+    options = [o for box in [*at.selectbox, *at.multiselect] for o in box.options]
+    assert not [o for o in options if "\u202e" in o]
+    assert "<U+202E>Khmeimim Air Base" in options and "<U+202E>Russia" in options
+
+
 def test_only_the_chosen_view_is_built():
     """Timeline and reader are computed only when shown, so slider moves on the map stay fast."""
     at = run_app()
