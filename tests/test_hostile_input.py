@@ -193,6 +193,17 @@ def test_a_symlink_in_seeds_leading_outside_is_refused(tmp_path: Path):
     assert_still_draws(dataset)
 
 
+def test_a_source_swapped_for_a_symlink_outside_after_loading_is_not_shown(tmp_path: Path):
+    data = project_with(tmp_path)
+    dataset = load_dataset(data)  # validated while the file was a plain text inside
+    seed = data.parent / "seeds" / "000_ae3071192ac73a97.txt"
+    seed.unlink()
+    seed.symlink_to(tmp_path / "secret.txt")  # the reader reads texts when it shows them
+    assert dataset.source_texts.get("src000") is None
+    cards = place_dossier(dataset, "khmeimim", "2024-12-09").holding
+    assert cards and not [c for c in cards if "TOP SECRET" in c.before + c.after]
+
+
 def test_a_symlink_inside_the_project_is_followed(tmp_path: Path):
     data = project_with(tmp_path)
     (data.parent / "seeds" / "same.txt").symlink_to(data.parent / "seeds" / "000_ae3071192ac73a97.txt")

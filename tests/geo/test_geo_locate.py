@@ -291,3 +291,26 @@ def test_cached_answers_are_used_without_a_geocoder(tmp_path):
 def test_without_a_geocoder_no_cache_file_is_written(tmp_path):
     locate_places(port_places(tmp_path), data_dir=tmp_path)
     assert not (tmp_path / "geocode_cache.csv").exists()
+
+
+class InterruptedGeocoder(FakeGeocoder):
+    """Answers the first query, then fails as no geocoder error would (a crash, or Ctrl-C)."""
+
+    def geocode(self, query, **options):
+        if self.queries:
+            raise KeyboardInterrupt
+        return super().geocode(query, **options)
+
+
+def test_answers_fetched_before_a_lookup_raises_are_kept_in_the_cache(tmp_path):
+    places = with_places(
+        tmp_path,
+        place("port", "Port of Baniyas", "port", "syria"),
+        place("depot", "Baniyas Fuel Depot", "facility", "syria"),
+    )
+    geocoder = InterruptedGeocoder(answer_at("Baniyas Port, Baniyas, Syria", 35.1869, 35.9447, "sy"))
+    with pytest.raises(KeyboardInterrupt):
+        locate_places(places, data_dir=tmp_path, geocoder=geocoder)
+    assert len(geocoder.queries) == 1
+    cached = (tmp_path / "geocode_cache.csv").read_text(encoding="utf-8").splitlines()
+    assert cached[1].startswith(f"{geocoder.queries[0]},SY,35.1869,35.9447,")
