@@ -37,7 +37,10 @@ _CUES: tuple[tuple[str, tuple[str, ...], re.Pattern | None], ...] = (
     (
         r"\boperat(?:ing|e|es|ed)\s+(?:as\s+usual|normally|as\s+normal)\b|\bfunction(?:ing|s)?\s+normally\b"
         r"|\bwork(?:ing|s)?\s+(?:normally|as\s+usual)\b|\b(?:remains?|is|are|fully)\s+operational\b"
-        r"|\bcontinues?\s+to\s+(?:operate|function|work)\b|\bbusiness\s+as\s+usual\b",
+        r"|\bcontinues?\s+to\s+(?:operate|function|work)\b|\bbusiness\s+as\s+usual\b"
+        # 'aircraft were still operating from Hmeimim'; not 'no longer/stopped/ceased operating from'
+        r"|\bstill\s+(?:operat\w*|function\w*|in\s+use)\b"
+        r"|(?<!no longer )(?<!stopped )(?<!ceased )\boperat(?:ing|es?|ed)\s+(?:from|out\s+of)\b",
         ("facility_operating",),
         None,
     ),

@@ -22,11 +22,11 @@ from pathlib import Path
 import pandas as pd
 
 from claimmap.drafting.actors import actor_index, first_actor, last_actor
-from claimmap.drafting.claim_types import guess_claim_type
+from claimmap.drafting.claim_types import claim_cue_spans, guess_claim_type
 from claimmap.drafting.clauses import COORDINATED, RELATIVE, Clause, split_clauses, text_of
 from claimmap.drafting.date_guess import APPROXIMATE, AS_OF_REPORT, DateGuess, guess_date, latest_year_mentioned
 from claimmap.drafting.place_choice import PlaceChooser, PlaceMention
-from claimmap.drafting.sentences import heading_spans, split_sentences
+from claimmap.drafting.sentences import Sentence, heading_spans, split_sentences
 from claimmap.drafting.speakers import UNATTRIBUTED_KIND, Chain, Voices
 from claimmap.problems import display_path
 from claimmap.sources.anchors import anchor_at, read_source_text
@@ -97,6 +97,19 @@ class _Drafted:
     claim_type: str
     actor: str
     chain: Chain
+    disclaimer: str = ""  # the next sentence, when it says this could not be verified
+
+
+def _disclaimers(document: str, sentences: list[Sentence]) -> dict[int, str]:
+    """Index → text of the sentences that say the one before (in the same paragraph) could not be
+    verified, and claim nothing themselves: 'The claim could not be independently verified.'"""
+    return {
+        index: sentences[index].text
+        for index in range(1, len(sentences))
+        if "\n" not in document[sentences[index - 1].end : sentences[index].start]
+        and any(cue.kind == "unconfirmed" for cue in detect_hedge_cues(sentences[index].text))
+        and not claim_cue_spans(sentences[index].text)
+    }
 
 
 def draft_claims(
@@ -118,6 +131,7 @@ def draft_claims(
     clauses = split_clauses(document, sentences)
     country = chooser.country([p for m in chooser.index.find(document) for p in m.values])
     fallback_year = latest_year_mentioned(document)
+    disclaimers = _disclaimers(document, sentences)
 
     drafted: list[_Drafted] = []
     skipped: list[tuple[int, str]] = []
@@ -157,7 +171,7 @@ def draft_claims(
         actor = actor or actor_of_last.get(claim_type, "")  # 'covered by that promise': the last promiser
         if actor:
             actor_of_last[claim_type] = actor
-        drafted.append(_Drafted(clause, places, claim_type, actor, chain))
+        drafted.append(_Drafted(clause, places, claim_type, actor, chain, disclaimers.get(clause.sentence + 1, "")))
 
     rows = [_row(document, item, voices, published, fallback_year, source_id) for item in drafted]
     frame = pd.DataFrame(
@@ -198,7 +212,7 @@ def _row(
     attribution = text_of(document, clause.attribution)
     date = guess_date(text, published, fallback_year, said_on=chain.reported_on)
     valid_from, valid_to = _validity(date, item.claim_type, text, chain.reported_on or published)
-    levels = [cue.hedge for cue in detect_hedge_cues(text) + detect_hedge_cues(attribution)]
+    levels = [cue.hedge for part in (text, attribution, item.disclaimer) for cue in detect_hedge_cues(part)]
     if chain.claimant and chain.claimant != voices.narrator:
         levels.append("reported")
     if voices.kind(chain.claimant) == UNATTRIBUTED_KIND:

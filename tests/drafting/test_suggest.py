@@ -118,7 +118,7 @@ def test_according_to_the_agency_refers_back_to_the_last_agency_named(suggested)
     hmeimim = drafted(suggested[0], "Russia is pulling")
     assert hmeimim["place_id"] == "khmeimim"
     assert (hmeimim["claimant"], hmeimim["actor_id"], hmeimim["claim_type"]) == ("tass", "russia", "withdrawal")
-    assert hmeimim["hedge"] == "reported"
+    assert hmeimim["hedge"] == "alleged"  # 'The claim could not be verified.' follows it
 
 
 def test_hedges_and_a_future_window_in_the_source_s_own_voice(suggested):
@@ -171,3 +171,23 @@ def test_without_attribution_or_place_nothing_is_drafted():
     drafts = draft_claims("Nobody could say how many people had left. It was cold.\n", tables, dt.date(2024, 12, 9))
     assert drafts.claims.empty
     assert list(drafts.claims.columns) == tables.package.resource("claims").column_names
+
+
+def test_still_operating_from_a_base_is_a_facility_claim_that_a_following_disclaimer_hedges():
+    text = (
+        "TASS, citing a source in the Kremlin, reported that Russian aircraft were still operating from Hmeimim. "
+        "The claim could not be independently verified.\n\n"
+        "Rebels took control of Jableh, a resident said.\n\nThis could not be verified.\n"
+    )
+    claims = draft_claims(text, load_tables(BUNDLED_DATA), dt.date(2024, 12, 12)).claims.set_index("place_id")
+    base = claims.loc["khmeimim"]
+    assert (base["claim_type"], base["claimant"], base["via"]) == ("facility_operating", "kremlin_anon", "tass")
+    assert base["hedge"] == "alleged"
+    assert claims.at["jableh", "hedge"] == "reported"  # a disclaimer in another paragraph is about something else
+
+
+@pytest.mark.parametrize("verb", ["no longer operating from", "stopped operating from"])
+def test_no_longer_operating_from_a_base_is_not_drafted_as_operating(verb: str):
+    text = f"Russian aircraft were {verb} Hmeimim, TASS reported.\n"
+    claims = draft_claims(text, load_tables(BUNDLED_DATA), dt.date(2024, 12, 12)).claims
+    assert "facility_operating" not in claims["claim_type"].tolist()
