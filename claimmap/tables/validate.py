@@ -640,9 +640,12 @@ def _after_publication_flags(claims: pd.DataFrame, sources: pd.DataFrame) -> lis
             + "'s publication on "
             + published.dt.strftime("%Y-%m-%d")
             + "; count relative dates back from the publication day"
-            + (" (or, for a forecast, keep it with date_precision approximate)" if column == "valid_from" else "")
+            + (" (or, for a forecast, set date_precision approximate)" if column == "valid_from" else "")
         )
-        flags += _flags("claims", column, text.where(claims[column] > published), "warning", "date-after-publication")
+        after = claims[column] > published
+        if column == "valid_from":
+            after &= claims["date_precision"] != "approximate"  # a forecast: 'talks are expected in the coming days'
+        flags += _flags("claims", column, text.where(after), "warning", "date-after-publication")
     return flags
 
 

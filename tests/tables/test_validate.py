@@ -387,7 +387,7 @@ def test_an_alias_shared_by_two_speakers_is_warned_about(tmp_path):
             "2024-12-08,2024-12-11,,day,ukraine_gur,",
             "c012",
             "valid_from: warning: valid_from 2024-12-11 is after src000's publication on 2024-12-09; count relative "
-            "dates back from the publication day (or, for a forecast, keep it with date_precision approximate)",
+            "dates back from the publication day (or, for a forecast, set date_precision approximate)",
         ),
         (
             ",as_of_report,tass,,reported,B,2,",
@@ -405,6 +405,15 @@ def test_curation_slips_that_change_provenance_are_warned_about(
     tables = load_and_validate(data_dir)
     assert warnings_of(tables) == [f"data/claims.csv:{claim_line(claim_id)}: {expected}"]
     assert claim_ids(tables) == CLAIM_IDS
+
+
+def test_a_forecast_after_publication_with_approximate_dates_passes(data_dir, edit):
+    edit(
+        "claims.csv",
+        "2024-12-08,2024-12-08,,day,ukraine_gur,",
+        "2024-12-08,2024-12-11,2024-12-16,approximate,ukraine_gur,",
+    )
+    assert warnings_of(load_and_validate(data_dir)) == []
 
 
 def test_a_multisource_narrator_quote_without_names_and_its_forecasts_pass(tmp_path):
