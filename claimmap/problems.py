@@ -121,3 +121,12 @@ def _shortened(problem: Problem) -> Problem:
         return problem
     rest = len(problem.message) - MAX_MESSAGE_CHARS
     return replace(problem, message=f"{problem.message[:MAX_MESSAGE_CHARS]}… ({rest:,} more characters)")
+
+
+def joined_columns(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems that differ only in their column (a row missing three required cells) as one
+    problem naming the columns, in the order first seen."""
+    columns: dict[Problem, list[str]] = {}
+    for problem in problems:
+        columns.setdefault(replace(problem, column=""), []).append(problem.column)
+    return [replace(key, column=", ".join(dict.fromkeys(names))) for key, names in columns.items()]

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from claimmap.problems import Problem, capped, display_path, has_errors, problem_count, sort_problems
+from claimmap.problems import Problem, capped, display_path, has_errors, joined_columns, problem_count, sort_problems
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,20 @@ def test_capped_merges_counts_made_earlier_and_cuts_long_messages():
     assert [p.more for p in again if p.more] == [6]
     long = capped([Problem("a.csv", 2, "x", "y" * 5000)])[0]
     assert long.message == "y" * 1000 + "… (4,000 more characters)"
+
+
+def test_problems_differing_only_in_column_are_joined_in_order():
+    empty = "value is required but empty"
+    problems = [
+        Problem("d.csv", 2, "statement", empty),
+        Problem("d.csv", 2, "quote", "quote not found"),
+        Problem("d.csv", 2, "reliability", empty),
+        Problem("d.csv", 3, "statement", empty),
+        Problem("d.csv", 2, "credibility", empty, "warning"),
+    ]
+    assert [str(p) for p in joined_columns(problems)] == [
+        "d.csv:2: statement, reliability: value is required but empty",
+        "d.csv:2: quote: quote not found",
+        "d.csv:3: statement: value is required but empty",
+        "d.csv:2: credibility: warning: value is required but empty",
+    ]

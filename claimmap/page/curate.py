@@ -21,7 +21,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from claimmap.analysis.dataset import Dataset
-from claimmap.problems import display_path
+from claimmap.problems import display_path, joined_columns
 from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.intake import SourceRefused, add_source
@@ -262,11 +262,11 @@ def _tables(
 
     config = {
         "quote": st.column_config.TextColumn(
-            "Quote", help="The source's exact words: select them in the article", width="large"
+            "Quote", help="The source's exact words: select them in the article", width="medium"
         ),
-        "place_id": select("place_id", "Place", "Where the claim is about", "large"),
+        "place_id": select("place_id", "Place", "Where the claim is about"),
         "scope": select("scope", "Scope", "part: unnamed parts of the place; blank or whole: all of it", "small"),
-        "claim_type": select("claim_type", "Claim type", "What is claimed", "large"),
+        "claim_type": select("claim_type", "Claim type", "What is claimed"),
         "actor_id": select("actor_id", "Actor", "Who controls, moves or acts (blank: none named)"),
         "statement": st.column_config.TextColumn("Statement", help="A neutral paraphrase in your own words"),
         "valid_from": st.column_config.DateColumn("From", help="First day the situation holds", format="YYYY-MM-DD"),
@@ -368,13 +368,14 @@ def _speakers_from_editor(edited: pd.DataFrame) -> pd.DataFrame:
 
 def _checks(review: Review, shown: tuple[str, str]) -> None:
     ready = int(review.claims_ok.sum())
-    errors = [p for p in review.problems if p.is_error]
+    problems = joined_columns(review.problems)
+    errors = [p for p in problems if p.is_error]
     st.markdown(
         f"**Checks** — {ready} of {len(review.claims)} row(s) ready to save"
         + (f"; {len(errors)} problem(s) to fix first" if errors else "")
     )
     lines = []
-    for problem in review.problems:
+    for problem in problems:
         row = f"row {problem.row - 1}" if problem.file == shown[0] and problem.row else "new voices"
         lines.append(f"{row}: {problem}")
     if lines:
@@ -390,11 +391,11 @@ def _save_and_undo(
     review: Review,
     work: dict[str, Any],
 ) -> None:
-    left, right = st.columns(2)
     claims_ready, voices_ready = int(review.claims_ok.sum()), int(review.speakers_ok.sum())
     label = f"Save {claims_ready} claim(s)" + (f" and {voices_ready} new voice(s)" if voices_ready else "")
     ready = claims_ready + voices_ready
-    if left.button(label + " to the tables", disabled=not ready, type="primary", key="curate_save"):
+    # One under the other, full width: side by side, the label with its counts was cut short.
+    if st.button(label + " to the tables", disabled=not ready, type="primary", key="curate_save", width="stretch"):
         try:
             saved = save_drafts(data_dir, claims, speakers, drafts, work["expected"])
         except StoreError as err:
@@ -403,7 +404,7 @@ def _save_and_undo(
         st.session_state[LAST_SAVE_KEY] = saved
         _reload(source_id, _saved_text(saved))
     last: Saved | None = st.session_state.get(LAST_SAVE_KEY)
-    if last is not None and last.before and right.button("Undo the last save", key="curate_undo"):
+    if last is not None and last.before and st.button("Undo the last save", key="curate_undo"):
         try:
             undo_save(last)
         except StoreError as err:
