@@ -75,6 +75,13 @@ _CUES: tuple[tuple[str, tuple[str, ...], re.Pattern | None], ...] = (
         MILITARY_ASSETS,
     ),
     (r"\bwithdr[ae]w\w*|\bpull(?:ed|ing|s)?\s+(?:\w+\s+){0,3}?out\b|\bretreat\w*", ("withdrawal",), None),
+    # 'a convoy was seen driving towards Tartus': forces on the move, neither leaving nor arriving.
+    (
+        r"\b(?:driv|head|mov|sail|steam|travel|advanc)(?:e|es|ed|ing|s)?\s+(?:towards?|for|to)\b"
+        r"|\ben\s+route\s+to\b|\bbound\s+for\b",
+        ("movement", "withdrawal"),
+        MILITARY_ASSETS,
+    ),
     # 'support vessels', 'Support Point' name things, not an act of support.
     (
         r"\bair\s*strikes?\b|\bsupport(?:ed|ing|s)?\b(?!\s+(?:vessels?|ships?|units?|staff|points?)\b)"

@@ -35,9 +35,11 @@ _LEADING_THAT = re.compile(
     rf"^(?P<who>.{{0,120}}?\b(?:{SPEECH_VERBS})\b[^,;:\"“”]{{0,60}}?)\s+that\s+(?=\S)", re.IGNORECASE | re.DOTALL
 )
 _LEADING_ACCORDING = re.compile(r"^\s*according\s+to\s+[^,;]{1,120},\s+(?=\S)", re.IGNORECASE)
-# 'Officials said the base was quiet': taken only when what follows has a verb of its own.
+# 'Officials said the base was quiet': taken only when what follows has a verb of its own; the
+# speaker may carry one aside between commas ('A fisherman, who asked not to be named, said').
 _LEADING_SAID = re.compile(
-    r"^(?P<who>[^,;:\"“”]{1,80}?\b(?:said|says|added|noted|insisted|claimed|reported|stated|announced))\s+(?=\S)",
+    r"^(?P<who>[^,;:\"“”]{1,80}?(?P<aside>,\s[^,;:\"“”]{1,120}?,\s)?"
+    r"\b(?:said|says|added|noted|insisted|claimed|reported|stated|announced))\s+(?=\S)",
     re.IGNORECASE,
 )
 _FINITE = re.compile(
@@ -163,7 +165,7 @@ def _narration(document: str, sentence: Sentence) -> tuple[Span | None, Span | N
     text = sentence.text
     for leading in (_LEADING_ACCORDING, _LEADING_THAT, _LEADING_SAID):
         match = leading.match(text)
-        if match and (leading is not _LEADING_SAID or _has_verb(text[match.end() :])):
+        if match and (leading is not _LEADING_SAID or _said_leads(text, match)):
             who = _trimmed(document, sentence.start, sentence.start + match.end())
             return _trimmed(document, sentence.start + match.end(), sentence.end), who
     commas = list(re.finditer(r",\s+", text))
@@ -216,6 +218,13 @@ def _cut(document: str, part: Span | None, sentence: int, attribution: Span | No
         if span is not None:
             found.append(Clause(span.start, span.end, role, sentence, attribution, quoted))
     return found
+
+
+def _said_leads(text: str, match: re.Match) -> bool:
+    """Whether 'X said' opens the sentence: what follows has a verb, and an aside in the speaker
+    claims nothing itself ('Rebels, who entered Homs, said ...' keeps its claim)."""
+    aside = match.group("aside")
+    return _has_verb(text[match.end() :]) and not (aside and claim_cue_spans(aside))
 
 
 def _has_verb(text: str) -> bool:

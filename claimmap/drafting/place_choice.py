@@ -77,6 +77,12 @@ _PROVINCE = re.compile(
     r"\bthe\s+(?:entire\s+|whole\s+)?(?:province|governorate)\b(?!\s+of\b)|\bthe\s+(?:entire|whole)\s+region\b",
     re.IGNORECASE,
 )
+# 'heading for the naval base' with no name: the facility of a place named just before.
+_THE_FACILITY = re.compile(
+    r"\bthe\s+(?:(?P<naval>naval\s+(?:base|facility)|navy\s+base)|(?P<harbour>port|harbou?r)"
+    r"|(?P<air>air\s*base|airbase|air\s*field|airfield))\b(?!\s+(?:of|in|at|near)\b)",
+    re.IGNORECASE,
+)
 _COUNTS = {"two": 2, "both": 2, "three": 3, "four": 4}
 _RECENT_SENTENCES = 3  # how far back 'the bases' looks
 _MAX_RECENT = 32  # facility mentions remembered for it
@@ -113,6 +119,7 @@ class PlaceChooser:
             if any(m.start == 0 and m.end == len(name) for m in actor_names.find(name))
         }
         self._facilities_named: list[tuple[int, str]] = []  # (sentence, place_id), in text order
+        self._places_named: list[tuple[int, str]] = []  # every place named, likewise
 
     def ancestors(self, place_id: str) -> list[str]:
         """Parent, grandparent, ... (a loop in the table ends the chain)."""
@@ -145,6 +152,7 @@ class PlaceChooser:
             mention = PlaceMention(place_id, start + match.start, start + match.end, match.matched)
             if self._kind.get(place_id) in FACILITY_KINDS:
                 self._facilities_named.append((sentence, place_id))
+            self._places_named.append((sentence, place_id))
             between = clause[previous.end - start : match.start] if previous else ""
             if not self._not_claimed(place_id, before, after):
                 area = previous is not None and place_id in self.ancestors(previous.place_id)
@@ -205,6 +213,7 @@ class PlaceChooser:
         found = []
         recent_enough = [(s, p) for s, p in self._facilities_named if sentence - s <= _RECENT_SENTENCES]
         self._facilities_named = recent_enough[-_MAX_RECENT:]
+        self._places_named = [(s, p) for s, p in self._places_named if sentence - s <= _RECENT_SENTENCES][-_MAX_RECENT:]
         for bases in _BASES.finditer(clause):
             recent = [p for _, p in self._facilities_named]
             distinct = list(dict.fromkeys(reversed(recent)))
@@ -213,6 +222,8 @@ class PlaceChooser:
                 PlaceMention(p, start + bases.start(), start + bases.end(), bases.group(0), True)
                 for p in distinct[:count][::-1]
             ]
+        if not named:
+            found += self._facility_references(clause, start, sentence)
         for province in _PROVINCE.finditer(clause):
             earlier = [m for m in named if m.start < start + province.start()]
             governorate = next(
@@ -227,5 +238,22 @@ class PlaceChooser:
             if governorate:
                 found.append(
                     PlaceMention(governorate, start + province.start(), start + province.end(), province.group(0), True)
+                )
+        return found
+
+    def _facility_references(self, clause: str, start: int, sentence: int) -> list[PlaceMention]:
+        """'the naval base' in a clause naming no place: the place named last (within a few
+        sentences) when it is such a facility or holds one; nothing otherwise, as 'the harbour'
+        may then be another town's."""
+        if not self._places_named:
+            return []
+        last = self._places_named[-1][1]
+        found = []
+        for facility in _THE_FACILITY.finditer(clause):
+            kinds = _NAVAL if facility["naval"] else _HARBOUR if facility["harbour"] else _AIR
+            fitting = [p for kind in kinds for p in [last, *self._children.get(last, [])] if self._kind.get(p) == kind]
+            if fitting:
+                found.append(
+                    PlaceMention(fitting[0], start + facility.start(), start + facility.end(), facility[0], True)
                 )
         return found

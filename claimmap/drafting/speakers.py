@@ -129,6 +129,10 @@ class _Voice:
     )
 
 
+# 'a fisherman in Jableh': a name after these words is where the speaker is, not who.
+_WHERE_BEFORE = re.compile(r"\b(?:in|at|from|near|outside|inside)\s+$", re.IGNORECASE)
+
+
 class Voices:
     """The speakers of the data, the voices proposed so far, and what the text has named last."""
 
@@ -280,7 +284,11 @@ class Voices:
         to), else for the person it describes ('a fisherman'); "" when it names no one."""
         told = _TOLD.search(text)
         speaking = text[: told.start()] if told else text
-        names = (_without_leading_common_words(m.group(0)) for m in _PROPER_NAME.finditer(speaking))
+        names = (
+            _without_leading_common_words(m.group(0))
+            for m in _PROPER_NAME.finditer(speaking)
+            if not _WHERE_BEFORE.search(speaking, max(0, m.start() - 12), m.start())
+        )
         name = next(
             (
                 n

@@ -13,7 +13,7 @@ import pytest
 from claimmap.cli import main
 from claimmap.drafting.suggest import draft_claims, speakers_file_for
 from claimmap.tables.load import load_tables
-from fixture_data import BUNDLED_DATA
+from fixture_data import BUNDLED_DATA, MULTISOURCE_DATA
 
 PUBLISHED = "2024-12-14"  # a Saturday
 # Made-up sentences, each testing one rule; none is copied from the test articles.
@@ -191,3 +191,44 @@ def test_no_longer_operating_from_a_base_is_not_drafted_as_operating(verb: str):
     text = f"Russian aircraft were {verb} Hmeimim, TASS reported.\n"
     claims = draft_claims(text, load_tables(BUNDLED_DATA), dt.date(2024, 12, 12)).claims
     assert "facility_operating" not in claims["claim_type"].tolist()
+
+
+def drafts_of(text: str, published: dt.date = dt.date(2024, 12, 11)):
+    return draft_claims(text, load_tables(MULTISOURCE_DATA), published)  # today's schema (movement, aliases)
+
+
+def test_a_speaker_with_an_aside_before_said_is_the_claimant_and_no_place_becomes_a_voice():
+    drafts = drafts_of(
+        "Syrian state television, which now broadcasts under the new authorities, said government forces had "
+        "withdrawn from Aleppo without a fight.\n\n"
+        "A doctor in Jableh, who asked not to be named, said the rebels controlled Tartus.\n"
+    )
+    rows = drafts.claims.set_index("place_id")
+    assert (rows.at["aleppo", "claim_type"], rows.at["aleppo", "claimant"]) == ("withdrawal", "syrian_state_tv")
+    assert rows.at["aleppo", "quote"] == "government forces had withdrawn from Aleppo without a fight"
+    assert rows.at["tartus", "claimant"] == "doctor_unnamed"
+    assert drafts.speakers["name"].tolist() == ["doctor (unnamed)"]  # not 'Jableh', where he is
+
+
+def test_an_aside_that_claims_something_keeps_its_claim():
+    rows = drafts_of("Rebels, who entered Jableh on Monday, said they would push on.\n").claims
+    assert rows[["place_id", "claim_type"]].values.tolist() == [["jableh", "entered"]]
+
+
+def test_forces_on_the_move_and_the_naval_base_of_the_place_named_last():
+    rows = drafts_of(
+        "A Russian military convoy was seen driving towards Tartus on Tuesday, according to Rybar. "
+        "The channel said the vehicles were probably heading for the naval base.\n"
+    ).claims
+    assert rows[["place_id", "claim_type", "claimant", "hedge"]].values.tolist() == [
+        ["tartus", "movement", "rybar", "reported"],
+        ["tartus_naval_base", "movement", "rybar", "presumed"],
+    ]
+
+
+def test_the_harbour_of_a_place_without_one_is_not_another_town_s():
+    rows = drafts_of(
+        "Frigates left Tartus on Monday, TASS said. Rebels entered Jableh on Tuesday, TASS said. "
+        "Fishermen said warships had left the harbour.\n"
+    ).claims
+    assert rows["place_id"].tolist() == ["tartus_naval_base", "jableh"]
