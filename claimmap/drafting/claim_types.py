@@ -44,7 +44,11 @@ _CUES: tuple[tuple[str, tuple[str, ...], re.Pattern | None], ...] = (
         ("facility_operating",),
         None,
     ),
-    (r"\bisolated\b|\bcut\s+off\b|\bbesieged\b|\bencircled\b|\bblockaded\b", ("facility_isolated",), None),
+    (
+        r"\bisolated\b|\bcut\s+off\b|\bbesieged\b|\bencircled\b|\bblockaded\b|\bsurrounded\b",
+        ("facility_isolated",),
+        None,
+    ),
     (
         r"\bhang(?:s|ing)?\s+by\s+a\s+thread\b|\bunder\s+threat\b|\bthreatened\b|\bin\s+jeopardy\b",
         ("presence_threatened",),

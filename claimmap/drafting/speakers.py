@@ -58,7 +58,8 @@ _KIND_NOUNS: dict[str, tuple[str, ...]] = {
 _PERSON_NOUNS = frozenset(
     "fisherman fishermen resident residents witness witnesses eyewitness eyewitnesses farmer driver doctor "
     "activist activists analyst researcher observer observers diplomat diplomats insider insiders "
-    "spokesman spokeswoman spokesperson commander officer soldier journalist reporter correspondent".split()
+    "spokesman spokeswoman spokesperson commander officer soldier journalist reporter correspondent official "
+    "officials".split()
 )
 _PERSON_KINDS = ("eyewitness", "individual", ANONYMOUS_KIND)
 _ROLE_KINDS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = (
@@ -106,7 +107,8 @@ _NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "abu"
 _SKIP_NAMES = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
     "august september october november december according later earlier meanwhile a an the neither both "
-    "another one it they he she we this that these those on in at by since after before during".split()
+    "another one it they he she we this that these those on in at by since after before during local several "
+    "many some senior foreign western".split()
 )
 
 
@@ -192,6 +194,12 @@ class Voices:
             if not proposed:
                 return Chain("", (), said_on)
             voices.append(_Voice(proposed, -1, "speaks"))
+        citing = _CITING.search(attribution)
+        if citing and not any(v.role == "cited" for v in voices):
+            # 'TASS, quoting an unnamed official, said': the official speaks, TASS relays.
+            cited = self._propose(attribution[citing.end() :])
+            if cited:
+                voices.append(_Voice(cited, citing.end(), "cited"))
         first = min(voices, key=lambda v: (v.role != "cited", v.role == "relay", v.role == "told", v.start))
         if first.role == "back" and first.speaker_id in self._chain_of:
             return self._remember(_with_day(self._chain_of[first.speaker_id], said_on))
@@ -282,8 +290,8 @@ class Voices:
     def _propose(self, text: str) -> str:
         """A new speaker for the first proper name of the attribution (not the one it was told
         to), else for the person it describes ('a fisherman'); "" when it names no one."""
-        told = _TOLD.search(text)
-        speaking = text[: told.start()] if told else text
+        cut = min((m.start() for m in (_TOLD.search(text), _CITING.search(text)) if m), default=len(text))
+        speaking = text[:cut]
         names = (
             _without_leading_common_words(m.group(0))
             for m in _PROPER_NAME.finditer(speaking)
@@ -305,7 +313,7 @@ class Voices:
         if not name:
             return ""
         existing = next((s for s, row in self.proposed.items() if row["name"] == name), "")
-        kind = next((k for regex, kinds in _ROLE_KINDS if regex.search(text) for k in kinds if k in self.kinds), "")
+        kind = next((k for regex, kinds in _ROLE_KINDS if regex.search(speaking) for k in kinds if k in self.kinds), "")
         # Only a voice of a side belongs to an actor ('a spokesman for the opposition'), not a
         # witness who stood 'beside the Russian piers'.
         actor = next((m.values[0] for m in self.actors.find(text)), "") if kind in _PARTISAN_KINDS else ""

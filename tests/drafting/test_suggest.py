@@ -232,3 +232,20 @@ def test_the_harbour_of_a_place_without_one_is_not_another_town_s():
         "Fishermen said warships had left the harbour.\n"
     ).claims
     assert rows["place_id"].tolist() == ["tartus_naval_base", "jableh"]
+
+
+def test_an_unknown_voice_quoted_by_an_agency_is_the_claimant_and_the_agency_relays():
+    drafts = drafts_of(
+        "Interfax, quoting an unnamed official in Moscow, said Russian personnel were being evacuated from Tartus.\n"
+    )
+    (row,) = drafts.claims[["claimant", "via", "claim_type"]].values.tolist()
+    assert row == ["official_unnamed", "interfax", "evacuation"]
+    kinds = dict(drafts.speakers[["speaker_id", "kind"]].values.tolist())
+    assert kinds == {"interfax": "", "official_unnamed": "anonymous"}  # the official's kind is not the agency's
+
+
+def test_local_activists_are_a_voice_and_a_surrounded_base_is_isolated():
+    drafts = drafts_of("Local activists said rebel units had surrounded the Khmeimim base.\n")
+    assert drafts.claims[["place_id", "claim_type", "claimant"]].values.tolist() == [
+        ["khmeimim", "facility_isolated", "activists_unnamed"]
+    ]
