@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import multiprocessing
@@ -355,3 +356,21 @@ def test_anchor_on_a_full_disk_leaves_every_table_as_it_was_and_says_so(
     out = capsys.readouterr().out
     assert "claims.csv: could not be written: the disk is full; the file is unchanged; free some space" in out
     assert {p.name: p.read_bytes() for p in data_dir.iterdir() if p.is_file()} == before  # no temporary left
+
+
+def test_anchor_keeps_the_cells_of_columns_it_does_not_know(data_dir: Path, capsys):
+    # What a spreadsheet or a parser might turn into something else: blanks, NA, numbers, formulas.
+    values = [" padded ", "NA", "null", "", "1.50", "0012", "=1+1", 'say "hi", ok', "TRUE", "nan"]
+    path = data_dir / "actors.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        header, *rows = list(csv.reader(f))
+    header += [f"notes{i}" for i in range(len(values))]
+    rows = [row + values for row in reversed(rows)]  # out of key order, so anchor rewrites the file
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows([header, *rows])
+    assert main(["anchor", "--data", str(data_dir)]) == 0
+    assert "actors.csv: written" in capsys.readouterr().out
+    with path.open(newline="", encoding="utf-8") as f:
+        written_header, *written = list(csv.reader(f))
+    assert written_header == header
+    assert sorted(written) == sorted(rows)
