@@ -71,7 +71,14 @@ from claimmap.views.mapview import (
     place_layer,
     place_layer_data,
 )
-from claimmap.views.panel import ClaimCard, Dossier, highlighted, markdown_text, place_dossier
+from claimmap.views.panel import (
+    ClaimCard,
+    Dossier,
+    highlighted,
+    markdown_text,
+    place_dossier,
+    place_search_labels,
+)
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
 from geo import MAP_CREDITS
@@ -268,6 +275,12 @@ def cached_dossier(
     return place_dossier(_dataset, place_id, day, claim_filter.apply(_dataset.claims))
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def place_box_labels(_dataset: Dataset, fingerprint: str) -> dict[str, str]:
+    """The place box's labels with every place's other names, once per version of the data."""
+    return place_search_labels(_dataset.tables.places)
+
+
 @st.fragment
 def map_and_panel(
     dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, with_claims: list[str]
@@ -324,7 +337,7 @@ def map_and_panel(
         place = st.selectbox(
             "Place",
             options=with_claims,
-            format_func=shown_as(dataset.names["places"]),
+            format_func=shown_as(place_box_labels(dataset, fingerprint)),
             key="place_box",
             placeholder="Click a marker or choose a place",
             on_change=select_boxed_place,

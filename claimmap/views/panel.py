@@ -58,6 +58,22 @@ def markdown_text(value: str) -> str:
     return _SHORTCODE_OR_LINK.sub(lambda m: m.group() + _WORD_JOINER, escaped)
 
 
+def place_search_labels(places: pd.DataFrame) -> dict[str, str]:
+    """place_id -> the place box's label: the name, then its other names (aliases, e.g. 'Tartous',
+    'Lattakia', Arabic), so that typing any of them in the box finds the place."""
+    labels = {}
+    for place_id, name, aliases in zip(places["place_id"], places["name"], places["aliases"].fillna("")):
+        seen = {str(name).casefold()}
+        others = []
+        for alias in str(aliases).split("|"):
+            alias = alias.strip()
+            if alias and alias.casefold() not in seen:
+                seen.add(alias.casefold())
+                others.append(alias)
+        labels[place_id] = f"{name} · also {', '.join(others)}" if others else str(name)
+    return labels
+
+
 def highlighted(value: str, color: str = "orange") -> str:
     """Literal text shown bold on a colored background; surrounding spaces stay outside the bold
     markers, where Markdown needs them."""

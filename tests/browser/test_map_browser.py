@@ -149,3 +149,22 @@ def test_syria_is_not_drawn_as_opposition_held_before_the_claims_that_say_so(pag
     expect(syria).to_have_attribute(
         "aria-label", re.compile(r"Held by Syrian armed opposition \(HTS-led rebels\), as claimed")
     )
+
+
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("Tartous", "Tartus"),
+        ("Lattakia", "Latakia Governorate"),
+        ("Hmeimim", "Khmeimim Air Base"),
+        ("حميميم", "Khmeimim Air Base"),
+    ],
+)
+def test_the_place_box_finds_a_place_by_its_other_names(page, app_server, typed, name):
+    open_app(page, app_server, "?date=2024-12-09")
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Place")
+    box.locator("input").click()
+    page.keyboard.type(typed)
+    expect(page.get_by_role("option").first).to_contain_text(name)
+    page.keyboard.press("Enter")
+    expect(sourcing_heading(page, name)).to_be_visible(timeout=30_000)

@@ -5,7 +5,7 @@ import pytest
 
 from claimmap.analysis.dataset import load_dataset
 from claimmap.analysis.filters import ClaimFilter
-from claimmap.views.panel import highlighted, markdown_text, place_dossier, validity_text
+from claimmap.views.panel import highlighted, markdown_text, place_dossier, place_search_labels, validity_text
 
 
 @pytest.fixture
@@ -145,3 +145,14 @@ def test_panel_filter_and_map_share_one_effective_hedge(data_dir, edit):
     assert (card.hedge, card.effective_hedge, card.words_doubt_more) == ("stated", "alleged", True)
     assert "c022" in set(ClaimFilter({"hedge": ("alleged",)}).apply(dataset.claims)["claim_id"])
     assert "c022" not in set(ClaimFilter({"hedge": ("stated",)}).apply(dataset.claims)["claim_id"])
+
+
+def test_the_place_box_labels_carry_every_other_name_once():
+    places = pd.DataFrame(
+        {
+            "place_id": ["tartus", "jableh"],
+            "name": ["Tartus", "Jableh"],
+            "aliases": ["Tartous|tartus|طرطوس", ""],
+        }
+    )
+    assert place_search_labels(places) == {"tartus": "Tartus · also Tartous, طرطوس", "jableh": "Jableh"}
