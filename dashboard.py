@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -36,6 +36,7 @@ from claimmap.analysis.viewport import MAX_MARKERS, Viewport, on_screen
 from claimmap.config import resolve_data_dir
 from claimmap.page.curate import curate_view
 from claimmap.page.state import (
+    CLAIM_KEY,
     DAY_KEY,
     DEFAULT_VIEW,
     NEXT_DAY_KEY,
@@ -78,6 +79,7 @@ from claimmap.views.panel import (
     markdown_text,
     place_dossier,
     place_search_labels,
+    type_words,
 )
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
@@ -167,67 +169,115 @@ def player(last: dt.date) -> None:
         tick()
 
 
-def show_card(card: ClaimCard, compact: bool = False) -> None:
-    """A claim with its evidence; `compact` (for side-by-side comparison) keeps the statement,
-    badges, the quote alone and the chain."""
-    with st.container(border=True):
-        st.markdown(
-            f"**{markdown_text(card.statement)}**  \n`{card.claim_id}` · {markdown_text(card.claim_type)}"
-            f" · actor: {markdown_text(card.actor)}"
-        )
+def show_card(card: ClaimCard, select_claim: Callable[[str], None], selected: bool = False) -> None:
+    """A claim with its evidence: what it says, its badges, the quote, the chain and its support;
+    its id and each claim contradicting it are buttons that select that claim. The selected
+    claim's card also shows the quote's whole paragraph, the report day, the hedge words and the
+    grade in words. Few elements per card: Streamlit spaces every element apart."""
+    meta = markdown_text(f"{type_words(card.claim_type)} · actor: {card.actor} · {card.validity}")
+    with st.container(border=True, key=f"card_{card.claim_id}{'_selected' if selected else ''}"):
         with st.container(horizontal=True):
             st.badge(f"hedge: {card.hedge}", color=HEDGE_BADGE.get(card.hedge, "gray"))
             if card.words_doubt_more:
                 st.badge(f"words suggest: {card.detected_hedge}", color="orange")
-            st.badge(f"grade {card.grade.split(':')[0]}", color="violet")
+            st.badge(f"grade {card.grade.split(':')[0]} of {card.graded}", color="violet")
             if card.against_interest:
                 st.badge("against interest", color="green")
             if card.contradicted_by:
                 st.badge("contested", icon="⚔️", color="red")
-        if compact:
-            st.markdown("> " + highlighted(card.quote) + f"  \n**Chain:** {markdown_text(card.chain)}")
-            return
-        st.markdown("> " + markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after))
-        lines = [
-            ("Chain", card.chain),
-            ("Situation", card.validity),
-            ("Reported", card.reported),
-            ("Hedge", f"{card.hedge} (curated); hedging words in the quote: {card.hedge_cues or 'none'}"),
-            (
-                "Grade",
-                card.grade + ("; the claimant speaks against its own side's interest" if card.against_interest else ""),
-            ),
-            *card.corroboration_lines,
-        ]
-        if card.contradicted_by:
-            lines.append(("Contradicted by", ", ".join(card.contradicted_by)))
-        st.markdown("  \n".join(f"**{label}:** {markdown_text(text)}" for label, text in lines))
+        if selected:
+            hedge = f"{card.hedge} (curated)" + (
+                f"; hedging words in the quote: {card.hedge_cues}" if card.hedge_cues else ""
+            )
+            lines = [
+                ("Chain", card.chain),
+                ("Reported", card.reported),
+                ("Hedge", hedge),
+                (
+                    f"Grade of {card.graded} (the claimant, first link of the chain)",
+                    card.grade + ("; speaks against its own side's interest" if card.against_interest else ""),
+                ),
+                *card.corroboration_lines,
+            ]
+            heading = f"**▶ Selected claim `{card.claim_id}`:** {markdown_text(card.statement)}"
+            quote = markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after)
+        else:
+            lines = [("Chain", card.chain), ("Corroboration", card.supporting)]
+            heading = f"**{markdown_text(card.statement)}**"
+            quote = highlighted(card.quote)
+        details = "  \n".join(f"**{markdown_text(label)}:** {markdown_text(text)}" for label, text in lines)
+        st.markdown(f"{heading}  \n{meta}\n\n> {quote}\n\n{details}")
+        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+            if not selected:
+                st.button(
+                    f"Select {card.claim_id}",
+                    key=f"open_{card.claim_id}",
+                    type="tertiary",
+                    help=f"Select claim {card.claim_id}: its whole evidence, here and on every view",
+                    on_click=select_claim,
+                    args=(card.claim_id,),
+                )
+            if card.contradicted_by:
+                claim_buttons("Contradicted by", card.contradicted_by, select_claim, f"{card.claim_id}_{selected}")
 
 
-def show_dossier(dossier: Dossier, place: dict, day: dt.date) -> None:
+def claim_line(card: ClaimCard, select_claim: Callable[[str], None]) -> None:
+    """A claim in one line: its id (a button that selects it), what it says and when."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.button(
+            card.claim_id,
+            key=f"line_{card.claim_id}",
+            type="tertiary",
+            help=f"Select claim {card.claim_id}",
+            on_click=select_claim,
+            args=(card.claim_id,),
+        )
+        st.markdown(f"{markdown_text(card.statement)} · {markdown_text(card.validity)}")
+
+
+def claim_buttons(label: str, claim_ids: Sequence[str], select_claim: Callable[[str], None], key: str) -> None:
+    """Claim ids as small buttons after `label`; a click selects that claim everywhere."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.markdown(f"**{markdown_text(label)}:**")
+        for other in claim_ids:
+            st.button(
+                other,
+                key=f"goto_{key}_{other}",
+                type="tertiary",
+                help=f"Show claim {other}",
+                on_click=select_claim,
+                args=(other,),
+            )
+
+
+def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Callable[[str], None]) -> None:
+    """The panel: the place, its claimed status, a summary of who disagrees (each claim once), the
+    selected claim, then the claims holding on the day; earlier and later ones folded."""
     st.subheader(f"Sourcing: {markdown_text(place['name'])}")
     st.caption(
         markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}")
     )
     if dossier.status:
         st.markdown(f"**Status claimed on {day.isoformat()}:** {markdown_text(dossier.status)}")
-    if dossier.competing:
+    if dossier.sides:
         st.markdown("#### Sources disagree")
-        for a, b, reason in dossier.competing:
-            st.caption(markdown_text(reason))
-            left, right = st.columns(2)
-            with left:
-                show_card(a, compact=True)
-            with right:
-                show_card(b, compact=True)
+        for i, side in enumerate(dossier.sides):
+            claim_buttons(side.line, side.claim_ids, select_claim, f"side{i}")
+        st.markdown("**Why they conflict:** " + markdown_text("; ".join(dossier.reasons)))
+    chosen = st.session_state.get(CLAIM_KEY)
+    every = {c.claim_id: c for c in dossier.holding + dossier.earlier + dossier.later}
+    if chosen in every:
+        show_card(every[chosen], select_claim, selected=True)
+    holding = [c for c in dossier.holding if c.claim_id != chosen]
     st.markdown(f"#### Claims holding on {day.isoformat()} ({len(dossier.holding)})")
-    for card in dossier.holding:
-        show_card(card)
+    for card in holding:
+        show_card(card, select_claim)
     for title, cards in (("Earlier claims", dossier.earlier), ("Later claims", dossier.later)):
         if cards:
             with st.expander(f"{title} ({len(cards)})"):
                 for card in cards:
-                    show_card(card)
+                    if card.claim_id != chosen:
+                        claim_line(card, select_claim)
 
 
 def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:
@@ -275,6 +325,21 @@ def cached_dossier(
     return place_dossier(_dataset, place_id, day, claim_filter.apply(_dataset.claims))
 
 
+# Claim ids that select a claim look like links (fixed CSS, no data in it).
+PAGE_CSS = """<style>
+[class*="st-key-goto_"] button p, [class*="st-key-open_"] button p, [class*="st-key-line_"] button p {
+  color: #0b4fa8 !important; text-decoration: underline; font-family: monospace; }
+</style>"""
+
+
+def select_claim_everywhere(dataset: Dataset, claim_id: str, with_claims: Sequence[str]) -> None:
+    """Make `claim_id` the selected claim, and its place the selected place: every view shows it."""
+    place_of = dataset.claims.set_index("claim_id")["place_id"]
+    if claim_id in place_of.index and place_of[claim_id] in with_claims:
+        st.session_state[CLAIM_KEY] = claim_id
+        st.session_state[PLACE_KEY] = place_of[claim_id]
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def place_box_labels(_dataset: Dataset, fingerprint: str) -> dict[str, str]:
     """The place box's labels with every place's other names, once per version of the data."""
@@ -300,6 +365,9 @@ def map_and_panel(
             st.session_state[PLACE_KEY] = clicked
         st.session_state.map_last_drawing = (value or {}).get("last_active_drawing")
 
+    def select_claim(claim_id: str) -> None:
+        select_claim_everywhere(dataset, claim_id, with_claims)
+
     selected = st.session_state[PLACE_KEY]
     bounds = claim_bounds(places[places["place_id"].isin(with_claims)])
     # Too many places to send them all: only what is on screen, crowded cells as count bubbles.
@@ -315,7 +383,7 @@ def map_and_panel(
     else:
         areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
     sync_url(st.query_params, PageState(day, selected, "map", claim_filter))  # a fragment run changes the place
-    map_col, panel_col = st.columns([3, 2], gap="medium")
+    map_col, panel_col = st.columns([5, 4], gap="medium")
     with map_col:
         st_folium(
             base_map(actors, MAP_CREDITS, bounds),
@@ -347,6 +415,7 @@ def map_and_panel(
                 cached_dossier(dataset, fingerprint, claim_filter, place, day),
                 places.loc[places["place_id"] == place].iloc[0].to_dict(),
                 day,
+                select_claim,
             )
         else:
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
@@ -405,7 +474,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
     def select_place_of_clicked_quote() -> None:
         picked = st.session_state.get(key) or {}
         if picked.get("claim") in places_of.index:
-            st.session_state[PLACE_KEY] = places_of[picked["claim"]]
+            select_claim_everywhere(dataset, picked["claim"], dataset.places_with_claims)
 
     st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
     labels = {c: f"{c} · {dataset.names['places'][p]}" for c, p in places_of.items()}
@@ -422,6 +491,7 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
 def main() -> None:
     st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
     _assets_installed()
+    st.html(PAGE_CSS)
     data_dir = resolve_data_dir(sys.argv[1:], os.environ)
     fingerprint = data_fingerprint(data_dir)
     dataset = cached_dataset(str(data_dir), fingerprint)

@@ -32,6 +32,7 @@ DATE_PARAM, PLACE_PARAM, VIEW_PARAM = "date", "place", "view"
 DAY_KEY = "day"
 VIEW_KEY = "view"
 PLACE_KEY = "selected_place"
+CLAIM_KEY = "selected_claim"  # the claim picked in the panel, the reader, the table or the timeline
 PLAYING_KEY = "playing"
 NEXT_DAY_KEY = "next_day_wanted"  # set by a playback tick, applied before the slider is drawn
 

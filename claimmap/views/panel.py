@@ -12,7 +12,7 @@ import pandas as pd
 
 from claimmap.analysis.asof import VAGUE_PRECISIONS, Day, as_timestamp, facility_status, holds_on
 from claimmap.analysis.dataset import Dataset
-from claimmap.analysis.provenance import INDEPENDENT, NO_ORIGIN, SAME_ORIGIN, WITHOUT_ORIGIN, Provenance
+from claimmap.analysis.provenance import CURATED, INDEPENDENT, NO_ORIGIN, SAME_ORIGIN, WITHOUT_ORIGIN, Provenance
 from claimmap.problems import without_bidi_controls
 from claimmap.sources.anchors import paragraph_around
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, detect_hedge_cues, strongest_hedge
@@ -41,6 +41,34 @@ PRECISION_WORDS = {
     "approximate": "vague in the source; the window is our reading",
     "as_of_report": "said to hold when reported; start not given",
 }
+
+# A contradiction's reason (provenance.contradictions) in words; a rule 'A vs B' reads as its types.
+REASON_WORDS = {
+    CURATED: "marked as contradicting by the curators",
+    "control by different actors": "different actors are said to hold it at the same time",
+    "non_entry vs entered": "the same actor is said both to have entered and not to have entered",
+}
+
+
+def type_words(claim_type: str) -> str:
+    """A claim type as its schema label reads ('facility_operating' -> 'facility operating')."""
+    return claim_type.replace("_", " ")
+
+
+def reason_words(reason: str) -> str:
+    """'curated, facility_operating vs withdrawal' -> 'marked as contradicting by the curators;
+    'facility operating' and 'withdrawal' at the same time'."""
+    words = []
+    for part in reason.split(", "):
+        if part in REASON_WORDS:
+            words.append(REASON_WORDS[part])
+        elif " vs " in part:
+            a, b = part.split(" vs ", 1)
+            words.append(f"'{type_words(a)}' and '{type_words(b)}' claimed for the same days")
+        else:
+            words.append(part)
+    return "; ".join(words)
+
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; Streamlit adds $ (LaTeX) and : (emoji).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$:~&\"'=^])")
@@ -94,6 +122,7 @@ class ClaimCard:
     before: str  # the rest of the quote's paragraph, before and after it
     after: str
     chain: str
+    graded: str  # whom the reliability grade is about: the claimant, the chain's first link
     validity: str
     reported: str
     hedge: str
@@ -141,6 +170,22 @@ class ClaimCard:
 
 
 @dataclass(frozen=True)
+class Side:
+    """One side of a disagreement at a place: the claims saying the same thing (one type, one actor)."""
+
+    says: str  # 'facility operating (Russia)'
+    claim_ids: tuple[str, ...]
+    origins: tuple[str, ...]  # the distinct origins behind them, in words
+
+    @property
+    def line(self) -> str:
+        n, m = len(self.claim_ids), len(self.origins)
+        claims = "1 claim says" if n == 1 else f"{n} claims say"
+        origins = "1 origin" if m == 1 else f"{m} origins"
+        return f"{claims} {self.says}, from {origins}: {', '.join(self.origins)}"
+
+
+@dataclass(frozen=True)
 class Dossier:
     place_id: str
     holding: list[ClaimCard]
@@ -148,6 +193,9 @@ class Dossier:
     later: list[ClaimCard]
     # (claim a, claim b, reason) for contradictions with a claim at this place, both holding on the day
     competing: list[tuple[ClaimCard, ClaimCard, str]]
+    # The same disagreements summarised: one line per side, each claim once; the reasons in words
+    sides: list[Side] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
     # For a facility: the state claimed on the day and by whom (asof.facility_status), else ""
     status: str = ""
 
@@ -210,6 +258,7 @@ def _cards(claims: pd.DataFrame, dataset: Dataset, view: Provenance, basis: str)
             before=para.text[: para.span_start],
             after=para.text[para.span_end :],
             chain=dataset.chains.at[cid, "chain"],
+            graded=dataset.chains.at[cid, "chain"].split(" → ")[0],
             validity=validity_text(row["valid_from"], row["valid_to"], row["date_precision"]),
             reported=reported,
             hedge=row["hedge"],
@@ -262,6 +311,9 @@ def place_dossier(dataset: Dataset, place_id: str, day: Day, claims: pd.DataFram
     def pick(mask: pd.Series) -> list[ClaimCard]:
         return [cards[c] for c in here.loc[mask, "claim_id"]]
 
+    competing = [
+        (cards[a], cards[b], reason) for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
+    ]
     is_facility = dataset.places.loc[dataset.places["place_id"] == place_id, "kind"].isin(FACILITY_KINDS).any()
     status = facility_status(here, dataset.places, t, dataset.chains["voice"]) if is_facility else None
     return Dossier(
@@ -269,8 +321,26 @@ def place_dossier(dataset: Dataset, place_id: str, day: Day, claims: pd.DataFram
         holding=pick(holding),
         earlier=pick(~holding & ~later),
         later=pick(later),
-        competing=[
-            (cards[a], cards[b], reason) for a, b, reason in zip(pairs["claim_a"], pairs["claim_b"], pairs["reason"])
-        ],
+        competing=competing,
+        sides=_sides(competing),
+        reasons=list(dict.fromkeys(reason_words(reason) for _, _, reason in competing)),
         status="" if status is None else status["status_text"].get(place_id, ""),
     )
+
+
+def _sides(competing: list[tuple[ClaimCard, ClaimCard, str]]) -> list[Side]:
+    """The claims in the pairs, each once, grouped by what they say (type and actor), larger
+    sides first."""
+    groups: dict[str, dict[str, ClaimCard]] = {}
+    for card in sorted({c.claim_id: c for pair in competing for c in pair[:2]}.values(), key=_id_order):
+        says = type_words(card.claim_type) + ("" if card.actor == "not named" else f" ({card.actor})")
+        groups.setdefault(says, {})[card.claim_id] = card
+    sides = [
+        Side(says, tuple(cards), tuple(dict.fromkeys(c.origin for c in cards.values())))
+        for says, cards in groups.items()
+    ]
+    return sorted(sides, key=lambda side: -len(side.claim_ids))
+
+
+def _id_order(card: ClaimCard) -> tuple[int, str]:
+    return (len(card.claim_id), card.claim_id)
