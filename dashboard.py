@@ -382,7 +382,7 @@ def map_and_panel(
         bubbled = int(shown.clusters["n_places"].sum())
     else:
         areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
-    sync_url(st.query_params, PageState(day, selected, "map", claim_filter))  # a fragment run changes the place
+    sync_url(st.query_params, PageState(day, selected, "map", claim_filter), st.session_state)  # the place may change
     map_col, panel_col = st.columns([5, 4], gap="medium")
     with map_col:
         st_folium(
@@ -505,7 +505,7 @@ def main() -> None:
         return
     with_claims = dataset.places_with_claims
     linked = PageState.from_url(st.query_params, span=span, places=with_claims, choices=dataset.filter_choices)
-    seed_session(st.session_state, linked)
+    seed_session(st.session_state, linked, st.query_params)
     take_playback_step(st.session_state)
 
     tables = dataset.tables
@@ -536,7 +536,7 @@ def main() -> None:
         )
         or DEFAULT_VIEW
     )
-    sync_url(st.query_params, PageState(day, st.session_state[PLACE_KEY], view, claim_filter))
+    sync_url(st.query_params, PageState(day, st.session_state[PLACE_KEY], view, claim_filter), st.session_state)
     if view == "timeline":
         timeline(dataset, claims, day, span)
     elif view == "reader":

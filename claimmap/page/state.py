@@ -35,6 +35,7 @@ PLACE_KEY = "selected_place"
 CLAIM_KEY = "selected_claim"  # the claim picked in the panel, the reader, the table or the timeline
 PLAYING_KEY = "playing"
 NEXT_DAY_KEY = "next_day_wanted"  # set by a playback tick, applied before the slider is drawn
+URL_WRITTEN_KEY = "url_written"  # the URL parameters the page last wrote (sync_url)
 
 # st.session_state, or a dict in tests (Streamlit's keys may be ints as well as strings).
 Session = MutableMapping[Any, Any]
@@ -89,16 +90,22 @@ def url_params(facets: Sequence[Facet] = FACETS) -> list[str]:
     return [*(f.key for f in facets), *own]
 
 
-def seed_session(session: Session, state: PageState) -> None:
-    """Give each widget key that has no value yet (a session's first run) its value from `state`.
+def seed_session(session: Session, state: PageState, params: Mapping[str, str] | None = None) -> None:
+    """Give each widget key its value from `state`: on a session's first run only the keys that
+    have none yet; when the URL's parameters (`params`) are not those the page last wrote, every
+    key, because the reader went Back or Forward (or edited the link): the page follows the URL.
 
-    Filters in use get their values; the others keep the widget's default (everything)."""
+    Filters in use get their values; the others the widget's default (everything)."""
+    navigated = params is not None and URL_WRITTEN_KEY in session and dict(params) != session[URL_WRITTEN_KEY]
     wanted: dict[str, Any] = {DAY_KEY: state.day, PLACE_KEY: state.place, VIEW_KEY: state.view}
-    for facet, values in state.claim_filter.allowed.items():
-        wanted[filter_key(facet)] = list(values)
+    for facet in state.claim_filter.facets:
+        wanted[filter_key(facet.key)] = list(state.claim_filter.allowed.get(facet.key, ()))
     for key, value in wanted.items():
-        if key not in session:
+        if navigated or (key not in session and (value or key in (DAY_KEY, PLACE_KEY, VIEW_KEY))):
             session[key] = value
+    if navigated:
+        session.pop(CLAIM_KEY, None)
+        session[URL_WRITTEN_KEY] = dict(params or {})
 
 
 def take_playback_step(session: Session) -> None:
@@ -111,11 +118,18 @@ def take_playback_step(session: Session) -> None:
             session[DAY_KEY] = following
 
 
-def sync_url(params: MutableMapping[str, str], state: PageState) -> None:
-    """Make the page's URL parameters say `state`: set those that differ, drop those now empty."""
-    wanted = state.to_url()
-    for key in url_params(state.claim_filter.facets):
-        if key not in wanted:
-            params.pop(key, None)
-        elif params.get(key) != wanted[key]:
-            params[key] = wanted[key]
+def sync_url(params: MutableMapping[str, str], state: PageState, session: Session | None = None) -> None:
+    """Make the page's URL parameters say `state`, in one change (each change of Streamlit's
+    query parameters is one browser history entry, so Back undoes exactly one choice); parameters
+    the page does not own are kept. The parameters written are remembered in `session`."""
+    own = url_params(state.claim_filter.facets)
+    wanted = {key: value for key, value in params.items() if key not in own} | state.to_url()
+    if dict(params) != wanted:
+        from_dict = getattr(params, "from_dict", None)
+        if from_dict is not None:  # st.query_params: one message, one history entry
+            from_dict(wanted)
+        else:
+            params.clear()
+            params.update(wanted)
+    if session is not None:
+        session[URL_WRITTEN_KEY] = wanted

@@ -98,3 +98,28 @@ def test_no_text_in_the_panel_is_below_4_5_to_1_contrast(page, app_server):
     page.locator(".st-key-card_c012 [class*='st-key-goto_c012_'] button:visible", has_text="c021").click()
     expect(page.locator(".st-key-card_c021_selected")).to_be_visible()
     assert panel(page).evaluate(LOW_CONTRAST) == []
+
+
+def choose_place(page, typed: str, name: str) -> None:
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Place").locator("input").click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    expect(sourcing_heading(page, name)).to_be_visible(timeout=30_000)
+    expect(page.locator(APP_IDLE)).to_be_attached(timeout=60_000)
+
+
+def test_back_undoes_the_last_choice_and_forward_redoes_it(page, app_server):
+    open_app(page, app_server, "?date=2024-12-09")
+    expect(map_frame(page).locator(".place-tartus").first).to_be_visible(timeout=MARKER_TIMEOUT)
+    expect(page.locator(APP_IDLE)).to_be_attached(timeout=60_000)
+    choose_place(page, "Tartous", "Tartus")
+    choose_place(page, "Jableh", "Jableh")
+    expect(page).to_have_url(re.compile(r"[?&]place=jableh(&|$)"))
+    page.go_back()
+    expect(sourcing_heading(page, "Tartus")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(re.compile(r"[?&]place=tartus(&|$)"))
+    page.go_back()
+    expect(page.get_by_text("Choose a place to read what each source claims")).to_be_visible(timeout=30_000)
+    expect(page).not_to_have_url(re.compile("place="))
+    page.go_forward()
+    expect(sourcing_heading(page, "Tartus")).to_be_visible(timeout=30_000)

@@ -7,10 +7,12 @@ import pytest
 
 from claimmap.analysis.filters import FACETS, ClaimFilter, Facet, filter_choices
 from claimmap.page.state import (
+    CLAIM_KEY,
     DAY_KEY,
     NEXT_DAY_KEY,
     PLACE_KEY,
     PLAYING_KEY,
+    URL_WRITTEN_KEY,
     VIEW_KEY,
     PageState,
     filter_key,
@@ -113,3 +115,43 @@ def test_a_new_registry_entry_reaches_choices_url_and_filtering_without_other_ed
 def test_a_facet_cannot_take_a_key_the_page_uses_for_itself():
     with pytest.raises(ValueError, match="facet key 'date' is a URL parameter of the page"):
         url_params((*FACETS, Facet("date", "Date", "valid_from")))
+
+
+class OneChangeParams(dict):
+    """Stands in for st.query_params: counts the changes (each is one browser history entry)."""
+
+    changes = 0
+
+    def from_dict(self, values: dict) -> None:
+        self.changes += 1
+        self.clear()
+        self.update(values)
+
+
+def test_sync_changes_the_url_at_most_once_and_remembers_what_it_wrote():
+    params = OneChangeParams(date="2024-12-09", view="map")
+    session: dict = {}
+    state = PageState(dt.date(2024, 12, 1), "syria", "map", ClaimFilter({"hedge": ("rumored",)}))
+    sync_url(params, state, session)
+    assert params.changes == 1 and session[URL_WRITTEN_KEY] == dict(params)
+    sync_url(params, state, session)
+    assert params.changes == 1  # nothing new, no new history entry
+
+
+def test_back_to_an_older_url_makes_the_page_follow_it():
+    session: dict = {}
+    first = from_url(date="2024-12-09")
+    seed_session(session, first, first.to_url())
+    params = OneChangeParams()
+    sync_url(params, first, session)
+    session[PLACE_KEY] = "syria"  # the reader picks a place, and a filter
+    session[filter_key("hedge")] = ["rumored"]
+    session[CLAIM_KEY] = "c001"
+    chosen = PageState(dt.date(2024, 12, 9), "syria", "map", ClaimFilter({"hedge": ("rumored",)}))
+    sync_url(params, chosen, session)
+    seed_session(session, chosen, dict(params))  # the next rerun, URL unchanged: the widgets keep theirs
+    assert session[PLACE_KEY] == "syria" and session[CLAIM_KEY] == "c001"
+    back = first.to_url()  # Back: the browser shows the first URL and the page reruns with it
+    seed_session(session, from_url(**back), back)
+    assert session[PLACE_KEY] is None and session[filter_key("hedge")] == [] and CLAIM_KEY not in session
+    assert session[URL_WRITTEN_KEY] == back
