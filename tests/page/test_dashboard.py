@@ -135,7 +135,8 @@ def test_names_in_widget_options_cannot_reorder_the_text(tmp_path, monkeypatch):
     assert not at.exception
     options = [o for box in [*at.selectbox, *at.multiselect] for o in box.options]
     assert not [o for o in options if "\u202e" in o]
-    assert "<U+202E>Khmeimim Air Base" in options and "<U+202E>Russia" in options
+    # (the place box's label goes on with the place's other names)
+    assert any(o.startswith("<U+202E>Khmeimim Air Base") for o in options) and "<U+202E>Russia" in options
 
 
 def test_only_the_chosen_view_is_built():
