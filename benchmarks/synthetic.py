@@ -125,6 +125,7 @@ CLAIM_COLUMNS = [
     "claim_id",
     "source_id",
     "place_id",
+    "scope",
     "actor_id",
     "claim_type",
     "statement",
@@ -240,6 +241,7 @@ def _claims(
             "claim_id": ids,
             "source_id": "",
             "place_id": place_id,
+            "scope": "",  # the whole place
             "actor_id": actor_id,
             "claim_type": claim_type,
             "statement": statements,
