@@ -21,7 +21,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from claimmap.analysis.dataset import Dataset
-from claimmap.problems import display_path, joined_columns
+from claimmap.problems import display_path, joined_columns, terminal_text
 from claimmap.sources.saved_pages import UnreadableArticle, read_article
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.intake import SourceRefused, add_source
@@ -377,7 +377,7 @@ def _checks(review: Review, shown: tuple[str, str]) -> None:
     lines = []
     for problem in problems:
         row = f"row {problem.row - 1}" if problem.file == shown[0] and problem.row else "new voices"
-        lines.append(f"{row}: {problem}")
+        lines.append(terminal_text(f"{row}: {problem}"))
     if lines:
         st.code("\n".join(lines), language=None, wrap_lines=True)
 

@@ -136,3 +136,12 @@ def test_places_are_listed_by_name_kind_parent_and_aliases():
     labels = place_labels(frame, dict(zip(frame["place_id"], frame["name"])))
     assert labels["khmeimim"].startswith("Khmeimim Air Base — airbase in Latakia Governorate (")
     assert "Hmeimim" in labels["khmeimim"]
+
+
+def test_the_check_list_shows_controls_in_a_drafted_cell_as_their_code(root: Path):
+    write_drafts(root, DRAFT | {"place_id": "aleppo\u202egov\x1b[2J"})
+    at = curate(root)
+    assert not at.exception
+    (checks,) = at.code
+    assert "aleppo\\u202egov\\x1b[2J" in checks.value
+    assert "\u202e" not in checks.value and "\x1b" not in checks.value
