@@ -37,7 +37,7 @@ class Facet:
 
     def choices(self, claims: pd.DataFrame) -> list[str]:
         """Every non-blank value among `claims`, once each."""
-        present = set(self.values(claims)) - {""}
+        present = set(self.values(claims).dropna().unique().tolist()) - {""}
         return [v for v in self.order if v in present] if self.order is not None else sorted(present)
 
     def mask(self, claims: pd.DataFrame, allowed: Collection[str]) -> pd.Series:

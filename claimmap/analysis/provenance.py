@@ -74,19 +74,32 @@ def attribution_chain(claim: Mapping, speakers: pd.DataFrame, sources: pd.DataFr
     A claim by the narrator is the source speaking for itself: the chain is the publisher alone.
     Ids missing from the tables are shown as themselves (validation reports them).
     """
-    source_id = claim["source_id"]
-    outlet = sources.set_index("source_id")["outlet"].get(source_id, UNKNOWN)
-    publisher_name = "unknown outlet" if outlet in ("", UNKNOWN) else outlet
-    if claim["claimant"] == NARRATOR:
-        return [ChainLink(source_id, publisher_name, "publication", "claimant and publisher")]
-    by_id = speakers.set_index("speaker_id")
-    relays = [speaker for speaker in claim["via"].split(">") if speaker]
-    voices = [(claim["claimant"], "claimant"), *((relay, "relay") for relay in relays)]
-    links = [
-        ChainLink(speaker, by_id["name"].get(speaker, speaker), by_id["kind"].get(speaker, ""), role)
-        for speaker, role in voices
-    ]
-    return [*links, ChainLink(source_id, publisher_name, "publication", "publisher")]
+    return _ChainLookup(speakers, sources).chain(claim)
+
+
+class _ChainLookup:
+    """Speakers' names and kinds and sources' outlets by id, looked up once for many chains."""
+
+    def __init__(self, speakers: pd.DataFrame, sources: pd.DataFrame):
+        by_id = speakers.drop_duplicates("speaker_id")
+        self.names = dict(zip(by_id["speaker_id"], by_id["name"]))
+        self.kinds = dict(zip(by_id["speaker_id"], by_id["kind"]))
+        outlets = sources.drop_duplicates("source_id")
+        self.outlets = dict(zip(outlets["source_id"], outlets["outlet"]))
+
+    def chain(self, claim: Mapping) -> list[ChainLink]:
+        source_id = claim["source_id"]
+        outlet = self.outlets.get(source_id, UNKNOWN)
+        publisher_name = "unknown outlet" if outlet in ("", UNKNOWN) else outlet
+        if claim["claimant"] == NARRATOR:
+            return [ChainLink(source_id, publisher_name, "publication", "claimant and publisher")]
+        relays = [speaker for speaker in claim["via"].split(">") if speaker]
+        voices = [(claim["claimant"], "claimant"), *((relay, "relay") for relay in relays)]
+        links = [
+            ChainLink(speaker, self.names.get(speaker, speaker), self.kinds.get(speaker, ""), role)
+            for speaker, role in voices
+        ]
+        return [*links, ChainLink(source_id, publisher_name, "publication", "publisher")]
 
 
 def format_chain(links: list[ChainLink]) -> str:
@@ -105,7 +118,8 @@ def chain_texts(claims: pd.DataFrame, speakers: pd.DataFrame, sources: pd.DataFr
     worked out once per distinct (source, claimant, via)."""
     keys = ["source_id", "claimant", "via"]
     distinct = claims[keys].drop_duplicates()
-    links = [attribution_chain(dict(zip(keys, voice)), speakers, sources) for voice in distinct.itertuples(index=False)]
+    lookup = _ChainLookup(speakers, sources)
+    links = [lookup.chain(dict(zip(keys, voice))) for voice in distinct.itertuples(index=False)]
     distinct = distinct.assign(chain=[format_chain(c) for c in links], voice=[format_voice(c) for c in links])
     texts = claims[keys].merge(distinct, on=keys, how="left")[["chain", "voice"]]
     return texts.set_axis(claims.index).astype("str")

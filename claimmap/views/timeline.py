@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from claimmap.analysis.asof import NEUTRAL_COLOR, VAGUE_PRECISIONS
 from claimmap.views.mapview import css_color
+
+if TYPE_CHECKING:
+    import altair as alt
 
 
 def timeline_frame(
@@ -41,6 +44,8 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     A click on a bar selects it (the dashboard moves the slider to its start)."""
     domain = [*actors["name"], "not named"]
     palette = [*map(css_color, actors["color"]), NEUTRAL_COLOR]
+    import altair as alt  # here, not at the top: importing it takes ~0.6 s of every server start
+
     pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
     bars = (
         alt.Chart(frame)

@@ -9,9 +9,11 @@ import pytest
 from claimmap.analysis.provenance import (
     ChainLink,
     attribution_chain,
+    chain_texts,
     contradiction_lines,
     contradictions,
     format_chain,
+    format_voice,
     origin_of,
     provenance,
 )
@@ -382,6 +384,17 @@ def test_chain_with_a_named_outlet_and_two_relays(bundled):
     links = attribution_chain(claim, bundled["speakers"], sources)
     assert format_chain(links) == "anonymous Kremlin source → TASS → Rybar (Telegram channel) → Meduza (src000)"
     assert [link.role for link in links] == ["claimant", "relay", "relay", "publisher"]
+
+
+def test_chain_texts_are_each_claims_own_chain_and_voice(bundled):
+    """Worked out once per distinct voice and merged back: each row must still be its own claim's."""
+    claims = bundled["claims"]
+    texts = chain_texts(claims, bundled["speakers"], bundled["sources"])
+    assert texts.index.equals(claims.index)
+    for (_, claim), chain, voice in zip(claims.iterrows(), texts["chain"], texts["voice"]):
+        links = attribution_chain(claim, bundled["speakers"], bundled["sources"])
+        assert (chain, voice) == (format_chain(links), format_voice(links))
+    assert texts["chain"].nunique() > 3  # the bundled claims have several voices
 
 
 # --- the bundled data -------------------------------------------------------------------------
