@@ -174,6 +174,13 @@ def day_within(text: str | None, first: dt.date, last: dt.date) -> dt.date:
     return min(max(day, first), last)
 
 
+def day_holding(valid_from: pd.Timestamp, valid_to: pd.Timestamp, day: dt.date, last: dt.date) -> dt.date:
+    """`day` if a claim valid from `valid_from` to `valid_to` (NaT: still holding by `last`) holds
+    then, else the day nearest to it on which the claim holds: where a picked claim is seen."""
+    end = last if pd.isna(valid_to) else min(valid_to.date(), last)
+    return min(max(day, valid_from.date()), end)
+
+
 def claims_started(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Claims whose situation has begun by `day` (holding or ended): what the map has drawn by then."""
     return claims[claims["valid_from"] <= as_timestamp(day)]

@@ -1,7 +1,8 @@
 """What the page is showing, and the link that shows it again.
 
-`PageState` is the day, the selected place, the view and the filters. A link carries all of it
-(`?date=2024-12-09&place=khmeimim&view=map&hedge=rumored`), so a shared URL opens the same page.
+`PageState` is the day, the selected place and claim, the view and the filters. A link carries all
+of it (`?date=2024-12-09&place=khmeimim&claim=c010&view=map&hedge=rumored`), so a shared URL opens
+the same page.
 `PageState.from_url` reads a link keeping only what the data allows (a stale or hostile link can
 inject nothing); `to_url` writes one.
 
@@ -25,7 +26,7 @@ VIEWS = {"map": "Map and sourcing", "timeline": "Timeline", "reader": "Article r
 DEFAULT_VIEW = "map"
 
 # URL parameters besides the filters'.
-DATE_PARAM, PLACE_PARAM, VIEW_PARAM = "date", "place", "view"
+DATE_PARAM, PLACE_PARAM, CLAIM_PARAM, VIEW_PARAM = "date", "place", "claim", "view"
 
 # Session-state keys. The slider and the view switch own theirs; the selected place is kept apart
 # from the place box because it outlives the views in which that box is not drawn.
@@ -52,6 +53,7 @@ class PageState:
     place: str | None = None
     view: str = DEFAULT_VIEW
     claim_filter: ClaimFilter = field(default_factory=ClaimFilter)
+    claim: str | None = None  # the selected claim; its place is `place`
 
     @classmethod
     def from_url(
@@ -61,16 +63,25 @@ class PageState:
         span: tuple[dt.date, dt.date],
         places: Collection[str],
         choices: Mapping[str, Iterable[str]],
+        claim_places: Mapping[str, str] | None = None,
         facets: Sequence[Facet] = FACETS,
     ) -> PageState:
         """The state a link asks for: a day inside `span` (the last day when missing or bad), a
-        place among `places`, a known view, and filter values among `choices`."""
+        place among `places`, a known view, and filter values among `choices`; a claim known to
+        `claim_places` (claim id -> its place id) about one of `places`, which then is the place."""
         place, view = params.get(PLACE_PARAM), params.get(VIEW_PARAM)
+        claim = params.get(CLAIM_PARAM)
+        claim_place = (claim_places or {}).get(claim or "")
+        if claim_place in places:
+            place = claim_place
+        else:
+            claim = None
         return cls(
             day=day_within(params.get(DATE_PARAM), *span),
             place=place if place in places else None,
             view=view if view in VIEWS else DEFAULT_VIEW,
             claim_filter=ClaimFilter.from_query(params, choices, facets),
+            claim=claim,
         )
 
     def to_url(self) -> dict[str, str]:
@@ -78,12 +89,14 @@ class PageState:
         url = {**self.claim_filter.to_query(), DATE_PARAM: self.day.isoformat(), VIEW_PARAM: self.view}
         if self.place:
             url[PLACE_PARAM] = self.place
+        if self.claim:
+            url[CLAIM_PARAM] = self.claim
         return url
 
 
 def url_params(facets: Sequence[Facet] = FACETS) -> list[str]:
     """Every URL parameter the page owns; others in a link are left alone."""
-    own = [DATE_PARAM, VIEW_PARAM, PLACE_PARAM]
+    own = [DATE_PARAM, VIEW_PARAM, PLACE_PARAM, CLAIM_PARAM]
     for facet in facets:
         if facet.key in own:
             raise ValueError(f"facet key {facet.key!r} is a URL parameter of the page; give the facet another key")
@@ -97,15 +110,28 @@ def seed_session(session: Session, state: PageState, params: Mapping[str, str] |
 
     Filters in use get their values; the others the widget's default (everything)."""
     navigated = params is not None and URL_WRITTEN_KEY in session and dict(params) != session[URL_WRITTEN_KEY]
-    wanted: dict[str, Any] = {DAY_KEY: state.day, PLACE_KEY: state.place, VIEW_KEY: state.view}
+    selection = {DAY_KEY: state.day, PLACE_KEY: state.place, CLAIM_KEY: state.claim, VIEW_KEY: state.view}
+    wanted: dict[str, Any] = dict(selection)
     for facet in state.claim_filter.facets:
         wanted[filter_key(facet.key)] = list(state.claim_filter.allowed.get(facet.key, ()))
     for key, value in wanted.items():
-        if navigated or (key not in session and (value or key in (DAY_KEY, PLACE_KEY, VIEW_KEY))):
+        if navigated or (key not in session and (value or key in selection)):
             session[key] = value
     if navigated:
-        session.pop(CLAIM_KEY, None)
         session[URL_WRITTEN_KEY] = dict(params or {})
+
+
+def set_selected_place(session: Session, place: str | None) -> None:
+    """Make `place` the selected place; a claim about another place is no longer selected."""
+    if place != session.get(PLACE_KEY):
+        session[CLAIM_KEY] = None
+    session[PLACE_KEY] = place
+
+
+def set_selected_claim(session: Session, claim: str, place: str) -> None:
+    """Make `claim` the selected claim and its `place` the selected place."""
+    session[PLACE_KEY] = place
+    session[CLAIM_KEY] = claim
 
 
 def take_playback_step(session: Session) -> None:

@@ -7,6 +7,7 @@ from claimmap.analysis.asof import (
     claim_date_span,
     claims_as_of,
     claims_started,
+    day_holding,
     day_within,
     facility_status,
     governorate_control,
@@ -198,6 +199,22 @@ def test_facility_status_follows_the_day():
 )
 def test_day_from_url(text, expected):
     assert day_within(text, dt.date(2024, 11, 21), dt.date(2024, 12, 9)) == expected
+
+
+@pytest.mark.parametrize(
+    "valid_to, day, expected",
+    [
+        ("2024-12-05", "2024-12-04", "2024-12-04"),  # holding on the day: the day stays
+        ("2024-12-05", "2024-11-25", "2024-12-02"),  # not yet begun: its first day
+        ("2024-12-05", "2024-12-09", "2024-12-05"),  # over: its last day
+        (None, "2024-12-09", "2024-12-09"),  # still holding
+    ],
+)
+def test_a_picked_claim_is_seen_on_a_day_it_holds(valid_to, day, expected):
+    shown = day_holding(
+        pd.Timestamp("2024-12-02"), pd.Timestamp(valid_to), dt.date.fromisoformat(day), dt.date(2024, 12, 9)
+    )
+    assert shown == dt.date.fromisoformat(expected)
 
 
 def test_place_is_doubtful_only_when_no_holding_claim_is_firmer():

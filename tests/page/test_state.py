@@ -17,6 +17,8 @@ from claimmap.page.state import (
     PageState,
     filter_key,
     seed_session,
+    set_selected_claim,
+    set_selected_place,
     sync_url,
     take_playback_step,
     url_params,
@@ -25,10 +27,11 @@ from claimmap.page.state import (
 SPAN = (dt.date(2024, 11, 21), dt.date(2024, 12, 9))
 PLACES = ["khmeimim", "syria"]
 CHOICES = {"actor": ["rebels", "russia"], "hedge": ["reported", "rumored"]}
+CLAIM_PLACES = {"c001": "syria", "c010": "khmeimim", "c099": "atlantis"}
 
 
 def from_url(**params: str) -> PageState:
-    return PageState.from_url(params, span=SPAN, places=PLACES, choices=CHOICES)
+    return PageState.from_url(params, span=SPAN, places=PLACES, choices=CHOICES, claim_places=CLAIM_PLACES)
 
 
 def test_a_link_gives_its_day_place_view_and_filters():
@@ -49,6 +52,9 @@ def test_a_link_gives_its_day_place_view_and_filters():
         ({"date": "2020-01-01"}, PageState(SPAN[0])),  # kept inside the claims' dates
         ({"place": "atlantis"}, PageState(SPAN[1])),  # not a place with claims
         ({"view": "<script>"}, PageState(SPAN[1])),
+        ({"claim": "c404"}, PageState(SPAN[1])),  # not a claim
+        ({"claim": "c099"}, PageState(SPAN[1])),  # a claim about a place not on the map
+        ({"claim": "c010", "place": "syria"}, PageState(SPAN[1], "khmeimim", claim="c010")),  # its own place
         ({"actor": "russia,nobody"}, PageState(SPAN[1], claim_filter=ClaimFilter({"actor": ("russia",)}))),
     ],
 )
@@ -57,8 +63,14 @@ def test_a_stale_or_hostile_link_falls_back_to_what_the_data_allows(params, expe
 
 
 def test_the_url_round_trips():
-    state = PageState(dt.date(2024, 12, 1), "khmeimim", "reader", ClaimFilter({"hedge": ("rumored",)}))
-    assert state.to_url() == {"hedge": "rumored", "date": "2024-12-01", "view": "reader", "place": "khmeimim"}
+    state = PageState(dt.date(2024, 12, 1), "khmeimim", "reader", ClaimFilter({"hedge": ("rumored",)}), "c010")
+    assert state.to_url() == {
+        "hedge": "rumored",
+        "date": "2024-12-01",
+        "view": "reader",
+        "place": "khmeimim",
+        "claim": "c010",
+    }
     assert from_url(**state.to_url()) == state
 
 
@@ -80,6 +92,7 @@ def test_the_link_fills_only_widgets_that_have_no_value_yet():
     assert session == {
         DAY_KEY: dt.date(2024, 12, 5),
         PLACE_KEY: "syria",
+        CLAIM_KEY: None,
         VIEW_KEY: "map",
         filter_key("actor"): [],
         filter_key("hedge"): ["rumored"],
@@ -147,11 +160,25 @@ def test_back_to_an_older_url_makes_the_page_follow_it():
     session[PLACE_KEY] = "syria"  # the reader picks a place, and a filter
     session[filter_key("hedge")] = ["rumored"]
     session[CLAIM_KEY] = "c001"
-    chosen = PageState(dt.date(2024, 12, 9), "syria", "map", ClaimFilter({"hedge": ("rumored",)}))
+    chosen = PageState(dt.date(2024, 12, 9), "syria", "map", ClaimFilter({"hedge": ("rumored",)}), "c001")
     sync_url(params, chosen, session)
+    assert params["claim"] == "c001"
     seed_session(session, chosen, dict(params))  # the next rerun, URL unchanged: the widgets keep theirs
     assert session[PLACE_KEY] == "syria" and session[CLAIM_KEY] == "c001"
     back = first.to_url()  # Back: the browser shows the first URL and the page reruns with it
     seed_session(session, from_url(**back), back)
-    assert session[PLACE_KEY] is None and session[filter_key("hedge")] == [] and CLAIM_KEY not in session
+    assert session[PLACE_KEY] is None and session[filter_key("hedge")] == [] and session[CLAIM_KEY] is None
     assert session[URL_WRITTEN_KEY] == back
+    forward = dict(chosen.to_url())
+    seed_session(session, from_url(**forward), forward)
+    assert session[PLACE_KEY] == "syria" and session[CLAIM_KEY] == "c001"
+
+
+def test_a_claim_selects_its_place_and_another_place_drops_the_claim():
+    session: dict = {}
+    set_selected_claim(session, "c010", "khmeimim")
+    assert session == {PLACE_KEY: "khmeimim", CLAIM_KEY: "c010"}
+    set_selected_place(session, "khmeimim")  # its own place again: the claim stays
+    assert session[CLAIM_KEY] == "c010"
+    set_selected_place(session, "syria")
+    assert session == {PLACE_KEY: "syria", CLAIM_KEY: None}
