@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 from claimmap.analysis.asof import (
     claim_date_span,
     claims_started,
-    day_within,
+    day_holding,
     facility_status,
     governorate_control,
     next_day,
@@ -47,12 +47,15 @@ from claimmap.page.state import (
     PageState,
     filter_key,
     seed_session,
+    set_selected_claim,
+    set_selected_place,
     sync_url,
     take_playback_step,
 )
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
+from claimmap.views.claims_table import TABLE_ROWS, claims_table, matching_rows, shown_rows
 from claimmap.views.export import (
     state_table,
     to_csv_bytes,
@@ -82,7 +85,7 @@ from claimmap.views.panel import (
     type_words,
 )
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
-from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
+from claimmap.views.timeline import selected_claim, timeline_chart, timeline_frame
 from geo import MAP_CREDITS
 
 MAP_KEY = "claimmap_map"
@@ -332,12 +335,103 @@ PAGE_CSS = """<style>
 </style>"""
 
 
-def select_claim_everywhere(dataset: Dataset, claim_id: str, with_claims: Sequence[str]) -> None:
-    """Make `claim_id` the selected claim, and its place the selected place: every view shows it."""
-    place_of = dataset.claims.set_index("claim_id")["place_id"]
-    if claim_id in place_of.index and place_of[claim_id] in with_claims:
-        st.session_state[CLAIM_KEY] = claim_id
-        st.session_state[PLACE_KEY] = place_of[claim_id]
+def select_claim_everywhere(
+    dataset: Dataset, claim_id: str, with_claims: Sequence[str], last_day: dt.date | None = None
+) -> None:
+    """Make `claim_id` the selected claim, and its place the selected place: every view shows it.
+    With `last_day` (the slider's), the day also moves to one on which the claim holds, so the
+    map draws its place (views in the map's fragment pick only claims it already draws)."""
+    claim = dataset.claims[dataset.claims["claim_id"] == claim_id]
+    if claim.empty or claim["place_id"].iat[0] not in with_claims:
+        return
+    set_selected_claim(st.session_state, claim_id, claim["place_id"].iat[0])
+    if last_day is not None:
+        st.session_state[DAY_KEY] = day_holding(
+            claim["valid_from"].iat[0], claim["valid_to"].iat[0], st.session_state[DAY_KEY], last_day
+        )
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def claim_places(_dataset: Dataset, fingerprint: str) -> dict[str, str]:
+    """claim_id -> place_id, for checking a link's claim, once per version of the data."""
+    return dict(zip(_dataset.claims["claim_id"], _dataset.claims["place_id"]))
+
+
+def page_state(day: dt.date, view: str, claim_filter: ClaimFilter) -> PageState:
+    """What the page shows now, with the place and claim selected in any view."""
+    return PageState(day, st.session_state[PLACE_KEY], view, claim_filter, st.session_state.get(CLAIM_KEY))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the claims table…")
+def cached_claims_table(_dataset: Dataset, fingerprint: str) -> pd.DataFrame:
+    """claims_table, once per version of the data; shared, not copied (nothing modifies it)."""
+    return claims_table(_dataset)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def table_rows(
+    _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, query: str, selected: str | None
+) -> tuple[pd.DataFrame, int]:
+    """The rows the claims table shows (claims_table.shown_rows) and how many match, once per
+    version of the data, filter, day, search and selection."""
+    table = cached_claims_table(_dataset, fingerprint)
+    ids = claim_filter.apply(_dataset.claims)["claim_id"]
+    rows = matching_rows(table, ids, pd.Timestamp(day), query)
+    return shown_rows(rows, selected), len(rows)
+
+
+def claims_table_view(
+    dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, with_claims: Sequence[str]
+) -> None:
+    """The claims begun by the day under the filters, searchable and sortable; a row picked selects
+    its claim everywhere. The selected claim is pinned first and marked."""
+    query = st.text_input(
+        "Search the claims",
+        key="table_search",
+        placeholder="a place (any of its names, Arabic too), words of a statement or quote",
+        help="Ignores case and accents; every word typed must appear; the text is matched as typed.",
+    )
+    chosen = st.session_state.get(CLAIM_KEY)
+    rows, n_matching = table_rows(dataset, fingerprint, claim_filter, day, query, chosen)
+    # A new key for each selected claim: a row picked earlier is not left checked once another
+    # view selects a different claim; the selected one is marked in the first column instead.
+    key = f"claims_table_{chosen}"
+
+    def select_row() -> None:
+        picked = st.session_state[key]["selection"]["rows"]
+        if picked:
+            select_claim_everywhere(dataset, rows.index[picked[0]], with_claims)
+
+    st.caption(
+        f"{n_matching} claim(s) begun by {day.isoformat()} match the filters"
+        + (f" and the search “{markdown_text(query)}”" if query.strip() else "")
+        + (f"; showing the first {TABLE_ROWS}, by date" if n_matching > TABLE_ROWS else "")
+        + ". Click a column to sort it, a row's box to select its claim everywhere (▶: selected)."
+    )
+    st.dataframe(
+        rows,
+        key=key,
+        on_select=select_row,
+        selection_mode="single-row",
+        hide_index=True,
+        height=420,
+        column_config={
+            "selected": st.column_config.TextColumn("▶", width=30, help="The selected claim"),
+            "claim": "Claim",
+            "dates": st.column_config.TextColumn(
+                "Dates", width="medium", help="As the source gives them; vague ones say so"
+            ),
+            "from": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+            "place": "Place",
+            "actor": "Actor",
+            "type": "Type",
+            "chain": st.column_config.TextColumn("Claimant → relays → source"),
+            "origin": "Origin",
+            "hedge": "Hedge",
+            "statement": st.column_config.TextColumn("Statement", width="large"),
+            "quote": st.column_config.TextColumn("Quote", width="large"),
+        },
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -355,14 +449,14 @@ def map_and_panel(
     places, actors = dataset.places, dataset.tables.actors
 
     def select_boxed_place() -> None:
-        st.session_state[PLACE_KEY] = st.session_state.place_box
+        set_selected_place(st.session_state, st.session_state.place_box)
 
     def select_clicked_place() -> None:
         # A map that reports its view reports pans and zooms too: only a new click selects.
         value = st.session_state.get(MAP_KEY)
         clicked = newly_clicked_place_id(value, st.session_state.get("map_last_drawing"))
         if clicked in with_claims:
-            st.session_state[PLACE_KEY] = clicked
+            set_selected_place(st.session_state, clicked)
         st.session_state.map_last_drawing = (value or {}).get("last_active_drawing")
 
     def select_claim(claim_id: str) -> None:
@@ -382,7 +476,7 @@ def map_and_panel(
         bubbled = int(shown.clusters["n_places"].sum())
     else:
         areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
-    sync_url(st.query_params, PageState(day, selected, "map", claim_filter), st.session_state)  # the place may change
+    sync_url(st.query_params, page_state(day, "map", claim_filter), st.session_state)  # the selection may change
     map_col, panel_col = st.columns([5, 4], gap="medium")
     with map_col:
         st_folium(
@@ -399,6 +493,7 @@ def map_and_panel(
             "contested. Click a marker, or choose a place on the right."
             + (f" {bubbled} of the places on screen are summed up in bubbles: zoom in to see them." if bubbled else "")
         )
+        claims_table_view(dataset, fingerprint, claim_filter, day, with_claims)  # under the map, beside the panel
     with panel_col:
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
         st.session_state.place_box = st.session_state[PLACE_KEY]
@@ -422,15 +517,15 @@ def map_and_panel(
 
 
 def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[dt.date, dt.date]) -> None:
-    def move_to_selected_bar() -> None:
-        start = selected_start(st.session_state.get("timeline"))
-        if start is not None:
-            st.session_state[DAY_KEY] = day_within(start.isoformat(), *span)
+    def select_clicked_bar() -> None:
+        claim_id = selected_claim(st.session_state.get("timeline"))
+        if claim_id is not None:
+            select_claim_everywhere(dataset, claim_id, dataset.places_with_claims, span[1])
 
     frame = timeline_frame(claims, dataset.names["places"], dataset.names["actors"], span[1])
     st.caption(
         "Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
-        "Click a bar to move the date to its start."
+        "Click a bar to select its claim everywhere (outlined in black); the date moves to a day it holds."
         + (
             f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims: narrow them with the filters."
             if len(frame) > TIMELINE_ROWS
@@ -439,15 +534,27 @@ def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[d
     )
     frame = frame.head(TIMELINE_ROWS)
     st.altair_chart(
-        timeline_chart(frame, dataset.tables.actors, day),
+        timeline_chart(frame, dataset.tables.actors, day, st.session_state.get(CLAIM_KEY)),
         key="timeline",
-        on_select=move_to_selected_bar,
+        on_select=select_clicked_bar,
         width="stretch",
     )
 
 
-def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
+def follow_selected_claim_to_its_source(dataset: Dataset) -> None:
+    """Open the reader on the selected claim's source when the claim was picked since the reader
+    last followed one (the reader may then pick another source)."""
+    chosen = st.session_state.get(CLAIM_KEY)
+    if chosen and chosen != st.session_state.get("reader_followed"):
+        st.session_state.reader_followed = chosen
+        source = dataset.claims.loc[dataset.claims["claim_id"] == chosen, "source_id"]
+        if not source.empty:
+            st.session_state.reader_source = source.iat[0]
+
+
+def article_reader(dataset: Dataset, claims: pd.DataFrame, last_day: dt.date) -> None:
     sources = dataset.tables.sources.set_index("source_id")
+    follow_selected_claim_to_its_source(dataset)
     source = st.selectbox(
         "Source",
         sources.index,
@@ -465,26 +572,33 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame) -> None:
         st.warning(f"{source}'s file has changed or cannot be read since the data was loaded; reload the page.")
         return
     quoted = claims[claims["source_id"] == source]
-    places_of = quoted.set_index("claim_id")["place_id"]
+    quoted_ids = set(quoted["claim_id"])
     selected = st.session_state[PLACE_KEY]
     emphasised = set(quoted.loc[quoted["place_id"] == selected, "claim_id"])
 
     key = f"reader_{source}"
 
-    def select_place_of_clicked_quote() -> None:
+    def select_clicked_claim() -> None:
         picked = st.session_state.get(key) or {}
-        if picked.get("claim") in places_of.index:
-            select_claim_everywhere(dataset, picked["claim"], dataset.places_with_claims)
+        if picked.get("claim") in quoted_ids:
+            select_claim_everywhere(dataset, picked["claim"], dataset.places_with_claims, last_day)
 
-    st.caption("Quoted words are highlighted (the selected place's in orange); click one to select its place.")
-    labels = {c: f"{c} · {dataset.names['places'][p]}" for c, p in places_of.items()}
+    st.caption(
+        "Quoted words are highlighted (the selected place's in orange, the selected claim's outlined); click "
+        "one to select its claim everywhere. Where claims quote the same words, a menu lets you pick one."
+    )
+    labels = {
+        c: without_bidi_controls(f"{c} · {dataset.names['places'][p]} · {statement}")
+        for c, p, statement in zip(quoted["claim_id"], quoted["place_id"], quoted["statement"])
+    }
     article_reader_component(
         paragraphs=reader_payload(article_paragraphs(text, quoted)),
         emphasised=sorted(emphasised),
+        chosen=st.session_state.get(CLAIM_KEY),
         labels=labels,
         key=key,
         default=None,
-        on_change=select_place_of_clicked_quote,
+        on_change=select_clicked_claim,
     )
 
 
@@ -504,7 +618,13 @@ def main() -> None:
         st.warning("No valid claims to show.")
         return
     with_claims = dataset.places_with_claims
-    linked = PageState.from_url(st.query_params, span=span, places=with_claims, choices=dataset.filter_choices)
+    linked = PageState.from_url(
+        st.query_params,
+        span=span,
+        places=with_claims,
+        choices=dataset.filter_choices,
+        claim_places=claim_places(dataset, fingerprint),
+    )
     seed_session(st.session_state, linked, st.query_params)
     take_playback_step(st.session_state)
 
@@ -536,11 +656,11 @@ def main() -> None:
         )
         or DEFAULT_VIEW
     )
-    sync_url(st.query_params, PageState(day, st.session_state[PLACE_KEY], view, claim_filter), st.session_state)
+    sync_url(st.query_params, page_state(day, view, claim_filter), st.session_state)
     if view == "timeline":
         timeline(dataset, claims, day, span)
     elif view == "reader":
-        article_reader(dataset, claims)
+        article_reader(dataset, claims, span[1])
     elif view == "curate":
         curate_view(dataset, data_dir)
     else:

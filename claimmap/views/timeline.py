@@ -39,17 +39,22 @@ def timeline_frame(
     return frame.sort_values(["place", "start", "claim_id"])
 
 
-def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> alt.LayerChart:
-    """Bars per claim (dashed outline and lighter when the date is vague) and a rule at `day`.
-    A click on a bar selects it (the dashboard moves the slider to its start)."""
+def timeline_chart(
+    frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date, selected: str | None = None
+) -> alt.LayerChart:
+    """Bars per claim (dashed outline and lighter when the date is vague), the `selected` claim's
+    outlined thick in black, and a rule at `day`. A click on a bar selects its claim (the
+    dashboard makes it the claim every view shows)."""
     domain = [*actors["name"], "not named"]
     palette = [*map(css_color, actors["color"]), NEUTRAL_COLOR]
     import altair as alt  # here, not at the top: importing it takes ~0.6 s of every server start
 
-    pick = alt.selection_point(name="claim", fields=["claim_id", "start"])
+    pick = alt.selection_point(name="claim", fields=["claim_id"])
+    # A column rather than an expression with the id in it: no text from data in Vega expressions.
+    frame = frame.assign(selected=frame["claim_id"] == selected)
     bars = (
         alt.Chart(frame)
-        .mark_bar(height=9, strokeWidth=1.5)
+        .mark_bar(height=9)
         .encode(
             x=alt.X("start:T", title="Claimed to hold", axis=alt.Axis(format="%b %d")),
             x2="end:T",
@@ -61,7 +66,12 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
                 legend=alt.Legend(orient="top", columns=3),
             ),
             opacity=alt.condition("datum.dates == 'vague'", alt.value(0.45), alt.value(0.9)),
-            stroke=alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
+            stroke=alt.condition(
+                "datum.selected",
+                alt.value("black"),
+                alt.Color("actor:N", scale=alt.Scale(domain=domain, range=palette), legend=None),
+            ),
+            strokeWidth=alt.condition("datum.selected", alt.value(3.5), alt.value(1.5)),
             strokeDash=alt.condition("datum.dates == 'vague'", alt.value([4, 3]), alt.value([1, 0])),
             tooltip=[
                 "claim_id",
@@ -81,8 +91,8 @@ def timeline_chart(frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date) -> a
     return alt.LayerChart(layer=[bars, rule]).properties(height=max(120, 20 * len(frame)))
 
 
-def selected_start(selection: dict | None) -> dt.date | None:
-    """The start day of the bar picked on the chart, from st.altair_chart's selection state."""
+def selected_claim(selection: dict | None) -> str | None:
+    """The claim id of the bar picked on the chart, from st.altair_chart's selection state."""
     picked = ((selection or {}).get("selection") or {}).get("claim") or []
-    start = picked[0].get("start") if picked else None
-    return pd.Timestamp(start, unit="ms").date() if isinstance(start, (int, float)) else None
+    claim_id = picked[0].get("claim_id") if picked else None
+    return claim_id if isinstance(claim_id, str) else None

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pandas as pd
 
-from claimmap.views.timeline import selected_start, timeline_chart, timeline_frame
+from claimmap.views.timeline import selected_claim, timeline_chart, timeline_frame
 
 CLAIMS = pd.DataFrame(
     {
@@ -37,8 +37,17 @@ def test_chart_marks_the_chosen_day():
     assert "2024-12-01" in str(spec["datasets"])
 
 
-def test_selected_bar_gives_its_start_day():
-    ms = pd.Timestamp("2024-12-08").value // 10**6
-    assert selected_start({"selection": {"claim": [{"claim_id": "c2", "start": ms}]}}) == dt.date(2024, 12, 8)
-    assert selected_start({"selection": {"claim": []}}) is None
-    assert selected_start(None) is None
+def test_selected_bar_gives_its_claim():
+    assert selected_claim({"selection": {"claim": [{"claim_id": "c2"}]}}) == "c2"
+    assert selected_claim({"selection": {"claim": []}}) is None
+    assert selected_claim({"selection": {"claim": [{"claim_id": 3}]}}) is None  # not an id the chart sent
+    assert selected_claim(None) is None
+
+
+def test_the_selected_claim_is_outlined_and_only_it():
+    frame = timeline_frame(CLAIMS, PLACE_NAMES, ACTOR_NAMES, dt.date(2024, 12, 9))
+    spec = timeline_chart(frame, ACTORS, dt.date(2024, 12, 1), selected="c2").to_dict()
+    (bars,) = [layer for layer in spec["layer"] if layer["mark"]["type"] == "bar"]
+    assert bars["encoding"]["strokeWidth"]["condition"] == {"test": "datum.selected", "value": 3.5}
+    rows = next(iter(spec["datasets"].values()))
+    assert {r["claim_id"]: r["selected"] for r in rows} == {"c1": False, "c2": True}
