@@ -285,10 +285,15 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Call
 
 def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     """What the map draws on `day`: one row per place (mapview.marker_table); the state export
-    uses the same rows, so the file says what the map shows."""
-    on_day = dataset.provenance.among(claims, day)
-    states = place_states(claims, day, contested=on_day.contested_places(), corroborated=on_day.corroborated_claims())
-    statuses = facility_status(claims, dataset.places, day, dataset.chains["voice"])
+    uses the same rows, so the file says what the map shows. All claims: read from the day states
+    worked out with the dataset, when it has them."""
+    if dataset.day_states is not None and len(claims) == len(dataset.claims):
+        states, statuses = dataset.day_states.on(day)
+    else:
+        on_day = dataset.provenance.among(claims, day)
+        corroborated = on_day.corroborated_claims()
+        states = place_states(claims, day, contested=on_day.contested_places(), corroborated=corroborated)
+        statuses = facility_status(claims, dataset.places, day, dataset.chains["voice"])
     return marker_table(states, dataset.places, dataset.tables.actors, statuses)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimmap.analysis.daystate import DayStates, day_states
 from claimmap.analysis.filters import filter_choices
 from claimmap.analysis.provenance import Provenance, chain_texts, origin_names, provenance
 from claimmap.analysis.texts import SourceTexts
@@ -18,6 +19,9 @@ from claimmap.tables.validate import load_and_validate
 from geo import locate_places
 
 NAMED_TABLES = ("places", "actors", "speakers")
+# From this many claims on, every day's map state is worked out once (daystate) rather than on
+# each slider move: below it a day takes well under half a second, and the cold start stays short.
+DAY_STATES_MIN_CLAIMS = 50_000
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class Dataset:
     names: dict[str, dict[str, str]]
     # Every value each filter facet can take (filters.filter_choices).
     filter_choices: dict[str, list[str]]
+    # Every place's map state on every day, for all claims (daystate); None below DAY_STATES_MIN_CLAIMS.
+    day_states: DayStates | None
 
     @property
     def problems(self) -> list[Problem]:
@@ -55,14 +61,19 @@ def load_dataset(data_dir: Path) -> Dataset:
         located.rename(columns={"source": "position_source"}), on="place_id"
     )
     claims = tables.claims.assign(**{EFFECTIVE_HEDGE: effective_hedges(tables.claims)})
+    worked_out = provenance(tables.claims, tables.speakers)
+    chains = chain_texts(tables.claims, tables.speakers, tables.sources).set_axis(tables.claims["claim_id"])
     return dataset_from(
         tables,
         claims=claims,
         places=places,
-        provenance=provenance(tables.claims, tables.speakers),
-        chains=chain_texts(tables.claims, tables.speakers, tables.sources).set_axis(tables.claims["claim_id"]),
+        provenance=worked_out,
+        chains=chains,
         places_with_claims=places.loc[places["place_id"].isin(claims["place_id"]), "place_id"].tolist(),
         filter_choices=filter_choices(claims),
+        day_states=(
+            day_states(claims, places, worked_out, chains["voice"]) if len(claims) >= DAY_STATES_MIN_CLAIMS else None
+        ),
     )
 
 
@@ -75,6 +86,7 @@ def dataset_from(
     chains: pd.DataFrame,
     places_with_claims: list[str],
     filter_choices: dict[str, list[str]],
+    day_states: DayStates | None,
 ) -> Dataset:
     """A Dataset from its computed parts (load_dataset, or a stored copy); the rest follows from them."""
     origins = pd.Series(provenance.claims["origin"].unique(), dtype="str")
@@ -94,4 +106,5 @@ def dataset_from(
         places_with_claims=places_with_claims,
         names={name: tables.names(name) for name in NAMED_TABLES},
         filter_choices=filter_choices,
+        day_states=day_states,
     )

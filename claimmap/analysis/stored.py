@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from claimmap.analysis.dataset import Dataset, dataset_from, load_dataset
+from claimmap.analysis.daystate import DayStates
 from claimmap.analysis.provenance import Provenance
 from claimmap.config import CACHE_ENV
 from claimmap.problems import Problem
@@ -42,7 +43,7 @@ from claimmap.tables.validate import data_fingerprint
 
 CACHE_FOLDER = ".claimmap-cache"
 DISABLED = "off"
-FORMAT = 2
+FORMAT = 3
 KEEP_ENTRIES = 2
 MANIFEST = "manifest.json"
 _ENTRY_PREFIX = f"v{FORMAT}-"
@@ -124,6 +125,7 @@ def write_entry(folder: Path, key: str, dataset: Dataset) -> None:
             "places_with_claims": dataset.places_with_claims,
             "filter_choices": dataset.filter_choices,
             "source_sha256": dataset.tables.source_sha256,
+            "day_states": dataset.day_states is not None,
         }
         _write_durably(temp / MANIFEST, json.dumps(manifest).encode())
         _fsync_dir(temp)
@@ -145,7 +147,7 @@ def read_entry(entry: Path, key: str, data_dir: Path) -> Dataset:
     manifest = json.loads((entry / MANIFEST).read_bytes())
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("key") != key:
         raise ValueError("the manifest is not one this version writes for these files")
-    expected = set(_frame_names())
+    expected = set(_frame_names(with_day_states=manifest.get("day_states") is True))
     if set(manifest["files"]) != expected:
         raise ValueError(f"the manifest lists {sorted(manifest['files'])}, expected {sorted(expected)}")
     frames = {name: _read_parquet(entry / f"{name}.parquet", *manifest["files"][name]) for name in expected}
@@ -168,16 +170,18 @@ def read_entry(entry: Path, key: str, data_dir: Path) -> Dataset:
         chains=frames["chains"],
         places_with_claims=list(manifest["places_with_claims"]),
         filter_choices={k: list(v) for k, v in manifest["filter_choices"].items()},
+        day_states=DayStates(frames["day_states"]) if "day_states" in frames else None,
     )
 
 
-def _frame_names() -> list[str]:
+def _frame_names(*, with_day_states: bool) -> list[str]:
     return [
         *_DATASET_FRAMES,
         *(f"provenance_{name}" for name in _PROVENANCE_FRAMES),
         "problems",
         *(f"table_{name}" for name in RESOURCE_NAMES if name != "claims"),
         *(f"dropped_{name}" for name in RESOURCE_NAMES),
+        *(["day_states"] if with_day_states else []),
     ]
 
 
@@ -191,8 +195,9 @@ def _frames_of(dataset: Dataset) -> dict[str, pd.DataFrame]:
         "problems": _problem_frame(problems),
         **{f"table_{name}": tables.frame(name) for name in RESOURCE_NAMES if name != "claims"},
         **{f"dropped_{name}": tables.dropped_rows(name) for name in RESOURCE_NAMES},
+        **({"day_states": dataset.day_states.table} if dataset.day_states is not None else {}),
     }
-    assert list(frames) == _frame_names()
+    assert list(frames) == _frame_names(with_day_states=dataset.day_states is not None)
     return frames
 
 

@@ -6,6 +6,7 @@ import logging
 import pandas as pd
 import pytest
 
+import claimmap.analysis.dataset as dataset_module
 import claimmap.analysis.stored as stored
 from claimmap.analysis.dataset import load_dataset
 from claimmap.analysis.stored import cache_dir_for, load_dataset_stored
@@ -41,6 +42,9 @@ def assert_same(a, b):
     for name in PROVENANCE_FRAMES:
         pd.testing.assert_frame_equal(getattr(a.provenance, name), getattr(b.provenance, name))
     assert a.origin_names == b.origin_names
+    assert (a.day_states is None) == (b.day_states is None)
+    if a.day_states is not None and b.day_states is not None:
+        pd.testing.assert_frame_equal(a.day_states.table, b.day_states.table)
     assert dict(a.source_texts) == dict(b.source_texts)
 
 
@@ -63,6 +67,21 @@ def test_a_restart_with_unchanged_files_reads_the_stored_dataset(data_dir, edit,
     assert len(validations) == 1  # not validated again
     assert_same(again, first)
     assert_same(again, load_dataset(data_dir))
+
+
+def test_the_day_states_are_stored_and_read_back(data_dir, tmp_path, validations, monkeypatch):
+    """Worked out from DAY_STATES_MIN_CLAIMS claims on (here every dataset): a restart reads the
+    same table, and the same days give the same states."""
+    monkeypatch.setattr(dataset_module, "DAY_STATES_MIN_CLAIMS", 0)
+    cache = tmp_path / "cache"
+    first = load_dataset_stored(data_dir, cache_dir=cache)
+    again = load_dataset_stored(data_dir, cache_dir=cache)
+    assert len(validations) == 1 and again.day_states is not None and not again.day_states.table.empty
+    assert_same(again, first)
+    assert_same(again, load_dataset(data_dir))
+    for day in ("2024-12-01", "2024-12-08", "2024-12-10"):
+        for stored_frame, fresh_frame in zip(again.day_states.on(day), first.day_states.on(day)):
+            pd.testing.assert_frame_equal(stored_frame, fresh_frame)
 
 
 def test_an_edited_file_is_validated_again(data_dir, edit, tmp_path, validations):
