@@ -54,24 +54,59 @@ def check_relative(relative: str, *, fix: str) -> None:
     parts = re.split(r"[\\/]", relative)
     if not relative.strip() or "\0" in relative:
         raise FileRefused(relative, "the path is empty or holds a NUL character", fix, "path-invalid")
-    if PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).anchor or relative.startswith("~"):
+    # Only a path starting with a separator or '~', or holding a drive's ':', can be absolute
+    # (the pure paths are built for those alone: that costs more than reading a small file).
+    maybe_absolute = relative.startswith(("/", "\\", "~")) or ":" in relative
+    if maybe_absolute and (
+        PurePosixPath(relative).is_absolute() or PureWindowsPath(relative).anchor or relative.startswith("~")
+    ):
         raise FileRefused(relative, f"'{relative}' is an absolute path", fix, "path-outside-root")
     if ".." in parts:
         raise FileRefused(relative, f"'{relative}' climbs out with '..'", fix, "path-outside-root")
+
+
+class Confinement:
+    """confined() for many paths inside one base, as str paths: the base and each folder are
+    resolved once, so a path costs one lstat of its file (a symlink there is resolved in full).
+    The dashboard checks every source file on each rerun, and pathlib's objects cost more than that."""
+
+    def __init__(self, base: Path, *, fix: str) -> None:
+        self.base, self.fix = base, fix
+        self._base = str(base)
+        self._resolved_base = os.path.realpath(base)
+        self._inside = os.path.join(self._resolved_base, "")
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, relative: str) -> str:
+        check_relative(relative, fix=self.fix)
+        folder, name = os.path.split(os.path.normpath(os.path.join(self._base, relative)))
+        resolved = self._folders.get(folder)
+        if resolved is None:
+            resolved = self._folders[folder] = os.path.realpath(folder)
+        target = os.path.join(resolved, name)
+        if os.path.islink(target):
+            target = os.path.realpath(target)
+        if target != self._resolved_base and not target.startswith(self._inside):
+            raise _outside(self.base / relative, self.base, self.fix)
+        return target
 
 
 def within(path: Path, base: Path, *, fix: str) -> Path:
     """`path` with symlinks resolved, when that stays inside `base`; FileRefused otherwise."""
     target = path.resolve()
     if not target.is_relative_to(base.resolve()):
-        shown = display_path(path)
-        raise FileRefused(
-            shown, f"'{shown}' leads outside {display_path(base)} through a symlink", fix, "path-outside-root"
-        )
+        raise _outside(path, base, fix)
     return target
 
 
-def read_regular(path: Path, max_bytes: int) -> bytes:
+def _outside(path: Path, base: Path, fix: str) -> FileRefused:
+    shown = display_path(path)
+    return FileRefused(
+        shown, f"'{shown}' leads outside {display_path(base)} through a symlink", fix, "path-outside-root"
+    )
+
+
+def read_regular(path: Path | str, max_bytes: int) -> bytes:
     """The bytes of the regular file `path`, at most `max_bytes` of them.
 
     Raises FileNotFoundError when there is no file, FileRefused when it is not a regular file or
@@ -80,7 +115,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
         return read_capped(file, path, max_bytes)
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path | str) -> BinaryIO:
     """`path` opened for reading if it is a regular file (checked on the open file, so it cannot
     be swapped in between); FileRefused otherwise."""
     # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused just below.
@@ -97,7 +132,7 @@ def open_regular(path: Path) -> BinaryIO:
     return file
 
 
-def read_capped(file: BinaryIO, path: Path, max_bytes: int) -> bytes:
+def read_capped(file: BinaryIO, path: Path | str, max_bytes: int) -> bytes:
     """The rest of `file`, refused (FileRefused) once it passes `max_bytes`."""
     chunks, size = [], 0
     while chunk := file.read(min(_CHUNK, max_bytes + 1 - size)):

@@ -6,7 +6,6 @@ GeoNames gazetteer (towns and cities); the online geocoder's cache, and the
 geocoder itself when one is passed in.
 """
 
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,8 +61,13 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
     ``geo.online.default_geocoder()``; without it nothing goes online, but
     cached answers are still used. New answers are written to the cache.
     """
-    columns = places[PLACE_COLUMNS]
-    table = columns.merge(country_codes(columns), on="place_id", how="left", validate="one_to_one")
+    columns = places[PLACE_COLUMNS].reset_index(drop=True)
+    hand_set = columns["lat"].notna().to_numpy()
+    # The others (governorates, gazetteer and geocoder look-ups: few) are located one by one.
+    looked_up = columns[~hand_set]
+    table = looked_up.merge(
+        country_codes(columns, looked_up["place_id"]), on="place_id", how="left", validate="one_to_one"
+    ).set_axis(looked_up.index)
     cache_path = (data_dir if data_dir is not None else data_dir_from(None, os.environ)) / CACHE_FILE
     try:
         cache, cache_problem = read_cache(cache_path), None
@@ -73,26 +77,45 @@ def locate_places(places: pd.DataFrame, *, data_dir: Path | None = None, geocode
     label_points = boundary_label_points().set_index("iso_code")
     rows, unlocated = [], []
     try:
-        for place in table.to_dict("records"):
+        for row, place in zip(table.index, table.to_dict("records")):
             found = _locate(place, label_points, online)
             if isinstance(found, _Position):
                 precision = PRECISION_BY_KIND[place["kind"]]
-                rows.append((place["place_id"], found.lat, found.lon, found.source, precision, found.detail))
+                rows.append((row, place["place_id"], found.lat, found.lon, found.source, precision, found.detail))
             else:
                 unlocated.append(Unlocated(place["place_id"], place["name"], found))
     finally:  # answers fetched before a failure are kept; a broken cache is left for the curator, not overwritten
         if online.changed and cache_problem is None:
             write_cache(online.answers, cache_path, cache.sha256)
-    positions = pd.DataFrame(rows, columns=POSITION_COLUMNS).astype(
+    found_rows = pd.DataFrame(rows, columns=["row", *POSITION_COLUMNS]).set_index("row")
+    positions = pd.concat([_hand_set(columns[hand_set]), found_rows]).sort_index(kind="stable")
+    positions = positions.reset_index(drop=True).astype(
         {"place_id": str, "lat": "float64", "lon": "float64", "source": str, "precision": str, "detail": str}
     )
     return Located(positions=positions, unlocated=unlocated, cache_problem=cache_problem)
 
 
+def _hand_set(places: pd.DataFrame) -> pd.DataFrame:
+    """Positions of the places whose lat/lon are set by hand (most of them), as whole columns."""
+    source = places["coord_source"]
+    given = source != ""
+    return pd.DataFrame(
+        {
+            "place_id": places["place_id"],
+            "lat": places["lat"],
+            "lon": places["lon"],
+            "source": ("hand-set: " + source).where(given, "hand-set"),
+            "precision": places["kind"].map(PRECISION_BY_KIND),
+            "detail": pd.Series("", index=places.index, dtype=str).where(
+                given, "coord_source is blank; say where lat/lon come from"
+            ),
+        },
+        index=places.index,
+    )
+
+
 def _locate(place: dict, label_points: pd.DataFrame, online: CachedGeocoder) -> _Position | str:
     """The position of one place, or why there is none."""
-    if not math.isnan(place["lat"]):
-        return _hand_set(place)
     reasons = []
     if place["kind"] in BOUNDARY_KINDS:
         iso_code = place["iso_code"]
@@ -115,13 +138,6 @@ def _locate(place: dict, label_points: pd.DataFrame, online: CachedGeocoder) -> 
     if isinstance(found, CachedAnswer):
         return _from_online(found)
     return "; ".join([*reasons, found, f"or {HAND_SET_FIX}"])
-
-
-def _hand_set(place: dict) -> _Position:
-    source = place["coord_source"]
-    if source:
-        return _Position(place["lat"], place["lon"], f"hand-set: {source}")
-    return _Position(place["lat"], place["lon"], "hand-set", "coord_source is blank; say where lat/lon come from")
 
 
 def _from_gazetteer(match: CityMatch) -> _Position:

@@ -36,19 +36,23 @@ def place_names(name: str, aliases: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def country_codes(table: pd.DataFrame) -> pd.DataFrame:
-    """For each place of a places frame: place_id, country_code (ISO 3166-1
-    alpha-2 of the country row its parent chain reaches, "" if none) and
+def country_codes(table: pd.DataFrame, place_ids: pd.Series | None = None) -> pd.DataFrame:
+    """For each place of a places frame (or only those of `place_ids`): place_id, country_code
+    (ISO 3166-1 alpha-2 of the country row its parent chain reaches, "" if none) and
     country_problem (why there is none, else "").
 
     A parent that is not in the frame, or a loop, ends the chain with a reason:
     validation drops such rows, but a frame that still has them must not hang here.
     """
-    rows_by_id = table.set_index("place_id")[["kind", "parent_id", "iso_code"]].to_dict("index")
-    found = [_country_of(place_id, rows_by_id) for place_id in table["place_id"]]
+    keys = ("kind", "parent_id", "iso_code")
+    rows_by_id = {
+        place_id: dict(zip(keys, row)) for place_id, row in zip(table["place_id"], zip(*(table[key] for key in keys)))
+    }
+    wanted = table["place_id"] if place_ids is None else place_ids
+    found = [_country_of(place_id, rows_by_id) for place_id in wanted]
     return pd.DataFrame(
         {
-            "place_id": table["place_id"],
+            "place_id": wanted,
             "country_code": [code for code, _ in found],
             "country_problem": [problem for _, problem in found],
         }

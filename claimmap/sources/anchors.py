@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from claimmap.files import MAX_SOURCE_BYTES, FileRefused, confined, read_regular
+from claimmap.files import MAX_SOURCE_BYTES, Confinement, FileRefused, read_regular
 
 CONTEXT = 32  # characters of prefix and suffix kept on each side of a quote
 # A quote found more often than this (a word, a letter) is placed among its first ones only.
@@ -88,9 +88,10 @@ class SourceFiles:
 def read_source_texts(sources: pd.DataFrame, root: Path) -> SourceFiles:
     """Each source file named in `sources` (paths relative to `root`, and kept inside it)."""
     files = SourceFiles({}, {}, {}, {})
+    confined = Confinement(root, fix=SOURCE_PATH_FIX)
     for source_id, relative in zip(sources["source_id"], sources["path"]):  # one file each: I/O
         try:
-            data = read_regular(confined(root, relative, fix=SOURCE_PATH_FIX), MAX_SOURCE_BYTES)
+            data = read_regular(confined(relative), MAX_SOURCE_BYTES)
             files.texts[source_id] = data.decode("utf-8")
             files.sha256[source_id] = hashlib.sha256(data).hexdigest()
         except FileNotFoundError:
@@ -116,9 +117,17 @@ def read_source_texts(sources: pd.DataFrame, root: Path) -> SourceFiles:
 def anchor_at(text: str, start: int, end: int) -> Anchor:
     """The selector for text[start:end]. Prefix and suffix stop at a line break, so they stay on
     one line of the CSV that stores them."""
-    prefix = text[max(0, start - CONTEXT) : start].rpartition("\n")[2]
-    suffix = text[end : end + CONTEXT].partition("\n")[0]
-    return Anchor(start, end, text[start:end], prefix, suffix)
+    return Anchor(start, end, text[start:end], prefix_at(text, start), suffix_at(text, end))
+
+
+def prefix_at(text: str, start: int) -> str:
+    """The stored prefix of a quote starting at `start`: up to CONTEXT characters, after any line break."""
+    return text[max(0, start - CONTEXT) : start].rpartition("\n")[2]
+
+
+def suffix_at(text: str, end: int) -> str:
+    """The stored suffix of a quote ending at `end`: up to CONTEXT characters, before any line break."""
+    return text[end : end + CONTEXT].partition("\n")[0]
 
 
 def occurrences(text: str, quote: str, limit: int | None = None) -> list[int]:

@@ -24,7 +24,7 @@ _memo: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
 _lock = threading.Lock()
 
 
-def file_digest(path: Path, max_bytes: int) -> bytes:
+def file_digest(path: Path | str, max_bytes: int) -> bytes:
     """The sha256 digest of the regular file `path` of at most `max_bytes`; raises as
     files.read_regular does (FileNotFoundError, FileRefused, OSError)."""
     status = os.stat(path)

@@ -7,6 +7,7 @@ so text is built just for the rows that need it.
 from __future__ import annotations
 
 from functools import reduce
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,11 +30,20 @@ ANCHOR_FIX = "run `python -m claimmap anchor`"
 FILLED_BY_ANCHOR = frozenset({("sources", "sha256")})
 
 
+class CalendarDays(NamedTuple):
+    """Per cell of a date column: shaped YYYY-MM-DD, a real calendar day, the day as YYYYMMDD."""
+
+    shaped: pd.Series
+    valid: pd.Series
+    number: pd.Series
+
+
 def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[list[Problem], pd.Series]:
     """Problems of the text rows of `frame` (with `_line`), and a mask of the rows having any."""
     present = [f for f in spec.fields if f.name in frame]
     blanks = {f.name: frame[f.name].isin(spec.missing_values) for f in present}
     numbers = {f.name: parse_numbers(frame[f.name], f, blanks[f.name]) for f in present if f.type in NUMERIC_TYPES}
+    days = {f.name: _calendar_days(frame[f.name]) for f in present if f.type == "date"}  # read once per column
     findings: list[tuple[str, str, pd.Series]] = []  # (column, problem code, messages of its failing rows)
     for field in present:  # one pass per column; the rows are handled as whole Series
         values, blank = frame[field.name], blanks[field.name]
@@ -42,8 +52,8 @@ def check_rows(frame: pd.DataFrame, spec: ResourceSpec, shown: str) -> tuple[lis
             for code, messages in (
                 # Codes as Frictionless names them (a required value is a constraint there too).
                 ("constraint-error", _required(values, blank, field, field.name in spec.primary_key, spec.name)),
-                ("type-error", _type_error(values, blank, field, numbers.get(field.name))),
-                ("constraint-error", _outside_shown_days(values, field)),
+                ("type-error", _type_error(values, blank, field, numbers.get(field.name), days.get(field.name))),
+                ("constraint-error", _outside_shown_days(values, days.get(field.name))),
                 ("constraint-error", _not_in_enum(values, blank, field)),
                 ("constraint-error", _pattern_mismatch(values, blank, field)),
                 ("constraint-error", _out_of_range(values, field, spec, numbers)),
@@ -70,11 +80,26 @@ def parse_numbers(values: pd.Series, field: FieldSpec, blank: pd.Series) -> pd.S
     usable = ~blank
     if field.type == "integer":
         usable &= values.str.fullmatch(INTEGER)  # "3.0" is a number but not an integer
-    numbers = pd.to_numeric(values.where(usable), errors="coerce").astype("float64")
+        numbers = _ascii_integers(values, usable)
+    else:
+        numbers = pd.to_numeric(values.where(usable), errors="coerce").astype("float64")
     finite = np.isfinite(numbers)
     if field.type == "integer":
         finite &= numbers.abs() <= MAX_INTEGER
     return numbers.where(finite)
+
+
+def _ascii_integers(values: pd.Series, usable: pd.Series) -> pd.Series:
+    """The usable cells as floats: those of digits 0-9 cast by pyarrow (ten times faster than
+    pd.to_numeric on a million cells), any other (other digits) by pd.to_numeric as before."""
+    cells = pa.array(values.where(usable, "0"), pa.large_string())
+    plain = pc.string_is_ascii(cells).to_numpy(zero_copy_only=False)  # usable and ASCII: [+-]?[0-9]+
+    numbers = pd.Series(pc.cast(pc.if_else(plain, cells, "0"), pa.float64()).to_numpy(), index=values.index)
+    numbers = numbers.where(usable.to_numpy() & plain)
+    others = usable.to_numpy() & ~plain
+    if others.any():
+        numbers[others] = pd.to_numeric(values[others], errors="coerce").astype("float64").to_numpy()
+    return numbers
 
 
 def split_list_cells(values: pd.Series, separator: str) -> pd.Series:
@@ -163,14 +188,15 @@ def _required(values: pd.Series, blank: pd.Series, field: FieldSpec, in_key: boo
     return _same_text(blank, "value is required but empty" + fix)
 
 
-def _type_error(values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: pd.Series | None) -> pd.Series:
+def _type_error(
+    values: pd.Series, blank: pd.Series, field: FieldSpec, numbers: pd.Series | None, days: CalendarDays | None
+) -> pd.Series:
     if field.type in NUMERIC_TYPES and numbers is None:
         numbers = parse_numbers(values, field, blank)
-    if field.type == "date":
-        shaped, valid, _ = _calendar_days(values)
-        bad = values[~blank & ~valid]
+    if days is not None:  # a date column
+        bad = values[~blank & ~days.valid]
         return _quoted(bad) + np.where(
-            shaped[bad.index],
+            days.shaped[bad.index],
             " is not a calendar date; expected a real day as YYYY-MM-DD",
             " is not a date; expected YYYY-MM-DD",
         )
@@ -213,28 +239,31 @@ def _pattern_mismatch(values: pd.Series, blank: pd.Series, field: FieldSpec) -> 
     return _quoted(bad) + f" does not match the pattern {field.pattern}"
 
 
-def _outside_shown_days(values: pd.Series, field: FieldSpec) -> pd.Series:
-    if field.type != "date":
+def _outside_shown_days(values: pd.Series, days: CalendarDays | None) -> pd.Series:
+    if days is None:  # not a date column
         return _none(values)
-    _, valid, day_number = _calendar_days(values)
-    outside = valid & ((day_number < _day_number(FIRST_DAY)) | (day_number > _day_number(LAST_DAY)))
+    number = days.number
+    outside = days.valid & ((number < _day_number(FIRST_DAY)) | (number > _day_number(LAST_DAY)))
     return _quoted(values[outside]) + (
         f" is outside the days the app can show ({FIRST_DAY:%Y-%m-%d} to {LAST_DAY:%Y-%m-%d}); check the year"
     )
 
 
-def _calendar_days(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _calendar_days(values: pd.Series) -> CalendarDays:
     """Per value: shaped YYYY-MM-DD; a real calendar day (any year from 1, beyond datetime64's
-    1677-2262, so a far date is recognised as a date); and the day as the number YYYYMMDD."""
+    1677-2262, so a far date is recognised as a date); and the day as the number YYYYMMDD.
+    The digits are read by pyarrow (a shaped cell of other digits than 0-9 reads as day 0, not a day)."""
     shaped = values.str.fullmatch(ISO_DAY).astype(bool)
+    cells = pa.array(values.where(shaped, "0000-00-00"), pa.large_string())
+    cells = pc.if_else(pc.string_is_ascii(cells), cells, "0000-00-00")  # shaped and ASCII: digits 0-9
     year, month, day = (
-        pd.to_numeric(values.str.slice(a, b).where(shaped), errors="coerce").fillna(0).astype(np.int64)
+        pd.Series(pc.cast(pc.utf8_slice_codeunits(cells, a, b), pa.int64()).to_numpy(), index=values.index)
         for a, b in ((0, 4), (5, 7), (8, 10))
     )
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_length = pd.Series(_MONTH_DAYS[month.clip(1, 12) - 1], index=values.index) + ((month == 2) & leap)
     valid = shaped & (year >= 1) & month.between(1, 12) & (day >= 1) & (day <= month_length)
-    return shaped, valid, year * 10_000 + month * 100 + day
+    return CalendarDays(shaped, valid, year * 10_000 + month * 100 + day)
 
 
 _MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])

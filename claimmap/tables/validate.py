@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, FileRefused, confined
+from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, Confinement, FileRefused, confined
 from claimmap.problems import NO_COLUMN, Problem, Severity, capped, display_path
 from claimmap.sources.anchors import (
     MAX_OCCURRENCES,
     SELECTOR_COLUMNS,
     Anchor,
-    anchor_at,
     missing_quote_message,
     occurrences,
+    prefix_at,
     read_source_texts,
     reanchor,
+    suffix_at,
 )
 from claimmap.sources.hedging import hedge_disagreements
 from claimmap.tables.csvio import LINE, read_raw
@@ -152,16 +153,17 @@ def data_fingerprint(data_dir: Path) -> str:
     (filehash), so calling this on every rerun is cheap."""
     package, _ = package_for(data_dir)
     sources = package.resource("sources")
+    tables, texts = Confinement(data_dir, fix=""), Confinement(data_dir.parent, fix="")
     files = [
-        (data_dir, PACKAGE_FILE, MAX_TABLE_BYTES),
-        *((data_dir, r.path, MAX_TABLE_BYTES) for r in package.resources),
-        *((data_dir.parent, p, MAX_SOURCE_BYTES) for p in _source_paths(data_dir, sources)),
+        (tables, PACKAGE_FILE, MAX_TABLE_BYTES),
+        *((tables, r.path, MAX_TABLE_BYTES) for r in package.resources),
+        *((texts, p, MAX_SOURCE_BYTES) for p in _source_paths(data_dir, sources)),
     ]
     digest = hashlib.sha256()
     for base, relative, limit in files:
-        digest.update(f"{base}\0{relative}\0".encode())
+        digest.update(f"{base.base}\0{relative}\0".encode())
         try:
-            digest.update(file_digest(confined(base, relative, fix=""), limit))
+            digest.update(file_digest(base(relative), limit))
         except (OSError, FileRefused) as err:  # what is wrong is reported by the load; only its kind counts here
             digest.update(f"({type(err).__name__})".encode())
     return digest.hexdigest()
@@ -334,8 +336,10 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     set to where each quote is now (so a moved quote is still highlighted in the right place
     before `anchor` rewrites the file). Claims of unreadable sources go in the cascade.
 
-    Each source's text is searched once for each of its distinct quotes; the claims are handled as
-    plain column lists and the moved selectors written back column by column."""
+    Each source's text is searched once for each of its distinct quotes, for its first two
+    occurrences only: a quote found once, at its stored offsets, with the stored prefix and suffix
+    around it (nearly all of them) needs nothing more. The others get the full check. The claims
+    are handled as plain column lists and the moved selectors written back column by column."""
     claims = tables.claims
     paths = dict(zip(tables.sources["source_id"], tables.sources["path"]))
     checked = claims[claims["source_id"].isin(list(texts))]
@@ -347,17 +351,25 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     moved: list[Anchor] = []
     for source_id, rows in checked.groupby("source_id", sort=False).indices.items():
         text, source = texts[source_id], paths[source_id]
-        distinct = dict.fromkeys(quotes[i] for i in rows)
-        found = {quote: occurrences(text, quote, MAX_OCCURRENCES + 1) for quote in distinct}
+        first_two: dict[str, tuple[int, int]] = {}  # per distinct quote: where it is first, then second (-1: not)
+        found: dict[str, list[int]] = {}  # per distinct quote needing the full check: every occurrence
         for i in rows:
-            at, start, end = found[quotes[i]], starts[i], ends[i]
-            if len(at) == 1 and at[0] == start and end == start + len(quotes[i]):  # settled at once, mostly
-                stored = anchor_at(text, start, end)
-                if (stored.prefix, stored.suffix) == (prefixes[i], suffixes[i]):
-                    continue
-            findings, anchor = quote_findings(
-                text, quotes[i], prefixes[i], suffixes[i], starts[i], ends[i], source, found[quotes[i]]
-            )
+            quote, start, end = quotes[i], starts[i], ends[i]
+            if quote not in first_two:
+                first = text.find(quote) if quote else -1
+                first_two[quote] = (first, text.find(quote, first + 1) if first >= 0 else -1)
+            first, second = first_two[quote]
+            if (
+                0 <= first == start
+                and second < 0
+                and end == start + len(quote)
+                and prefix_at(text, start) == prefixes[i]
+                and suffix_at(text, end) == suffixes[i]
+            ):
+                continue  # settled at once, mostly
+            if quote not in found:
+                found[quote] = occurrences(text, quote, MAX_OCCURRENCES + 1)
+            findings, anchor = quote_findings(text, quote, prefixes[i], suffixes[i], start, end, source, found[quote])
             flags += [Flag("claims", labels[i], column, message, severity) for column, message, severity in findings]
             if anchor is not None and findings:  # no finding: the stored selectors already match
                 moved_labels.append(labels[i])
@@ -570,15 +582,27 @@ def _speaker_name_flags(speakers: pd.DataFrame) -> list[Flag]:
     ]
 
 
-def _mentioned(text: str, keys: dict[str, str], longest: int) -> list[str]:
-    """The keys (name_key form) that occur in `text` as whole words, in order of appearance."""
-    words = name_key(text).split()
-    found = [
-        " ".join(words[start : start + n])
-        for start in range(len(words))
-        for n in range(1, min(longest, len(words) - start) + 1)
-    ]
-    return list(dict.fromkeys(key for key in found if key in keys))
+class _NameFinder:
+    """Finds which of some names (name_key form) a text mentions as whole words. Only the words
+    that begin a name start a look-up, so a text costs about one set look-up per word."""
+
+    def __init__(self, keys: Collection[str], longest: int = MAX_NAME_WORDS) -> None:
+        self.keys = set(keys)
+        self.longest = min(longest, max((len(key.split()) for key in self.keys), default=0))
+        self.first_words = {key.split()[0] for key in self.keys}
+
+    def mentioned(self, text: str) -> list[str]:
+        """The keys that occur in `text` as whole words, in order of appearance (by where they
+        start, the shorter first)."""
+        words = name_key(text).split()
+        found = [
+            key
+            for start, word in enumerate(words)
+            if word in self.first_words
+            for n in range(1, min(self.longest, len(words) - start) + 1)
+            if (key := " ".join(words[start : start + n])) in self.keys
+        ]
+        return list(dict.fromkeys(found))
 
 
 def _facility_flags(claims: pd.DataFrame, places: pd.DataFrame) -> list[Flag]:
@@ -606,22 +630,27 @@ def _facility_flags(claims: pd.DataFrame, places: pd.DataFrame) -> list[Flag]:
         facilities[["place_id", "parent_id"]], left_on="id", right_on="place_id"
     )
     checked = claims[~wrong_type & claims["place_id"].isin(names["parent_id"]) & ~kind.isin(FACILITY_KINDS)]
-    for label, place_id, quote in zip(checked.index, checked["place_id"], checked["quote"]):
-        inside = names[names["parent_id"] == place_id]
+    by_place = checked.groupby("place_id", sort=False).indices
+    for place_id, inside in names.groupby("parent_id", sort=False):
+        if place_id not in by_place:
+            continue
         keys = dict(zip(inside["key"], zip(inside["text"], inside["id"])))
-        for key in _mentioned(quote, keys, MAX_NAME_WORDS)[:1]:
-            text, facility = keys[key]
-            flags.append(
-                Flag(
-                    "claims",
-                    label,
-                    "place_id",
-                    f"the quote names '{text}', the facility '{facility}' in '{place_id}'; "
-                    f"if the claim is about the facility, put it on '{facility}'",
-                    "warning",
-                    "facility-claim-elsewhere",
+        finder = _NameFinder(keys)
+        rows = checked.iloc[by_place[place_id]]
+        for label, quote in zip(rows.index, rows["quote"]):
+            for key in finder.mentioned(quote)[:1]:
+                text, facility = keys[key]
+                flags.append(
+                    Flag(
+                        "claims",
+                        label,
+                        "place_id",
+                        f"the quote names '{text}', the facility '{facility}' in '{place_id}'; "
+                        f"if the claim is about the facility, put it on '{facility}'",
+                        "warning",
+                        "facility-claim-elsewhere",
+                    )
                 )
-            )
     return flags
 
 
@@ -655,11 +684,11 @@ def _narrator_naming_flags(claims: pd.DataFrame, speakers: pd.DataFrame) -> list
     voices = speakers[~speakers["kind"].isin([NARRATOR, UNATTRIBUTED])]
     names = _names(voices, "speaker_id")
     keys = dict(zip(names["key"], zip(names["text"], names["id"])))
-    longest = min(MAX_NAME_WORDS, max((len(key.split()) for key in keys), default=0))
+    finder = _NameFinder(keys)
     narrated = claims[claims["claimant"] == NARRATOR]
     flags = []
     for label, quote in zip(narrated.index, narrated["quote"]):
-        for key in _mentioned(quote, keys, longest)[:1]:
+        for key in finder.mentioned(quote)[:1]:
             text, speaker = keys[key]
             flags.append(
                 Flag(

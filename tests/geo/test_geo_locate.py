@@ -314,3 +314,26 @@ def test_answers_fetched_before_a_lookup_raises_are_kept_in_the_cache(tmp_path):
     assert len(geocoder.queries) == 1
     cached = (tmp_path / "geocode_cache.csv").read_text(encoding="utf-8").splitlines()
     assert cached[1].startswith(f"{geocoder.queries[0]},SY,35.1869,35.9447,")
+
+
+def test_hand_set_and_looked_up_positions_keep_the_frames_order(tmp_path):
+    # Hand-set places are positioned as whole columns and the others one by one; the positions
+    # still follow places.csv, and a blank coord_source is named in the detail.
+    places = with_places(
+        tmp_path,
+        place("h1", "Tell 1", "town", "latakia_gov", lat="35.5", lon="35.9", coord_source="survey"),
+        place("h2", "Tell 2", "facility", "latakia_gov", lat="35.6", lon="36.0", coord_source="survey"),
+    )
+    # Validation refuses a blank coord_source beside lat/lon; geo still says so if handed one.
+    places = places.assign(coord_source=places["coord_source"].where(places["place_id"] != "h2", ""))
+    located = locate_places(places, data_dir=tmp_path)
+    assert located.positions["place_id"].tolist() == places["place_id"].tolist()
+    assert position(located, "h2") == {
+        "place_id": "h2",
+        "lat": 35.6,
+        "lon": 36.0,
+        "source": "hand-set",
+        "precision": "facility",
+        "detail": "coord_source is blank; say where lat/lon come from",
+    }
+    assert position(located, "h1")["precision"] == "town"
