@@ -80,6 +80,7 @@ from claimmap.views.panel import (
     Dossier,
     highlighted,
     markdown_text,
+    place_box_options,
     place_dossier,
     place_search_labels,
     type_words,
@@ -439,9 +440,10 @@ def claims_table_view(
     )
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def place_box_labels(_dataset: Dataset, fingerprint: str) -> dict[str, str]:
-    """The place box's labels with every place's other names, once per version of the data."""
+    """The place box's labels with every place's other names, once per version of the data;
+    shared, not copied (nothing modifies them)."""
     return place_search_labels(_dataset.tables.places)
 
 
@@ -502,10 +504,16 @@ def map_and_panel(
     with panel_col:
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
         st.session_state.place_box = st.session_state[PLACE_KEY]
+        labels = place_box_labels(dataset, fingerprint)
+        options = with_claims
+        if summed_up:  # too many places to send every label on each rerun
+            query = st.text_input("Find a place", key="place_query", placeholder="Part of its name, then Enter")
+            in_view = table.loc[view.contains(table["lat"], table["lon"]), "place_id"]
+            options = place_box_options(labels, with_claims, query, in_view, selected)
         place = st.selectbox(
             "Place",
-            options=with_claims,
-            format_func=shown_as(place_box_labels(dataset, fingerprint)),
+            options=options,
+            format_func=shown_as(labels),
             key="place_box",
             placeholder="Click a marker or choose a place",
             on_change=select_boxed_place,

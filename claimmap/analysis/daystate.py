@@ -36,6 +36,8 @@ STATUS_COLUMNS = ["status", "status_text", "status_actor"]
 PLACES_PER_CHUNK = 20_000
 _ONE_DAY = pd.Timedelta(days=1)
 _OPEN_END = pd.Timestamp("2200-01-01")  # after any claim, within every datetime unit's range
+_CATEGORICAL = {"claim_id", "actor_id", "claim_type", "date_precision", "scope", "doubt", "hedge"}
+_ID_COLUMNS = ["actor_id", "partial_actor_id"]
 _CLAIM_COLUMNS = [
     "claim_id",
     "place_id",
@@ -132,8 +134,10 @@ class _Context:
         independent = links.loc[links["relation"] == INDEPENDENT, ["claim_id", "supporter", "origin"]]
         self.supporters = independent.join(spans, on="supporter").drop(columns="supporter")
         self.known_origin = covered["origin"] != NO_ORIGIN
-        self.columns = [c for c in (*_CLAIM_COLUMNS, "scope", "doubt", "hedge") if c in claims]
-        self.claims = claims[self.columns]
+        columns = [c for c in (*_CLAIM_COLUMNS, "scope", "doubt", "hedge") if c in claims]
+        # As categories: the (place, change day, claim) rows are many, and taking rows of a
+        # category column moves integers where a string column moves every string.
+        self.claims = claims[columns].astype({c: _categories(claims[c]) for c in columns if c in _CATEGORICAL})
 
 
 def _states_on_change_days(
@@ -151,8 +155,14 @@ def _states_on_change_days(
     states.insert(states.columns.get_loc("corroborated"), "contested", _contested(changes, states.index, context))
     statuses = statuses_of(rows[holding], places, voices, ["change"])
     table = changes.join(states, how="inner").join(statuses, how="left")
-    table[STATUS_COLUMNS] = table[STATUS_COLUMNS].fillna("").astype("str")
+    table[STATUS_COLUMNS] = table[STATUS_COLUMNS].astype("str").fillna("")
+    table[_ID_COLUMNS] = table[_ID_COLUMNS].astype("str")
     return table.reset_index(drop=True).rename(columns={"day": "since"})
+
+
+def _categories(values: pd.Series) -> pd.CategoricalDtype:
+    """Its values as sorted categories (so they sort as the strings do), "" among them."""
+    return pd.CategoricalDtype(sorted({*values.dropna().unique().tolist(), ""}))
 
 
 def _contested(changes: pd.DataFrame, index: pd.Index, context: _Context) -> np.ndarray:

@@ -6,7 +6,9 @@ Pure data for the dashboard to lay out; `markdown_text` makes table text safe fo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pandas as pd
 
@@ -100,6 +102,30 @@ def place_search_labels(places: pd.DataFrame) -> dict[str, str]:
                 others.append(alias)
         labels[place_id] = f"{name} · also {', '.join(others)}" if others else str(name)
     return labels
+
+
+PLACE_BOX_MAX = 200  # places listed in the box when there are too many to send them all
+
+
+def place_box_options(
+    labels: Mapping[str, str],
+    candidates: Sequence[str],
+    query: str,
+    in_view: Iterable[str],
+    selected: str | None,
+    cap: int = PLACE_BOX_MAX,
+) -> list[str]:
+    """The place box's options when the map has too many places to list them all (every rerun
+    sends each option's label): the candidates whose label holds `query` (in any case), or
+    without a query those in `in_view` (on screen); at most `cap`, the selected place first."""
+    wanted = query.strip().casefold()
+    if wanted:
+        names = pd.Series([labels.get(p, p) for p in candidates], dtype="str")
+        found = pd.Series(candidates, dtype="str")[names.str.casefold().str.contains(wanted, regex=False).to_numpy()]
+        listed = found.head(cap + 1).tolist()
+    else:
+        listed = list(islice(in_view, cap + 1))
+    return ([selected] if selected else []) + [p for p in listed if p != selected][: cap - bool(selected)]
 
 
 def highlighted(value: str, color: str = "orange") -> str:

@@ -5,7 +5,15 @@ import pytest
 
 from claimmap.analysis.dataset import load_dataset
 from claimmap.analysis.filters import ClaimFilter
-from claimmap.views.panel import highlighted, markdown_text, place_dossier, place_search_labels, validity_text
+from claimmap.views.panel import (
+    PLACE_BOX_MAX,
+    highlighted,
+    markdown_text,
+    place_box_options,
+    place_dossier,
+    place_search_labels,
+    validity_text,
+)
 
 
 @pytest.fixture
@@ -156,3 +164,17 @@ def test_the_place_box_labels_carry_every_other_name_once():
         }
     )
     assert place_search_labels(places) == {"tartus": "Tartus · also Tartous, طرطوس", "jableh": "Jableh"}
+
+
+def test_place_box_options_are_the_matches_of_a_query_or_the_places_on_screen_capped():
+    labels = {f"p{i}": f"Town {i}" for i in range(1000)} | {"tartus": "Tartus · also Tartous, طرطوس"}
+    candidates = [*labels]
+    # A query: every place whose label holds it, in any case, the other names included.
+    assert place_box_options(labels, candidates, "  TARTOUS ", [], None) == ["tartus"]
+    assert place_box_options(labels, candidates, "طرطوس", ["p1"], None) == ["tartus"]
+    found = place_box_options(labels, candidates, "town 1", [], "p5", cap=20)
+    assert found[0] == "p5" and len(found) == 20 and all(labels[p].startswith("Town 1") for p in found[1:])
+    # No query: the places on screen, the selected one first and once.
+    assert place_box_options(labels, candidates, "", ["p7", "p3", "p9"], "p3") == ["p3", "p7", "p9"]
+    assert len(place_box_options(labels, candidates, "", candidates, None)) == PLACE_BOX_MAX
+    assert place_box_options(labels, candidates, "nowhere", candidates, None) == []
