@@ -386,7 +386,30 @@ def table_rows(
     return shown_rows(rows, selected), len(rows)
 
 
+TABLE_OPEN_KEY = "claims_table_open"
+
+
 def claims_table_view(
+    dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, with_claims: Sequence[str]
+) -> None:
+    """The claims table, folded until opened: its rows (up to ~0.5 MB) are built and sent only
+    while it is open, so a marker click with it folded sends nothing more. Its open state is kept
+    apart from the expander's, which is lost while the map view is not drawn (as the place box)."""
+    st.session_state.claims_table_box = st.session_state.get(TABLE_OPEN_KEY, False)
+
+    def remember_open() -> None:
+        st.session_state[TABLE_OPEN_KEY] = st.session_state.claims_table_box
+
+    with st.expander(
+        "Claims table: search by place, statement or quote; sort; select",
+        key="claims_table_box",
+        on_change=remember_open,
+    ) as box:
+        if box.open:
+            claims_table_rows(dataset, fingerprint, claim_filter, day, with_claims)
+
+
+def claims_table_rows(
     dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, with_claims: Sequence[str]
 ) -> None:
     """The claims begun by the day under the filters, searchable and sortable; a row picked selects

@@ -28,8 +28,13 @@ def idle(page) -> None:
 
 
 def open_map(page, app_server, query: str = "?date=2024-12-09") -> None:
+    """The map view with the claims table opened (it is folded until opened)."""
     open_app(page, app_server, query)
     expect(map_frame(page).locator(".claim-marker").first).to_be_visible(timeout=MARKER_TIMEOUT)
+    idle(page)
+    expect(page.locator(TABLE)).to_have_count(0)  # folded: no rows built or sent
+    page.locator(".st-key-claims_table_box summary").click()
+    expect(page.locator(TABLE)).to_be_visible()
     idle(page)
 
 
@@ -124,7 +129,8 @@ def test_the_search_box_finds_a_place_by_its_arabic_name(page, app_server):
 
 
 def test_a_timeline_bar_selects_its_claim_and_a_day_it_holds(page, app_server):
-    open_app(page, app_server, "?date=2024-11-22&view=timeline")
+    open_map(page, app_server, "?date=2024-11-22")
+    switch_view(page, "Timeline")  # the table stays open while the map view is not drawn
     bar = timeline_bar(page, "c012")
     bar.click()
     expect(page).to_have_url(re.compile(r"[?&]claim=c012(&|$)"))
@@ -136,7 +142,8 @@ def test_a_timeline_bar_selects_its_claim_and_a_day_it_holds(page, app_server):
 
 
 def test_overlapping_quotes_offer_a_chooser_and_the_second_claim_can_be_picked(page, app_server):
-    open_app(page, app_server, "?date=2024-12-09&view=reader")
+    open_map(page, app_server)
+    switch_view(page, "Article reader")
     reader = page.frame_locator(READER)
     shared = reader.locator(".quote[data-claims='c020 c021']")  # two claims quote these words
     shared.click()
