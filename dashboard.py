@@ -381,8 +381,7 @@ def table_rows(
     """The rows the claims table shows (claims_table.shown_rows) and how many match, once per
     version of the data, filter, day, search and selection."""
     table = cached_claims_table(_dataset, fingerprint)
-    ids = claim_filter.apply(_dataset.claims)["claim_id"]
-    rows = matching_rows(table, ids, pd.Timestamp(day), query)
+    rows = matching_rows(table, claim_filter.apply(_dataset.claims), pd.Timestamp(day), query)
     return shown_rows(rows, selected), len(rows)
 
 

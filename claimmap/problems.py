@@ -19,6 +19,7 @@ Severity = Literal["error", "warning"]
 # The controls that reorder the text after them (embeddings, overrides, isolates): a name holding
 # one can make the words around it read backwards. Shown as their code instead.
 _BIDI_CONTROLS = {c: f"<U+{c:04X}>" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+BIDI_CONTROL_CHARACTERS = "".join(map(chr, _BIDI_CONTROLS))  # for vectorised checks of whole columns
 # What a terminal acts on: C0 and C1 controls, DEL; and the reordering ones.
 _TERMINAL_CONTROLS = {
     **{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))},

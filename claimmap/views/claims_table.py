@@ -4,14 +4,11 @@ accents and takes what is typed literally (each word must appear; no pattern syn
 
 from __future__ import annotations
 
-import functools
-import unicodedata
-
 import numpy as np
 import pandas as pd
 
 from claimmap.analysis.dataset import Dataset
-from claimmap.problems import without_bidi_controls
+from claimmap.problems import BIDI_CONTROL_CHARACTERS, without_bidi_controls
 from claimmap.views.panel import type_words, validity_text
 
 TABLE_ROWS = 1000  # rows sent to the browser at most; more are not read row by row, and cost bytes
@@ -31,22 +28,17 @@ COLUMNS = [
     "chain",
     "origin",
 ]
-TATWEEL = "\u0640"  # Arabic letter stretching, typographic only
-
-
-@functools.cache
-def _dropped_marks() -> dict[int, None]:
-    """Combining marks (accents, Arabic vowel signs) and the tatweel, for str.translate. The Basic
-    Multilingual Plane holds the marks of the scripts in the data; building it takes ~30 ms once."""
-    marks: dict[int, None] = {c: None for c in range(0x10000) if unicodedata.combining(chr(c))}
-    marks[ord(TATWEEL)] = None
-    return marks
+# Nonspacing marks (accents, Arabic vowel signs) and the tatweel (Arabic letter stretching):
+# a constant pattern, never text from data; pyarrow runs it with RE2, in linear time.
+_DROPPED_MARKS = r"[\p{Mn}\x{0640}]"
+_BIDI_CONTROL = f"[{BIDI_CONTROL_CHARACTERS}]"
 
 
 def search_key(text: pd.Series) -> pd.Series:
-    """Text as the search compares it: decomposed, combining marks dropped, case folded
+    """Text as the search compares it: decomposed, nonspacing marks dropped, case folded
     ('Lattaquié' -> 'lattaquie', 'اللاذقيّة' -> 'اللاذقية')."""
-    return text.fillna("").astype(str).str.normalize("NFKD").str.translate(_dropped_marks()).str.casefold()
+    decomposed = text.fillna("").astype("str").str.normalize("NFKD")
+    return decomposed.str.replace(_DROPPED_MARKS, "", regex=True).str.casefold()
 
 
 def search_words(query: str) -> list[str]:
@@ -86,22 +78,25 @@ def claims_table(dataset: Dataset) -> pd.DataFrame:
     table = pd.DataFrame({name: _shown_text(column) for name, column in shown.items()})
     table["from"] = claims["valid_from"].dt.date
     table["valid_from"] = claims["valid_from"]
+    table["row"] = claims.index  # the claim's label in dataset.claims, which filters keep
     table[SEARCHED] = search_key(place + " " + aliases + " " + claims["statement"] + " " + claims["quote"])
     order = np.lexsort((table["claim"].to_numpy(), table["place"].to_numpy(), table["valid_from"].to_numpy()))
-    return table.iloc[order].set_index(claims["claim_id"].iloc[order].to_numpy())[[*COLUMNS, "valid_from", SEARCHED]]
+    ordered = table.iloc[order].set_index(claims["claim_id"].iloc[order].to_numpy())
+    return ordered[[*COLUMNS, "valid_from", "row", SEARCHED]]
 
 
 def _shown_text(column: pd.Series) -> pd.Series:
-    """Text as the table shows it: reordering controls as their code, once per distinct value."""
-    values = column.fillna("").astype(str)
-    distinct = values.unique()
-    return values.map(dict(zip(distinct, map(without_bidi_controls, distinct))))
+    """Text as the table shows it: reordering controls as their code (the few texts holding one
+    found by one vectorised pass)."""
+    values = column.fillna("").astype("str")
+    holding = values.str.contains(_BIDI_CONTROL, regex=True)
+    return values.where(~holding, values[holding].map(without_bidi_controls))
 
 
-def matching_rows(table: pd.DataFrame, claim_ids: pd.Series, day: pd.Timestamp, query: str) -> pd.DataFrame:
-    """The rows of `table` (claims_table) for `claim_ids` (the filtered claims) begun by `day` whose
-    searchable text holds every word of `query`."""
-    rows = table[table.index.isin(claim_ids) & (table["valid_from"] <= day)]
+def matching_rows(table: pd.DataFrame, claims: pd.DataFrame, day: pd.Timestamp, query: str) -> pd.DataFrame:
+    """The rows of `table` (claims_table) for `claims` (dataset.claims filtered, with its labels)
+    begun by `day` whose searchable text holds every word of `query`."""
+    rows = table[table["row"].isin(claims.index) & (table["valid_from"] <= day)]
     for word in search_words(query):
         rows = rows[rows[SEARCHED].str.contains(word, regex=False)]
     return rows

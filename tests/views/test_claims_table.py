@@ -17,8 +17,8 @@ def table(bundled_dataset):
 
 
 def found(table, dataset, query: str, day: pd.Timestamp = LAST_DAY, claim_filter: ClaimFilter | None = None) -> set:
-    ids = (claim_filter or ClaimFilter()).apply(dataset.claims)["claim_id"]
-    return set(matching_rows(table, ids, day, query).index)
+    claims = (claim_filter or ClaimFilter()).apply(dataset.claims)
+    return set(matching_rows(table, claims, day, query).index)
 
 
 def test_a_row_says_when_where_who_and_how_sure_in_words(table):
@@ -71,7 +71,7 @@ def test_rows_honour_the_filters_and_the_day(table, bundled_dataset):
 
 
 def test_the_selected_claim_is_pinned_first_and_marked_and_the_rows_are_capped(table, bundled_dataset):
-    rows = matching_rows(table, bundled_dataset.claims["claim_id"], LAST_DAY, "")
+    rows = matching_rows(table, bundled_dataset.claims, LAST_DAY, "")
     shown = shown_rows(rows, "c021", limit=5)
     assert len(shown) == 5 and list(shown.columns) == ["selected", *COLUMNS]
     assert shown.index[0] == "c021" and shown["selected"].tolist() == ["▶", "", "", "", ""]
