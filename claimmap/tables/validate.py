@@ -7,6 +7,7 @@ remaining place can be located (which may drop more). Every problem is reported 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Collection
@@ -634,24 +635,42 @@ def _facility_flags(claims: pd.DataFrame, places: pd.DataFrame) -> list[Flag]:
     for place_id, inside in names.groupby("parent_id", sort=False):
         if place_id not in by_place:
             continue
-        keys = dict(zip(inside["key"], zip(inside["text"], inside["id"])))
-        finder = _NameFinder(keys)
-        rows = checked.iloc[by_place[place_id]]
-        for label, quote in zip(rows.index, rows["quote"]):
-            for key in finder.mentioned(quote)[:1]:
-                text, facility = keys[key]
-                flags.append(
-                    Flag(
-                        "claims",
-                        label,
-                        "place_id",
-                        f"the quote names '{text}', the facility '{facility}' in '{place_id}'; "
-                        f"if the claim is about the facility, put it on '{facility}'",
-                        "warning",
-                        "facility-claim-elsewhere",
-                    )
-                )
+        flags += _first_name_flags(
+            checked.iloc[by_place[place_id]],
+            inside,
+            "place_id",
+            "facility-claim-elsewhere",
+            functools.partial(_facility_named_message, place_id),
+        )
     return flags
+
+
+def _facility_named_message(place_id: str, text: str, facility: str) -> str:
+    return (
+        f"the quote names '{text}', the facility '{facility}' in '{place_id}'; "
+        f"if the claim is about the facility, put it on '{facility}'"
+    )
+
+
+def _speaker_named_message(text: str, speaker: str) -> str:
+    return (
+        f"the quote names '{text}' (speaker '{speaker}') but the claimant is the narrator; "
+        f"if these are that speaker's words, set claimant (and via) to '{speaker}'"
+    )
+
+
+def _first_name_flags(
+    rows: pd.DataFrame, names: pd.DataFrame, column: str, code: str, message: Callable[[str, str], str]
+) -> list[Flag]:
+    """A warning on `column` for each row whose quote mentions one of `names` (the first found);
+    `message(text, id)` says which name and what to do."""
+    keys = dict(zip(names["key"], zip(names["text"], names["id"])))
+    finder = _NameFinder(keys)
+    return [
+        Flag("claims", label, column, message(*keys[key]), "warning", code)
+        for label, quote in zip(rows.index, rows["quote"])
+        for key in finder.mentioned(quote)[:1]
+    ]
 
 
 def _after_publication_flags(claims: pd.DataFrame, sources: pd.DataFrame) -> list[Flag]:
@@ -682,26 +701,13 @@ def _narrator_naming_flags(claims: pd.DataFrame, speakers: pd.DataFrame) -> list
     """Warnings where the narrator's quote names a known speaker: the words are probably that
     speaker's, relayed by the source, and the claim then has another origin."""
     voices = speakers[~speakers["kind"].isin([NARRATOR, UNATTRIBUTED])]
-    names = _names(voices, "speaker_id")
-    keys = dict(zip(names["key"], zip(names["text"], names["id"])))
-    finder = _NameFinder(keys)
-    narrated = claims[claims["claimant"] == NARRATOR]
-    flags = []
-    for label, quote in zip(narrated.index, narrated["quote"]):
-        for key in finder.mentioned(quote)[:1]:
-            text, speaker = keys[key]
-            flags.append(
-                Flag(
-                    "claims",
-                    label,
-                    "claimant",
-                    f"the quote names '{text}' (speaker '{speaker}') but the claimant is the narrator; "
-                    f"if these are that speaker's words, set claimant (and via) to '{speaker}'",
-                    "warning",
-                    "narrator-names-speaker",
-                )
-            )
-    return flags
+    return _first_name_flags(
+        claims[claims["claimant"] == NARRATOR],
+        _names(voices, "speaker_id"),
+        "claimant",
+        "narrator-names-speaker",
+        _speaker_named_message,
+    )
 
 
 def _cache_problems(tables: Tables, located: Located) -> list[Problem]:
