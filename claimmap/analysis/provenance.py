@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from claimmap.analysis.asof import Day, holds_on, member_of
+from claimmap.analysis.asof import Day, holds_on
+from claimmap.tables.columns import member_of
 from claimmap.tables.rowchecks import split_list_cells
 from claimmap.tables.schema import ANONYMOUS, NARRATOR, UNATTRIBUTED
 

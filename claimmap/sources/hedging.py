@@ -140,13 +140,13 @@ def detected_hedges(quotes: pd.Series) -> pd.Series:
     """`detected_hedge` for a whole column of texts at once (same index). RE2 (through pyarrow)
     picks the candidates of each level in one linear pass; only those are searched in Python."""
     doubtful_first = HEDGE_LEVELS[:0:-1]
-    texts = quotes.astype(str).tolist()
-    column = pa.array(texts, pa.string())
+    texts = quotes.astype(str)
+    column = pa.array(texts, pa.large_string())  # no Python object per row
     conditions = []
     for level in doubtful_first:
         found = pc.match_substring_regex(column, _LEVEL_RE2[level], ignore_case=True).to_numpy(zero_copy_only=False)
         candidates = np.flatnonzero(found)
-        found[candidates] = [_LEVEL_COMPILED[level].search(texts[i]) is not None for i in candidates]
+        found[candidates] = [_LEVEL_COMPILED[level].search(text) is not None for text in texts.iloc[candidates]]
         conditions.append(found.astype(bool))
     return pd.Series(np.select(conditions, doubtful_first, default="stated"), index=quotes.index, dtype="str")
 
