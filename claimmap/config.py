@@ -8,6 +8,8 @@ from pathlib import Path
 DATA_ENV = "CLAIMMAP_DATA"
 CACHE_ENV = "CLAIMMAP_CACHE"  # where validated datasets are stored between starts; 'off' for nowhere
 DATA_OPTION = "--data"
+CACHE_FOLDER = ".claimmap-cache"  # beside the data folder, when $CLAIMMAP_CACHE is not set
+CACHE_DISABLED = "off"
 BUNDLED_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -37,3 +39,11 @@ def _option_value(argv: list[str], option: str) -> str | None:
         elif arg.startswith(option + "="):
             value = arg[len(option) + 1 :]
     return value
+
+
+def cache_dir_for(data_dir: Path, environ: Mapping[str, str]) -> Path | None:
+    """Where what is kept between starts for `data_dir` goes; None when caching is switched off."""
+    chosen = environ.get(CACHE_ENV, "")
+    if chosen == CACHE_DISABLED:
+        return None
+    return Path(chosen) if chosen else data_dir.resolve().parent / CACHE_FOLDER

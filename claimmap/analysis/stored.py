@@ -9,7 +9,7 @@ manifest last, then renamed into place. A reader checks the manifest's format an
 file's size and sha256 before using it; an entry that fails any check is ignored with a warning
 and removed, and the data are validated again. Only the newest KEEP_ENTRIES entries are kept.
 
-Where: $CLAIMMAP_CACHE when set ('off' disables it), else CACHE_FOLDER beside the data folder.
+Where: $CLAIMMAP_CACHE when set ('off' disables it), else config.CACHE_FOLDER beside the data folder.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
 from importlib import metadata
@@ -35,14 +34,12 @@ import pyarrow.parquet as pq
 from claimmap.analysis.dataset import Dataset, dataset_from, load_dataset
 from claimmap.analysis.daystate import DayStates
 from claimmap.analysis.provenance import Provenance
-from claimmap.config import CACHE_ENV
+from claimmap.config import cache_dir_for
 from claimmap.problems import Problem
 from claimmap.tables.load import Tables
 from claimmap.tables.schema import RESOURCE_NAMES, package_for
 from claimmap.tables.validate import data_fingerprint
 
-CACHE_FOLDER = ".claimmap-cache"
-DISABLED = "off"
 FORMAT = 3
 KEEP_ENTRIES = 2
 MANIFEST = "manifest.json"
@@ -59,19 +56,11 @@ _PROVENANCE_FRAMES = ("claims", "pairs", "links")
 log = logging.getLogger(__name__)
 
 
-def cache_dir_for(data_dir: Path, environ: Mapping[str, str] = os.environ) -> Path | None:
-    """Where the entries for `data_dir` go; None when caching is switched off."""
-    chosen = environ.get(CACHE_ENV, "")
-    if chosen == DISABLED:
-        return None
-    return Path(chosen) if chosen else data_dir.resolve().parent / CACHE_FOLDER
-
-
 def load_dataset_stored(data_dir: Path, fingerprint: str | None = None, cache_dir: Path | None = None) -> Dataset:
     """load_dataset(data_dir), read from the cache when an entry for these exact files exists,
     else computed and stored. `fingerprint` is data_fingerprint(data_dir) when the caller has it.
     A cache that cannot be read or written is reported in the log and otherwise ignored."""
-    folder = cache_dir if cache_dir is not None else cache_dir_for(data_dir)
+    folder = cache_dir if cache_dir is not None else cache_dir_for(data_dir, os.environ)
     if folder is None:
         return load_dataset(data_dir)
     key = entry_key(data_dir, fingerprint or data_fingerprint(data_dir))

@@ -5,30 +5,42 @@ The dashboard fingerprints every data file on each rerun; with a million claims 
 or inode differ from when it was hashed. A file whose mtime was within RACY_SECONDS of the moment
 it was hashed is not remembered (as git does with "racily clean" files): a second edit within
 the file system's timestamp granularity could otherwise keep the same stat.
+
+The memo can be kept between starts in a cache folder (remember_in, then persist): a restart
+with unchanged data then stats the files instead of reading them all again (about 8 s at a
+million claims). A kept entry is used only while the file's stat is the one it was hashed at.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-from claimmap.files import read_regular
+from claimmap.files import FileRefused, read_regular
 
 RACY_SECONDS = 2.0
 _MAX_ENTRIES = 1_000_000  # a bound on the memo, far above any data folder's file count
 
-_memo: dict[str, tuple[tuple[int, int, int, int], bytes]] = {}
+MEMO_FILE = "file-hashes.json"
+_MAX_MEMO_BYTES = 256 * 1024 * 1024
+
+Signature = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
+_memo: dict[str, tuple[Signature, bytes]] = {}
 _lock = threading.Lock()
+_kept: dict[Path, Signature | None] = {}  # per cache folder: the stat of its memo file when last read or written
+_unsaved = False  # digests added since the memo was last kept
 
 
 def file_digest(path: Path | str, max_bytes: int) -> bytes:
     """The sha256 digest of the regular file `path` of at most `max_bytes`; raises as
     files.read_regular does (FileNotFoundError, FileRefused, OSError)."""
     status = os.stat(path)
-    signature = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
+    signature: Signature = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
     key = str(path)
     with _lock:
         known = _memo.get(key)
@@ -37,9 +49,68 @@ def file_digest(path: Path | str, max_bytes: int) -> bytes:
     started = time.time_ns()
     digest = hashlib.sha256(read_regular(path, max_bytes)).digest()
     settled = started - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_SECONDS * 1e9
+    global _unsaved
     with _lock:
         if settled and len(_memo) < _MAX_ENTRIES:
             _memo[key] = (signature, digest)
+            _unsaved = True
         else:
             _memo.pop(key, None)
     return digest
+
+
+def remember_in(folder: Path) -> None:
+    """Add the digests kept in `folder` to the memo, once per process and folder (and again
+    after another process rewrote them). A missing or unreadable file adds nothing."""
+    path = folder / MEMO_FILE
+    with _lock:
+        if folder in _kept and _kept[folder] == _stat_of(path):
+            return
+        _kept[folder] = _stat_of(path)
+        try:
+            kept = json.loads(read_regular(path, _MAX_MEMO_BYTES))
+            entries = {str(k): (tuple(map(int, v[0])), bytes.fromhex(v[1])) for k, v in kept.items()}
+        except (OSError, FileRefused, ValueError, TypeError, AttributeError, IndexError):
+            return  # a cache only: without it every file is hashed again
+        for key, (signature, digest) in entries.items():
+            if len(signature) == 4:  # the digests hashed in this process come first
+                _memo.setdefault(key, (signature, digest))
+
+
+def persist(folder: Path) -> None:
+    """Keep the memo in `folder` when digests were added since it was last kept: written to a
+    temporary file beside it, fsynced, then renamed over it. A memo file another process wrote
+    meanwhile is read in first, so its digests are not lost. Errors are ignored (a cache only)."""
+    global _unsaved
+    path = folder / MEMO_FILE
+    if _kept.get(folder) != _stat_of(path):
+        remember_in(folder)
+    with _lock:
+        if not _unsaved:
+            return
+        data = json.dumps({k: [list(sig), digest.hex()] for k, (sig, digest) in _memo.items()}).encode()
+        _unsaved = False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{MEMO_FILE}.", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temp, path)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    except OSError:
+        return
+    with _lock:
+        _kept[folder] = _stat_of(path)
+
+
+def _stat_of(path: Path) -> Signature | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from claimmap.config import cache_dir_for
 from claimmap.files import MAX_SOURCE_BYTES, MAX_TABLE_BYTES, Confinement, FileRefused, confined
 from claimmap.problems import NO_COLUMN, Problem, Severity, capped, display_path
 from claimmap.sources.anchors import (
@@ -34,6 +36,7 @@ from claimmap.sources.anchors import (
     suffix_at,
 )
 from claimmap.sources.hedging import hedge_disagreements
+from claimmap.tables import filehash
 from claimmap.tables.columns import looked_up, member_of
 from claimmap.tables.csvio import LINE, read_raw
 from claimmap.tables.filehash import file_digest
@@ -155,7 +158,11 @@ def references(package: PackageSpec) -> list[Reference]:
 def data_fingerprint(data_dir: Path) -> str:
     """A hash of datapackage.json, every table and every source file the sources table names,
     so a cache keyed on it notices any edit. Files are hashed again only when their stat changes
-    (filehash), so calling this on every rerun is cheap."""
+    (filehash), so calling this on every rerun is cheap; the digests are kept in the cache folder
+    (config.cache_dir_for), so a restart does not hash every file again."""
+    kept_in = cache_dir_for(data_dir, os.environ)
+    if kept_in is not None:
+        filehash.remember_in(kept_in)
     package, _ = package_for(data_dir)
     sources = package.resource("sources")
     tables, texts = Confinement(data_dir, fix=""), Confinement(data_dir.parent, fix="")
@@ -171,6 +178,8 @@ def data_fingerprint(data_dir: Path) -> str:
             digest.update(file_digest(base(relative), limit))
         except (OSError, FileRefused) as err:  # what is wrong is reported by the load; only its kind counts here
             digest.update(f"({type(err).__name__})".encode())
+    if kept_in is not None:
+        filehash.persist(kept_in)
     return digest.hexdigest()
 
 

@@ -9,8 +9,8 @@ import pytest
 import claimmap.analysis.dataset as dataset_module
 import claimmap.analysis.stored as stored
 from claimmap.analysis.dataset import load_dataset
-from claimmap.analysis.stored import cache_dir_for, load_dataset_stored
-from claimmap.config import CACHE_ENV
+from claimmap.analysis.stored import load_dataset_stored
+from claimmap.config import CACHE_DISABLED, CACHE_ENV, CACHE_FOLDER, cache_dir_for
 
 FRAMES = ("claims", "places", "chains")
 PROVENANCE_FRAMES = ("claims", "pairs", "links")
@@ -179,6 +179,6 @@ def test_an_unwritable_cache_folder_does_not_stop_the_load(data_dir, tmp_path, c
 
 def test_where_the_cache_goes(tmp_path):
     data = tmp_path / "project" / "data"
-    assert cache_dir_for(data, {}) == tmp_path / "project" / stored.CACHE_FOLDER
+    assert cache_dir_for(data, {}) == tmp_path / "project" / CACHE_FOLDER
     assert cache_dir_for(data, {CACHE_ENV: str(tmp_path / "elsewhere")}) == tmp_path / "elsewhere"
-    assert cache_dir_for(data, {CACHE_ENV: stored.DISABLED}) is None
+    assert cache_dir_for(data, {CACHE_ENV: CACHE_DISABLED}) is None

@@ -56,3 +56,63 @@ def test_missing_large_and_irregular_files_are_refused_as_reading_them_would_be(
     for path in (fifo, large):  # and the FIFO does not block
         with pytest.raises(FileRefused):
             file_digest(path, LIMIT)
+
+
+def _restart(monkeypatch):
+    """What a new process starts with: no digests, no memo file read."""
+    monkeypatch.setattr(filehash, "_memo", {})
+    monkeypatch.setattr(filehash, "_kept", {})
+
+
+def test_kept_digests_spare_a_restart_the_reads_and_an_edit_is_still_seen(tmp_path, monkeypatch):
+    monkeypatch.setattr(filehash, "RACY_SECONDS", 0.0)
+    cache, path = tmp_path / "cache", tmp_path / "claims.csv"
+    path.write_bytes(b"a\n")
+    os.utime(path, (OLD, OLD))
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    first = file_digest(path, LIMIT)
+    filehash.persist(cache)
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    opened = []
+    monkeypatch.setattr(filehash, "read_regular", lambda *a: opened.append(a) or read_regular(*a))
+    assert file_digest(path, LIMIT) == first and opened == []
+    path.write_bytes(b"b\n")
+    os.utime(path, (OLD, OLD))
+    assert file_digest(path, LIMIT) == hashlib.sha256(b"b\n").digest()
+
+
+def test_a_memo_another_process_kept_meanwhile_is_merged_not_overwritten(tmp_path, monkeypatch):
+    monkeypatch.setattr(filehash, "RACY_SECONDS", 0.0)
+    cache, one, two = tmp_path / "cache", tmp_path / "one.csv", tmp_path / "two.csv"
+    for path in (one, two):
+        path.write_bytes(path.name.encode())
+        os.utime(path, (OLD, OLD))
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    file_digest(one, LIMIT)
+    filehash.persist(cache)
+    first_process = dict(filehash._memo), dict(filehash._kept)
+    _restart(monkeypatch)  # another process, which hashes the second file and keeps it
+    filehash.remember_in(cache)
+    file_digest(two, LIMIT)
+    filehash.persist(cache)
+    monkeypatch.setattr(filehash, "_memo", first_process[0])  # the first process again, with a new digest to keep
+    monkeypatch.setattr(filehash, "_kept", first_process[1])
+    (tmp_path / "three.csv").write_bytes(b"3")
+    os.utime(tmp_path / "three.csv", (OLD, OLD))
+    file_digest(tmp_path / "three.csv", LIMIT)
+    filehash.persist(cache)
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    assert set(filehash._memo) == {str(one), str(two), str(tmp_path / "three.csv")}
+
+
+def test_a_damaged_memo_file_is_ignored(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / filehash.MEMO_FILE).write_text('{"x": [1, "zz"]}')
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    assert filehash._memo == {}
