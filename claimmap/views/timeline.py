@@ -39,6 +39,19 @@ def timeline_frame(
     return frame.sort_values(["place", "start", "claim_id"])
 
 
+def shown_rows(frame: pd.DataFrame, selected: str | None, limit: int) -> pd.DataFrame:
+    """The first `limit` rows of a timeline frame, in its order; the `selected` claim's row is
+    always among them (in place of the last one when it comes later), so a claim picked in
+    another view is on the chart."""
+    head = frame.head(limit)
+    if selected is None or len(frame) <= limit or (head["claim_id"] == selected).any():
+        return head
+    chosen = frame[frame["claim_id"] == selected]
+    if chosen.empty:
+        return head
+    return pd.concat([frame.head(limit - 1), chosen])
+
+
 def timeline_chart(
     frame: pd.DataFrame, actors: pd.DataFrame, day: dt.date, selected: str | None = None
 ) -> alt.LayerChart:

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pandas as pd
 
-from claimmap.views.timeline import selected_claim, timeline_chart, timeline_frame
+from claimmap.views.timeline import selected_claim, shown_rows, timeline_chart, timeline_frame
 
 CLAIMS = pd.DataFrame(
     {
@@ -51,3 +51,11 @@ def test_the_selected_claim_is_outlined_and_only_it():
     assert bars["encoding"]["strokeWidth"]["condition"] == {"test": "datum.selected", "value": 3.5}
     rows = next(iter(spec["datasets"].values()))
     assert {r["claim_id"]: r["selected"] for r in rows} == {"c1": False, "c2": True}
+
+
+def test_a_selected_claim_past_the_shown_rows_is_still_on_the_chart():
+    frame = pd.DataFrame({"claim_id": [f"c{i}" for i in range(10)], "row": list("abcdefghij")})
+    assert list(shown_rows(frame, "c8", 4)["claim_id"]) == ["c0", "c1", "c2", "c8"]
+    assert list(shown_rows(frame, "c1", 4)["claim_id"]) == ["c0", "c1", "c2", "c3"]
+    assert list(shown_rows(frame, "gone", 4)["claim_id"]) == ["c0", "c1", "c2", "c3"]
+    assert list(shown_rows(frame, None, 4)["claim_id"]) == ["c0", "c1", "c2", "c3"]
