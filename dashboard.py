@@ -87,6 +87,7 @@ from claimmap.views.panel import (
 )
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_claim, timeline_chart, timeline_frame
+from claimmap.views.timeline import shown_rows as timeline_rows
 from geo import MAP_CREDITS
 
 MAP_KEY = "claimmap_map"
@@ -334,6 +335,16 @@ def cached_dossier(
     return place_dossier(_dataset, place_id, day, claim_filter.apply(_dataset.claims))
 
 
+# On a narrow screen the panel stacks under the map, below the fold: after a tap on a marker, bring
+# it into view. A fixed script (no data in it); the tap count makes each tap's copy new, so it runs.
+PANEL_INTO_VIEW = """<script>
+const page = window.parent;
+const panel = page.document.querySelector(".st-key-place_panel");
+if (panel && panel.getBoundingClientRect().top > page.innerHeight * 0.5) panel.scrollIntoView({block: "start"});
+</script><!-- tap %d -->"""
+PANEL_TAPS_KEY = "panel_taps"
+
+
 # Claim ids that select a claim look like links (fixed CSS, no data in it).
 PAGE_CSS = """<style>
 [class*="st-key-goto_"] button p, [class*="st-key-open_"] button p, [class*="st-key-line_"] button p {
@@ -486,6 +497,7 @@ def map_and_panel(
         clicked = newly_clicked_place_id(value, st.session_state.get("map_last_drawing"))
         if clicked in with_claims:
             set_selected_place(st.session_state, clicked)
+            st.session_state[PANEL_TAPS_KEY] = st.session_state.get(PANEL_TAPS_KEY, 0) + 1
         st.session_state.map_last_drawing = (value or {}).get("last_active_drawing")
 
     def select_claim(claim_id: str) -> None:
@@ -523,7 +535,7 @@ def map_and_panel(
             + (f" {bubbled} of the places on screen are summed up in bubbles: zoom in to see them." if bubbled else "")
         )
         claims_table_view(dataset, fingerprint, claim_filter, day, with_claims)  # under the map, beside the panel
-    with panel_col:
+    with panel_col, st.container(key="place_panel"):
         # The box mirrors `selected_place`, which outlives views where the box is not drawn.
         st.session_state.place_box = st.session_state[PLACE_KEY]
         labels = place_box_labels(dataset, fingerprint)
@@ -549,6 +561,10 @@ def map_and_panel(
             )
         else:
             st.info("Choose a place to read what each source claims about it, in the source's own words.")
+        taps = st.session_state.get(PANEL_TAPS_KEY, 0)
+        if taps != st.session_state.get("panel_taps_shown", 0):  # only in the run after a tap
+            st.session_state.panel_taps_shown = taps
+            components.html(PANEL_INTO_VIEW % taps, height=0)
 
 
 def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[dt.date, dt.date]) -> None:
@@ -558,18 +574,19 @@ def timeline(dataset: Dataset, claims: pd.DataFrame, day: dt.date, span: tuple[d
             select_claim_everywhere(dataset, claim_id, dataset.places_with_claims, span[1])
 
     frame = timeline_frame(claims, dataset.names["places"], dataset.names["actors"], span[1])
+    chosen = st.session_state.get(CLAIM_KEY)
     st.caption(
         "Each bar is a claim over the days it is claimed to hold; dashed and pale: vague date. "
         "Click a bar to select its claim everywhere (outlined in black); the date moves to a day it holds."
         + (
-            f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims: narrow them with the filters."
+            f" Showing the first {TIMELINE_ROWS} of {len(frame)} claims (and the selected one): narrow them "
+            "with the filters."
             if len(frame) > TIMELINE_ROWS
             else ""
         )
     )
-    frame = frame.head(TIMELINE_ROWS)
     st.altair_chart(
-        timeline_chart(frame, dataset.tables.actors, day, st.session_state.get(CLAIM_KEY)),
+        timeline_chart(timeline_rows(frame, chosen, TIMELINE_ROWS), dataset.tables.actors, day, chosen),
         key="timeline",
         on_select=select_clicked_bar,
         width="stretch",

@@ -301,7 +301,7 @@ _CSS_IMAGES_LOADED = """async () => {
 
 
 @pytest.mark.skipif(
-    not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot.png"
+    not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot*.png"
 )
 def test_save_docs_screenshot(page, app_server):
     # Streamlit scrolls inside its main container, so a "full page" screenshot is the viewport;
@@ -312,10 +312,29 @@ def test_save_docs_screenshot(page, app_server):
     expect(map_frame(page).locator(".place-khmeimim.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
     expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_visible()
     expect(page.get_by_text("the Khmeimim base is isolated", exact=True).first).to_be_attached()
+    save_screenshot(page, "screenshot.png")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CLAIMMAP_SCREENSHOT"), reason="set CLAIMMAP_SCREENSHOT=1 to rewrite docs/screenshot*.png"
+)
+def test_save_docs_phone_screenshot(page, app_server):
+    """A phone right after a tap on Khmeimim's marker: the panel scrolled into view."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_app(page, app_server)
+    marker = map_frame(page).locator(".place-khmeimim")
+    expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    click_marker(marker)
+    expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_in_viewport()
+    save_screenshot(page, "screenshot-phone.png")
+
+
+def save_screenshot(page, name: str) -> None:
     expect(page.locator(APP_IDLE)).to_be_attached()
     page.evaluate("() => document.fonts.ready.then(() => true)")
     map_window(page).evaluate(_CSS_IMAGES_LOADED)  # e.g. the layer control's icon
-    out = REPO / "docs" / "screenshot.png"
+    out = REPO / "docs" / name
     out.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(out), full_page=True, animations="disabled")
     print(f"\nsaved {out}")
