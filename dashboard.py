@@ -22,11 +22,11 @@ from streamlit_folium import st_folium
 
 from claimmap.analysis.asof import (
     claim_date_span,
+    claims_per_day,
     claims_started,
     day_holding,
     facility_status,
     governorate_control,
-    next_day,
     place_states,
 )
 from claimmap.analysis.dataset import Dataset
@@ -39,16 +39,21 @@ from claimmap.page.state import (
     CLAIM_KEY,
     DAY_KEY,
     DEFAULT_VIEW,
-    NEXT_DAY_KEY,
     PLACE_KEY,
+    PLAY_SPEED_KEY,
+    PLAY_SPEEDS,
     PLAYING_KEY,
     VIEW_KEY,
     VIEWS,
     PageState,
     filter_key,
+    play_step_seconds,
+    restart_playback_clock,
     seed_session,
     set_selected_claim,
     set_selected_place,
+    start_playback,
+    stop_playback,
     sync_url,
     take_playback_step,
 )
@@ -56,6 +61,7 @@ from claimmap.problems import problem_count, terminal_text, without_bidi_control
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.claims_table import TABLE_ROWS, claims_table, matching_rows, shown_rows
+from claimmap.views.day_strip import day_strip_html
 from claimmap.views.export import (
     state_table,
     to_csv_bytes,
@@ -92,7 +98,6 @@ from geo import MAP_CREDITS
 
 MAP_KEY = "claimmap_map"
 article_reader_component = components.declare_component("article_reader", path=str(READER_FRONTEND))
-PLAY_SECONDS_PER_DAY = 1.0
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
 BadgeColor = Literal["green", "blue", "orange", "red", "violet", "gray"]
 HEDGE_BADGE: dict[str, BadgeColor] = {
@@ -155,23 +160,54 @@ def filter_widgets(choices: Mapping[str, list[str]], names: Mapping[str, Mapping
     return ClaimFilter(picked)
 
 
-def player(last: dt.date) -> None:
-    """While 'Play' is on, a fragment asks for the next day once per tick and reruns the page.
+def speed_words(days_per_second: int) -> str:
+    return f"{days_per_second} day{'s' if days_per_second > 1 else ''}/s"
 
-    The fragment leaves the slider's own state alone (a widget not drawn in a fragment run loses
-    a value set there); the next full run applies `next_day_wanted` before drawing the slider.
-    A fragment's body also runs within every full run, so a step waits for its full interval."""
 
-    @st.fragment(run_every=PLAY_SECONDS_PER_DAY)
-    def tick() -> None:
-        if time.monotonic() - st.session_state.get("stepped_at", 0.0) < PLAY_SECONDS_PER_DAY:
-            return
-        st.session_state.stepped_at = time.monotonic()
-        st.session_state[NEXT_DAY_KEY] = next_day(st.session_state[DAY_KEY], last)
-        st.rerun()
+def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
+    """The date slider with Play (Pause while playing) and the speed beside it, and under it the
+    claims begun per day (`per_day`); on a phone they stack, above the map."""
+    session = st.session_state
 
-    if st.session_state.get(PLAYING_KEY):
-        tick()
+    def toggle_playback() -> None:
+        if session.get(PLAYING_KEY):
+            stop_playback(session)
+        else:
+            start_playback(session, span, time.monotonic())
+
+    def restart_clock() -> None:
+        restart_playback_clock(session, time.monotonic())
+
+    slider_col, play_col, speed_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+    with slider_col:
+        day = st.slider(
+            "Situation as claimed on",
+            min_value=span[0],
+            max_value=span[1],
+            step=dt.timedelta(days=1),
+            format="YYYY-MM-DD",
+            key=DAY_KEY,
+            on_change=restart_clock,
+        )
+    with play_col:
+        st.button(
+            "⏸ Pause" if session.get(PLAYING_KEY) else "▶ Play",
+            key="play_button",
+            on_click=toggle_playback,
+            width="stretch",
+            help="Step through the days at the chosen speed; from the last day, play starts again at the first.",
+        )
+    with speed_col:
+        st.selectbox(
+            "Speed",
+            PLAY_SPEEDS,
+            format_func=speed_words,
+            key=PLAY_SPEED_KEY,
+            on_change=restart_clock,
+            label_visibility="collapsed",
+        )
+    st.columns([6, 2])[0].html(day_strip_html(per_day, day))
+    return day
 
 
 def show_card(card: ClaimCard, select_claim: Callable[[str], None], selected: bool = False) -> None:
@@ -325,6 +361,14 @@ def map_layers(
     day already seen, costs a lookup."""
     areas, markers = day_map(_dataset, fingerprint, claim_filter, day)
     return areas, place_layer_data(markers), len(markers), int(markers["contested"].sum())
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_claims_per_day(
+    _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, span: tuple[dt.date, dt.date]
+) -> pd.Series:
+    """claims_per_day of the filtered claims, once per version of the data and filter."""
+    return claims_per_day(claim_filter.apply(_dataset.claims), span)
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -654,51 +698,26 @@ def article_reader(dataset: Dataset, claims: pd.DataFrame, last_day: dt.date) ->
     )
 
 
-def main() -> None:
-    st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
-    _assets_installed()
-    st.html(PAGE_CSS)
-    data_dir = resolve_data_dir(sys.argv[1:], os.environ)
-    fingerprint = data_fingerprint(data_dir)
-    dataset = cached_dataset(str(data_dir), fingerprint)
-
-    st.title("claimmap")
-    st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")
-    show_problems(dataset.problems)
-    span = claim_date_span(dataset.claims)
-    if span is None:
-        st.warning("No valid claims to show.")
-        return
-    with_claims = dataset.places_with_claims
-    linked = PageState.from_url(
-        st.query_params,
-        span=span,
-        places=with_claims,
-        choices=dataset.filter_choices,
-        claim_places=claim_places(dataset, fingerprint),
-    )
-    seed_session(st.session_state, linked, st.query_params)
-    take_playback_step(st.session_state)
-
-    tables = dataset.tables
-    with st.sidebar:
-        st.header("Filters")
-        claim_filter = filter_widgets(dataset.filter_choices, dataset.names)
-        st.toggle("▶ Play: one day per second", key=PLAYING_KEY)
-        player(span[1])
-    claims = claim_filter.apply(dataset.claims)
-
-    day = st.slider(
-        "Situation as claimed on",
-        min_value=span[0],
-        max_value=span[1],
-        step=dt.timedelta(days=1),
-        format="YYYY-MM-DD",
-        key=DAY_KEY,
-    )
+def day_and_view(
+    dataset: Dataset,
+    fingerprint: str,
+    data_dir: Path,
+    claim_filter: ClaimFilter,
+    claims: pd.DataFrame,
+    span: tuple[dt.date, dt.date],
+    played: tuple[bool, float],
+) -> None:
+    """The date row, the view shown and its exports. Run as a fragment: a day chosen on the
+    slider, by playback or in a view reruns only this part, not the loading and the filters.
+    `played` is whether playback was on, and its step, when the page last ran in full."""
+    session = st.session_state
+    stopped = take_playback_step(session, span[1], time.monotonic())
+    if stopped or played != (bool(session.get(PLAYING_KEY)), play_step_seconds(session)):
+        st.rerun()  # Play, Pause, a new speed or the last day: the timer changes with a full run
+    day = date_row(span, cached_claims_per_day(dataset, fingerprint, claim_filter, span))
     st.caption(
         f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
-        f"from {len(tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
+        f"from {len(dataset.tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
     )
 
     # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
@@ -709,6 +728,7 @@ def main() -> None:
         or DEFAULT_VIEW
     )
     sync_url(st.query_params, page_state(day, view, claim_filter), st.session_state)
+    with_claims = dataset.places_with_claims
     if view == "timeline":
         timeline(dataset, claims, day, span)
     elif view == "reader":
@@ -718,13 +738,18 @@ def main() -> None:
     else:
         map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)
 
-    with st.sidebar:
-        st.header("Export this view")
+    export_buttons(dataset, claims, day)
 
-        def exported() -> pd.DataFrame:
-            return view_claims_table(dataset, claims_started(claims, day), day)
 
-        # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
+def export_buttons(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> None:
+    """Downloads of the claims begun by `day` (after the filters) and of the map's state on it."""
+
+    def exported() -> pd.DataFrame:
+        return view_claims_table(dataset, claims_started(claims, day), day)
+
+    st.subheader("Export this view")
+    # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
+    with st.container(horizontal=True):
         st.download_button(
             "Claims as CSV",
             lambda: to_csv_bytes(exported()),
@@ -750,6 +775,42 @@ def main() -> None:
             on_click="ignore",
             help="One feature per place as the map shows it on this day: who holds it, its marks, its claims.",
         )
+
+
+def main() -> None:
+    st.set_page_config(page_title="claimmap", page_icon="🗺️", layout="wide")
+    _assets_installed()
+    st.html(PAGE_CSS)
+    data_dir = resolve_data_dir(sys.argv[1:], os.environ)
+    fingerprint = data_fingerprint(data_dir)
+    dataset = cached_dataset(str(data_dir), fingerprint)
+
+    st.title("claimmap")
+    st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")
+    show_problems(dataset.problems)
+    span = claim_date_span(dataset.claims)
+    if span is None:
+        st.warning("No valid claims to show.")
+        return
+    with_claims = dataset.places_with_claims
+    linked = PageState.from_url(
+        st.query_params,
+        span=span,
+        places=with_claims,
+        choices=dataset.filter_choices,
+        claim_places=claim_places(dataset, fingerprint),
+    )
+    seed_session(st.session_state, linked, st.query_params)
+
+    with st.sidebar:
+        st.header("Filters")
+        claim_filter = filter_widgets(dataset.filter_choices, dataset.names)
+    claims = claim_filter.apply(dataset.claims)
+    played = (bool(st.session_state.get(PLAYING_KEY)), play_step_seconds(st.session_state))
+    # While playing, the fragment reruns itself once per step; only a full run sets its timer.
+    st.fragment(day_and_view, run_every=played[1] if played[0] else None)(
+        dataset, fingerprint, data_dir, claim_filter, claims, span, played
+    )
 
 
 main()

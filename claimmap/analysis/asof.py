@@ -52,6 +52,14 @@ def claim_date_span(claims: pd.DataFrame) -> tuple[dt.date, dt.date] | None:
     return days.min().date(), days.max().date()
 
 
+def claims_per_day(claims: pd.DataFrame, span: tuple[dt.date, dt.date]) -> pd.Series:
+    """How many claims begin (valid_from) on each day of `span`, zeros included, indexed by day:
+    where in time the story happens."""
+    first, last = span
+    days = pd.date_range(as_timestamp(first), as_timestamp(last), freq="D")
+    return claims["valid_from"].dt.normalize().value_counts().reindex(days, fill_value=0).astype(int)
+
+
 def holds_on(claims: pd.DataFrame, day: Day) -> pd.Series:
     """Boolean mask: the claim's validity covers `day` (a blank valid_to means it still holds)."""
     t = as_timestamp(day)
@@ -171,11 +179,6 @@ def day_holding(valid_from: pd.Timestamp, valid_to: pd.Timestamp, day: dt.date, 
 def claims_started(claims: pd.DataFrame, day: Day) -> pd.DataFrame:
     """Claims whose situation has begun by `day` (holding or ended): what the map has drawn by then."""
     return claims[claims["valid_from"] <= as_timestamp(day)]
-
-
-def next_day(day: dt.date, last: dt.date) -> dt.date | None:
-    """The day after `day` for playback, or None once `last` is reached."""
-    return day + dt.timedelta(days=1) if day < last else None
 
 
 def facility_status(claims: pd.DataFrame, places: pd.DataFrame, day: Day, voices: pd.Series) -> pd.DataFrame:

@@ -35,7 +35,8 @@ VIEW_KEY = "view"
 PLACE_KEY = "selected_place"
 CLAIM_KEY = "selected_claim"  # the claim picked in the panel, the reader, the table or the timeline
 PLAYING_KEY = "playing"
-NEXT_DAY_KEY = "next_day_wanted"  # set by a playback tick, applied before the slider is drawn
+PLAY_SPEED_KEY = "play_speed"  # days per second, the speed box's
+PLAY_CLOCK_KEY = "play_clock"  # (a day, the time it was due): the steps are timed from it
 URL_WRITTEN_KEY = "url_written"  # the URL parameters the page last wrote (sync_url)
 
 # st.session_state, or a dict in tests (Streamlit's keys may be ints as well as strings).
@@ -134,14 +135,56 @@ def set_selected_claim(session: Session, claim: str, place: str) -> None:
     session[CLAIM_KEY] = claim
 
 
-def take_playback_step(session: Session) -> None:
-    """Apply the day a playback tick asked for; playback stops once it asks for none."""
-    if NEXT_DAY_KEY in session:
-        following = session.pop(NEXT_DAY_KEY)
-        if following is None:
-            session[PLAYING_KEY] = False
-        else:
-            session[DAY_KEY] = following
+PLAY_SPEEDS = (1, 2, 4)
+# A playback tick comes from a browser timer; one a little early still takes its step.
+EARLY_TICK = 0.25  # of a step
+
+
+def play_step_seconds(session: Session) -> float:
+    """The time between two days of playback at the chosen speed."""
+    speed = session.get(PLAY_SPEED_KEY)
+    return 1.0 / (speed if speed in PLAY_SPEEDS else PLAY_SPEEDS[0])
+
+
+def start_playback(session: Session, span: tuple[dt.date, dt.date], now: float) -> None:
+    """Play from the day shown, or from the first day when the last one is shown."""
+    first, last = span
+    if session.get(DAY_KEY, last) >= last:
+        session[DAY_KEY] = first
+    session[PLAYING_KEY] = True
+    restart_playback_clock(session, now)
+
+
+def stop_playback(session: Session) -> None:
+    session[PLAYING_KEY] = False
+    session.pop(PLAY_CLOCK_KEY, None)
+
+
+def restart_playback_clock(session: Session, now: float) -> None:
+    """Time the next steps from now: after Play, a new speed, or a day chosen meanwhile."""
+    if session.get(PLAYING_KEY):
+        session[PLAY_CLOCK_KEY] = (session[DAY_KEY], now)
+
+
+def take_playback_step(session: Session, last: dt.date, now: float) -> bool:
+    """Show the next day when its time has come, at the chosen speed counted from the clock, so
+    steps do not drift. A day is never skipped: a step that comes late moves the clock on. Once
+    the last day has been shown for a step, playback stops; returns True then."""
+    clock = session.get(PLAY_CLOCK_KEY)
+    if not session.get(PLAYING_KEY) or clock is None:
+        return False
+    day, (timed_day, timed_at) = session[DAY_KEY], clock
+    step = play_step_seconds(session)
+    due = timed_at + ((day - timed_day).days + 1) * step
+    if now < due - EARLY_TICK * step:
+        return False
+    if day >= last:
+        stop_playback(session)
+        return True
+    session[DAY_KEY] = day + dt.timedelta(days=1)
+    if now > due + step / 2 or day < timed_day:
+        session[PLAY_CLOCK_KEY] = (session[DAY_KEY], now)
+    return False
 
 
 def sync_url(params: MutableMapping[str, str], state: PageState, session: Session | None = None) -> None:

@@ -6,6 +6,7 @@ import pytest
 from claimmap.analysis.asof import (
     claim_date_span,
     claims_as_of,
+    claims_per_day,
     claims_started,
     day_holding,
     day_within,
@@ -226,3 +227,14 @@ def test_place_is_doubtful_only_when_no_holding_claim_is_firmer():
     )
     frame["doubt"] = ["alleged", "presumed", "rumored", "reported"]
     assert place_states(frame, "2024-12-09")["doubtful"].to_dict() == {"p": True, "q": False}
+
+
+def test_claims_per_day_counts_the_days_claims_begin_with_the_quiet_days_as_zero():
+    frame = claims(
+        ("c1", "p", "a", "control", "2024-12-02 00:00:00", None, "day"),
+        ("c2", "p", "a", "control", "2024-12-04 15:30:00", "2024-12-06 00:00:00", "day"),  # a time of day is that day
+        ("c3", "q", "a", "control", "2024-12-04 00:00:00", None, "day"),
+    )
+    counts = claims_per_day(frame, (dt.date(2024, 12, 1), dt.date(2024, 12, 5)))
+    assert list(counts.index.date) == [dt.date(2024, 12, d) for d in range(1, 6)]
+    assert counts.tolist() == [0, 1, 0, 2, 0]

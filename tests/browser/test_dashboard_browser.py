@@ -41,6 +41,22 @@ def open_app(page, base_url: str, query: str = "") -> float:
     return start
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def open_on_a_phone(page, base_url: str, query: str = "") -> None:
+    page.set_viewport_size(PHONE)
+    open_app(page, base_url, query)
+
+
+def tap_marker(page, place_id: str) -> None:
+    """Scroll the map into view and tap the place's marker, once it is drawn."""
+    marker = map_frame(page).locator(f".place-{place_id}")
+    expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    click_marker(marker)
+
+
 def map_frame(page):
     """The map iframe as a FrameLocator (auto-waiting locators inside it)."""
     return page.frame_locator(MAP_IFRAME)
@@ -320,12 +336,8 @@ def test_save_docs_screenshot(page, app_server):
 )
 def test_save_docs_phone_screenshot(page, app_server):
     """A phone right after a tap on Khmeimim's marker: the panel scrolled into view."""
-    page.set_viewport_size({"width": 390, "height": 844})
-    open_app(page, app_server)
-    marker = map_frame(page).locator(".place-khmeimim")
-    expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
-    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    click_marker(marker)
+    open_on_a_phone(page, app_server)
+    tap_marker(page, "khmeimim")
     expect(sourcing_heading(page, "Khmeimim Air Base")).to_be_in_viewport()
     save_screenshot(page, "screenshot-phone.png")
 

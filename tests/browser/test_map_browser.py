@@ -11,12 +11,13 @@ from tests.browser.test_dashboard_browser import (
     APP_IDLE,
     MAP_IFRAME,
     MARKER_TIMEOUT,
-    click_marker,
     date_slider,
     map_frame,
     map_window,
     open_app,
+    open_on_a_phone,
     sourcing_heading,
+    tap_marker,
 )
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -172,13 +173,9 @@ def test_the_place_box_finds_a_place_by_its_other_names(page, app_server, typed,
 
 
 def test_on_a_phone_the_panel_is_in_view_after_a_tap_on_a_marker(page, app_server):
-    page.set_viewport_size({"width": 390, "height": 844})
-    open_app(page, app_server)
-    marker = map_frame(page).locator(".place-khmeimim")
-    expect(marker).to_be_visible(timeout=MARKER_TIMEOUT)
-    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    open_on_a_phone(page, app_server)
     heading = sourcing_heading(page, COASTAL["khmeimim"])
-    click_marker(marker)
+    tap_marker(page, "khmeimim")
     expect(heading).to_be_in_viewport()
     expect(page.locator(APP_IDLE)).to_be_attached()
     expect(heading).to_be_in_viewport()  # and it stays there once the run is over

@@ -16,6 +16,7 @@ from tests.browser.test_dashboard_browser import (
     map_frame,
     map_window,
     open_app,
+    open_on_a_phone,
     sourcing_heading,
 )
 
@@ -58,21 +59,44 @@ def test_hedge_filter_narrows_map_and_counts_and_stays_in_the_url(page, app_serv
     expect(page.get_by_text("Showing 1 of 37 claims")).to_be_visible()
 
 
-def test_play_steps_the_date_without_remounting_the_map(page, app_server):
+PLAY_STEP_TIMEOUT = 15_000  # a step is due within a second; the margin is for a loaded machine
+
+
+def play_button(page, label: str):
+    return page.get_by_role("button", name=label, exact=True)
+
+
+def test_play_steps_the_date_without_remounting_the_map_and_pause_stops_it(page, app_server):
     open_app(page, app_server, "?date=2024-12-06")
     expect(map_frame(page).locator(".claim-marker").first).to_be_visible(timeout=MARKER_TIMEOUT)
     map_window(page).evaluate("() => { window.__probe = 7; }")
-    page.get_by_text("Play: one day per second").click()
-    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-07", timeout=15_000)
-    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-08", timeout=15_000)
-    expect(map_frame(page).locator(".place-khmeimim")).to_be_visible(timeout=15_000)  # first claimed on the 8th
-    page.get_by_text("Play: one day per second").click()  # pause
+    play_button(page, "▶ Play").click()
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-07", timeout=PLAY_STEP_TIMEOUT)
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", "2024-12-08", timeout=PLAY_STEP_TIMEOUT)
+    expect(map_frame(page).locator(".place-khmeimim")).to_be_visible(timeout=PLAY_STEP_TIMEOUT)  # from the 8th
+    play_button(page, "⏸ Pause").click()
+    expect(play_button(page, "▶ Play")).to_be_visible(timeout=PLAY_STEP_TIMEOUT)
     expect(page.locator(APP_IDLE)).to_be_attached()
     paused_at = date_slider(page).get_attribute("aria-valuetext")
     page.wait_for_timeout(2500)  # longer than a playback step: the date must stay put
     assert date_slider(page).get_attribute("aria-valuetext") == paused_at
     assert map_window(page).evaluate("() => window.__probe") == 7, "the map was reloaded during playback"
     expect(page.locator(MAP_IFRAME)).to_have_count(1)
+
+
+def test_on_a_phone_play_is_beside_the_slider_and_from_the_last_day_plays_the_story_again(page, app_server):
+    open_on_a_phone(page, app_server)  # opens on the last day
+    last = date_slider(page).get_attribute("aria-valuetext")
+    expect(play_button(page, "▶ Play")).to_be_in_viewport()  # not hidden in the sidebar's drawer
+    page.get_by_role("combobox", name="Speed").click()
+    page.get_by_role("option", name="4 days/s").click()
+    expect(page.locator(APP_IDLE)).to_be_attached()
+    play_button(page, "▶ Play").click()
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", re.compile("^2024-11-"), timeout=PLAY_STEP_TIMEOUT)
+    # to the end, where playback stops by itself and Play is offered again
+    expect(play_button(page, "▶ Play")).to_be_visible(timeout=60_000)
+    expect(date_slider(page)).to_have_attribute("aria-valuetext", last)
+    expect(page.get_by_text("Claims begun per day: most on 2024-12-08 (10) and 2024-12-09 (22).")).to_be_visible()
 
 
 def test_exports_load_as_one_feature_per_claim_and_the_state_of_the_day(page, app_server):

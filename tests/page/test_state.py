@@ -9,16 +9,20 @@ from claimmap.analysis.filters import FACETS, ClaimFilter, Facet, filter_choices
 from claimmap.page.state import (
     CLAIM_KEY,
     DAY_KEY,
-    NEXT_DAY_KEY,
     PLACE_KEY,
+    PLAY_CLOCK_KEY,
+    PLAY_SPEED_KEY,
     PLAYING_KEY,
     URL_WRITTEN_KEY,
     VIEW_KEY,
     PageState,
     filter_key,
+    restart_playback_clock,
     seed_session,
     set_selected_claim,
     set_selected_place,
+    start_playback,
+    stop_playback,
     sync_url,
     take_playback_step,
     url_params,
@@ -99,15 +103,80 @@ def test_the_link_fills_only_widgets_that_have_no_value_yet():
     }
 
 
-def test_a_playback_step_moves_the_day_and_the_last_one_stops_playback():
-    session = {DAY_KEY: dt.date(2024, 12, 7), PLAYING_KEY: True, NEXT_DAY_KEY: dt.date(2024, 12, 8)}
-    take_playback_step(session)
-    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: True}
-    take_playback_step(session)  # no step asked for: nothing changes
-    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: True}
-    session[NEXT_DAY_KEY] = None
-    take_playback_step(session)
-    assert session == {DAY_KEY: dt.date(2024, 12, 8), PLAYING_KEY: False}
+def day(n: int) -> dt.date:
+    return dt.date(2024, 12, n)
+
+
+def playing_from(first: int, speed: int = 1, now: float = 0.0) -> dict:
+    session = {DAY_KEY: day(first), PLAY_SPEED_KEY: speed}
+    start_playback(session, (day(1), day(9)), now)
+    return session
+
+
+def test_play_on_the_last_day_starts_again_at_the_first():
+    session = {DAY_KEY: day(9)}
+    start_playback(session, (day(1), day(9)), 10.0)
+    assert session[DAY_KEY] == day(1) and session[PLAYING_KEY] and session[PLAY_CLOCK_KEY] == (day(1), 10.0)
+    session = {DAY_KEY: day(5)}
+    start_playback(session, (day(1), day(9)), 10.0)
+    assert session[DAY_KEY] == day(5)
+
+
+def test_playback_steps_are_timed_from_its_start_so_a_late_tick_does_not_delay_the_next():
+    session = playing_from(5)
+    take_playback_step(session, day(9), 0.7)  # too early
+    assert session[DAY_KEY] == day(5)
+    take_playback_step(session, day(9), 1.3)  # late, within half a step
+    assert session[DAY_KEY] == day(6)
+    take_playback_step(session, day(9), 2.0)  # 0.7 s after the last step, but on time
+    assert session[DAY_KEY] == day(7)
+    take_playback_step(session, day(9), 2.8)  # a timer tick a little early still steps
+    assert session[DAY_KEY] == day(8)
+
+
+def test_playback_follows_the_chosen_speed():
+    session = playing_from(1, speed=4)
+    for tick in (0.25, 0.5, 0.75, 1.0):
+        take_playback_step(session, day(9), tick)
+    assert session[DAY_KEY] == day(5)
+
+
+def test_a_step_that_comes_very_late_shows_the_next_day_not_a_later_one_and_moves_the_clock_on():
+    session = playing_from(2)
+    take_playback_step(session, day(9), 5.0)
+    assert session[DAY_KEY] == day(3)  # no day skipped
+    take_playback_step(session, day(9), 5.5)
+    assert session[DAY_KEY] == day(3)  # timed from 5.0 now, not from the start
+    take_playback_step(session, day(9), 6.0)
+    assert session[DAY_KEY] == day(4)
+
+
+def test_playback_stops_after_the_last_day_has_been_shown_for_a_step():
+    session = playing_from(8)
+    assert take_playback_step(session, day(9), 1.0) is False and session[DAY_KEY] == day(9)
+    assert take_playback_step(session, day(9), 1.5) is False and session[PLAYING_KEY]
+    assert take_playback_step(session, day(9), 2.0) is True
+    assert session[DAY_KEY] == day(9) and not session[PLAYING_KEY] and PLAY_CLOCK_KEY not in session
+
+
+def test_after_pause_a_late_tick_moves_nothing():
+    session = playing_from(3)
+    stop_playback(session)
+    assert take_playback_step(session, day(9), 5.0) is False
+    assert session[DAY_KEY] == day(3)
+
+
+def test_a_day_or_speed_chosen_while_playing_times_the_next_step_from_then():
+    session = playing_from(3)
+    session[DAY_KEY], session[PLAY_SPEED_KEY] = day(7), 2
+    restart_playback_clock(session, 4.0)
+    take_playback_step(session, day(9), 4.3)
+    assert session[DAY_KEY] == day(7)
+    take_playback_step(session, day(9), 4.5)
+    assert session[DAY_KEY] == day(8)
+    stopped = {DAY_KEY: day(3)}
+    restart_playback_clock(stopped, 4.0)  # not playing: no clock
+    assert PLAY_CLOCK_KEY not in stopped
 
 
 def test_a_new_registry_entry_reaches_choices_url_and_filtering_without_other_edits():
