@@ -217,15 +217,16 @@ def show_card(card: ClaimCard, select_claim: Callable[[str], None], selected: bo
     grade in words. Few elements per card: Streamlit spaces every element apart."""
     meta = markdown_text(f"{type_words(card.claim_type)} · actor: {card.actor} · {card.validity}")
     with st.container(border=True, key=f"card_{card.claim_id}{'_selected' if selected else ''}"):
-        with st.container(horizontal=True):
-            st.badge(f"hedge: {card.hedge}", color=HEDGE_BADGE.get(card.hedge, "gray"))
-            if card.words_doubt_more:
-                st.badge(f"words suggest: {card.detected_hedge}", color="orange")
-            st.badge(f"grade {card.grade.split(':')[0]} of {card.graded}", color="violet")
-            if card.against_interest:
-                st.badge("against interest", color="green")
-            if card.contradicted_by:
-                st.badge("contested", icon="⚔️", color="red")
+        badges = [(f"hedge: {card.hedge}", HEDGE_BADGE.get(card.hedge, "gray"))]
+        if card.words_doubt_more:
+            badges.append((f"words suggest: {card.detected_hedge}", "orange"))
+        badges.append((f"grade {card.grade.split(':')[0]} of {card.graded}", "violet"))
+        if card.against_interest:
+            badges.append(("against interest", "green"))
+        if card.contradicted_by:
+            badges.append(("⚔️ contested", "red"))
+        # One element for the row: each Streamlit element costs the browser a render on every rerun.
+        st.markdown(" ".join(f":{color}-badge[{markdown_text(label)}]" for label, color in badges))
         if selected:
             hedge = f"{card.hedge} (curated)" + (
                 f"; hedging words in the quote: {card.hedge_cues}" if card.hedge_cues else ""
