@@ -178,7 +178,7 @@ def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
     def restart_clock() -> None:
         restart_playback_clock(session, time.monotonic())
 
-    slider_col, play_col, speed_col = st.columns([6, 1, 1], vertical_alignment="bottom")
+    slider_col, controls_col = st.columns([6, 2], vertical_alignment="bottom")
     with slider_col:
         day = st.slider(
             "Situation as claimed on",
@@ -189,15 +189,13 @@ def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
             key=DAY_KEY,
             on_change=restart_clock,
         )
-    with play_col:
+    with controls_col, st.container(horizontal=True, vertical_alignment="bottom"):  # one row on a phone too
         st.button(
             "⏸ Pause" if session.get(PLAYING_KEY) else "▶ Play",
             key="play_button",
             on_click=toggle_playback,
-            width="stretch",
             help="Step through the days at the chosen speed; from the last day, play starts again at the first.",
         )
-    with speed_col:
         st.selectbox(
             "Speed",
             PLAY_SPEEDS,
@@ -205,6 +203,7 @@ def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
             key=PLAY_SPEED_KEY,
             on_change=restart_clock,
             label_visibility="collapsed",
+            width=120,
         )
     st.columns([6, 2])[0].html(day_strip_html(per_day, day))
     return day
