@@ -315,10 +315,12 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Call
         show_card(card, select_claim)
     for title, cards in (("Earlier claims", dossier.earlier), ("Later claims", dossier.later)):
         if cards:
-            with st.expander(f"{title} ({len(cards)})"):
-                for card in cards:
-                    if card.claim_id != chosen:
-                        claim_line(card, select_claim)
+            folded = st.expander(f"{title} ({len(cards)})", key=f"fold_{title.split()[0]}", on_change="rerun")
+            if folded.open:  # drawn once opened: a folded list costs the browser nothing on each slider step
+                with folded:
+                    for card in cards:
+                        if card.claim_id != chosen:
+                            claim_line(card, select_claim)
 
 
 def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:

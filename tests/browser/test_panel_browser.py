@@ -123,3 +123,13 @@ def test_back_undoes_the_last_choice_and_forward_redoes_it(page, app_server):
     expect(page).not_to_have_url(re.compile("place="))
     page.go_forward()
     expect(sourcing_heading(page, "Tartus")).to_be_visible(timeout=30_000)
+
+
+def test_a_folded_list_is_drawn_once_opened_and_its_claim_ids_select(page, app_server):
+    open_app(page, app_server, "?place=syria&date=2024-11-25")
+    expect(sourcing_heading(page, "Syria")).to_be_visible()
+    line = page.locator(".st-key-line_c032")
+    expect(line).to_have_count(0)  # folded: not sent, so a slider step does not redraw it
+    page.get_by_text("Later claims (7)").click()
+    line.locator("button:visible").first.click()
+    expect(page.locator(".st-key-card_c032_selected")).to_contain_text("Selected claim c032")
