@@ -29,7 +29,7 @@ from claimmap.analysis.asof import (
     governorate_control,
     place_states,
 )
-from claimmap.analysis.dataset import Dataset
+from claimmap.analysis.dataset import ClaimPlaces, Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.analysis.stored import load_dataset_stored
 from claimmap.analysis.viewport import MAX_MARKERS, Viewport, on_screen
@@ -58,6 +58,7 @@ from claimmap.page.state import (
     take_playback_step,
 )
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
+from claimmap.tables.columns import member_of
 from claimmap.tables.validate import data_fingerprint
 from claimmap.views.assets import install_map_assets
 from claimmap.views.claims_table import TABLE_ROWS, claims_table, matching_rows, shown_rows
@@ -415,9 +416,9 @@ def select_claim_everywhere(
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def claim_places(_dataset: Dataset, fingerprint: str) -> dict[str, str]:
+def claim_places(_dataset: Dataset, fingerprint: str) -> ClaimPlaces:
     """claim_id -> place_id, for checking a link's claim, once per version of the data."""
-    return dict(zip(_dataset.claims["claim_id"], _dataset.claims["place_id"]))
+    return ClaimPlaces(_dataset.claims)
 
 
 def page_state(day: dt.date, view: str, claim_filter: ClaimFilter) -> PageState:
@@ -550,7 +551,7 @@ def map_and_panel(
         select_claim_everywhere(dataset, claim_id, with_claims)
 
     selected = st.session_state[PLACE_KEY]
-    bounds = claim_bounds(places[places["place_id"].isin(with_claims)])
+    bounds = claim_bounds(places[member_of(places["place_id"], with_claims)])
     # Too many places to send them all: only what is on screen, crowded cells as count bubbles.
     summed_up = len(with_claims) > MAX_MARKERS
     bubbled = 0

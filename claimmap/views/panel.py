@@ -91,8 +91,12 @@ def markdown_text(value: str) -> str:
 def place_search_labels(places: pd.DataFrame) -> dict[str, str]:
     """place_id -> the place box's label: the name, then its other names (aliases, e.g. 'Tartous',
     'Lattakia', Arabic), so that typing any of them in the box finds the place."""
-    labels = {}
-    for place_id, name, aliases in zip(places["place_id"], places["name"], places["aliases"].fillna("")):
+    labels = {place_id: str(name) for place_id, name in zip(places["place_id"].tolist(), places["name"].tolist())}
+    # Only the places with other names (most have none: the loop over 100,000 places took 0.6 s).
+    aliased = places[places["aliases"].fillna("") != ""]
+    for place_id, name, aliases in zip(
+        aliased["place_id"].tolist(), aliased["name"].tolist(), aliased["aliases"].tolist()
+    ):
         seen = {str(name).casefold()}
         others = []
         for alias in str(aliases).split("|"):

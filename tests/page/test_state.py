@@ -5,6 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from claimmap.analysis.dataset import ClaimPlaces
 from claimmap.analysis.filters import FACETS, ClaimFilter, Facet, filter_choices
 from claimmap.page.state import (
     CLAIM_KEY,
@@ -64,6 +65,17 @@ def test_a_link_gives_its_day_place_view_and_filters():
 )
 def test_a_stale_or_hostile_link_falls_back_to_what_the_data_allows(params, expected):
     assert from_url(**params) == expected
+
+
+def test_a_links_claim_is_looked_up_in_the_claims_frame_as_in_a_dict_of_it():
+    claims = pd.DataFrame({"claim_id": list(CLAIM_PLACES), "place_id": list(CLAIM_PLACES.values())}, dtype="str")
+    claim_places = ClaimPlaces(claims)
+    assert dict(claim_places) == CLAIM_PLACES
+    # Whole ids only: not a prefix, not blank.
+    assert [claim_places.get(c) for c in ["c010", "c01", "c0100", "", "c404"]] == ["khmeimim", None, None, None, None]
+    for params, place in [({"claim": "c010", "place": "syria"}, "khmeimim"), ({"claim": "c099"}, None), ({}, None)]:
+        state = PageState.from_url(params, span=SPAN, places=PLACES, choices=CHOICES, claim_places=claim_places)
+        assert (state.place, state.claim) == (place, params.get("claim") if place else None)
 
 
 def test_the_url_round_trips():
