@@ -34,7 +34,6 @@ from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.analysis.stored import load_dataset_stored
 from claimmap.analysis.viewport import MAX_MARKERS, Viewport, on_screen
 from claimmap.config import resolve_data_dir
-from claimmap.page.curate import curate_view
 from claimmap.page.state import (
     CLAIM_KEY,
     DAY_KEY,
@@ -737,6 +736,8 @@ def day_and_view(
     elif view == "reader":
         article_reader(dataset, claims, span[1])
     elif view == "curate":
+        from claimmap.page.curate import curate_view  # its modules are needed only here
+
         curate_view(dataset, data_dir)
     else:
         map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)

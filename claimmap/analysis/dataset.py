@@ -16,8 +16,6 @@ from claimmap.analysis.texts import SourceTexts
 from claimmap.problems import Problem
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, effective_hedges
 from claimmap.tables.load import Tables
-from claimmap.tables.validate import load_and_validate
-from geo import locate_places
 
 NAMED_TABLES = ("places", "actors", "speakers")
 # From this many claims on, every day's map state is worked out once (daystate) rather than on
@@ -56,6 +54,10 @@ class Dataset:
 
 def load_dataset(data_dir: Path) -> Dataset:
     """Load and validate `data_dir`, locate its places and work out corroboration and contradictions."""
+    # Imported here: a restart with unchanged data reads the stored dataset and needs neither.
+    from claimmap.tables.validate import load_and_validate
+    from geo import locate_places
+
     tables = load_and_validate(data_dir)
     located = locate_places(tables.places, data_dir=data_dir).positions
     places = tables.places.drop(columns=["lat", "lon"]).merge(

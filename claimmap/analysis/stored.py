@@ -224,7 +224,9 @@ def _read_parquet(path: Path, size: int, sha256: str) -> pd.DataFrame:
     data = path.read_bytes()
     if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
         raise ValueError(f"{path.name} is not the file that was written (size or sha256 differ)")
-    table = pq.read_table(pa.BufferReader(data), page_checksum_verification=True)
+    # The sha256 of the whole file covers every page: verifying the pages' own checksums again
+    # took 0.3 s of the 0.7 s that decoding the claims of a million claims takes.
+    table = pq.read_table(pa.BufferReader(data))
     return table.to_pandas()
 
 

@@ -16,12 +16,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 from pathlib import Path
 
-from claimmap.files import FileRefused, read_regular
+from claimmap.files import FileRefused, read_regular, write_atomically
 
 RACY_SECONDS = 2.0
 _MAX_ENTRIES = 1_000_000  # a bound on the memo, far above any data folder's file count
@@ -32,7 +31,8 @@ _MAX_MEMO_BYTES = 256 * 1024 * 1024
 Signature = tuple[int, int, int, int]  # mtime_ns, ctime_ns, size, inode
 _memo: dict[str, tuple[Signature, bytes]] = {}
 _lock = threading.Lock()
-_kept: dict[Path, Signature | None] = {}  # per cache folder: the stat of its memo file when last read or written
+# Per cache folder: the stat and sha256 of its memo file when last read or written (None: no file).
+_kept: dict[Path, tuple[Signature | None, str | None]] = {}
 _unsaved = False  # digests added since the memo was last kept
 
 
@@ -64,11 +64,14 @@ def remember_in(folder: Path) -> None:
     after another process rewrote them). A missing or unreadable file adds nothing."""
     path = folder / MEMO_FILE
     with _lock:
-        if folder in _kept and _kept[folder] == _stat_of(path):
+        status = _stat_of(path)
+        if folder in _kept and _kept[folder][0] == status:
             return
-        _kept[folder] = _stat_of(path)
+        _kept[folder] = (status, None)
         try:
-            kept = json.loads(read_regular(path, _MAX_MEMO_BYTES))
+            data = read_regular(path, _MAX_MEMO_BYTES)
+            _kept[folder] = (status, hashlib.sha256(data).hexdigest())
+            kept = json.loads(data)
             entries = {str(k): (tuple(map(int, v[0])), bytes.fromhex(v[1])) for k, v in kept.items()}
         except (OSError, FileRefused, ValueError, TypeError, AttributeError, IndexError):
             return  # a cache only: without it every file is hashed again
@@ -78,12 +81,13 @@ def remember_in(folder: Path) -> None:
 
 
 def persist(folder: Path) -> None:
-    """Keep the memo in `folder` when digests were added since it was last kept: written to a
-    temporary file beside it, fsynced, then renamed over it. A memo file another process wrote
-    meanwhile is read in first, so its digests are not lost. Errors are ignored (a cache only)."""
+    """Keep the memo in `folder` when digests were added since it was last kept, written
+    atomically (files.write_atomically). A memo file another process wrote meanwhile is read in
+    first, so its digests are not lost; one written after that is not overwritten (the digests
+    are kept at the next call). Errors are ignored (a cache only)."""
     global _unsaved
     path = folder / MEMO_FILE
-    if _kept.get(folder) != _stat_of(path):
+    if folder not in _kept or _kept[folder][0] != _stat_of(path):
         remember_in(folder)
     with _lock:
         if not _unsaved:
@@ -92,20 +96,13 @@ def persist(folder: Path) -> None:
         _unsaved = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=f".{MEMO_FILE}.", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp, path)
-        finally:
-            if os.path.exists(temp):
-                os.unlink(temp)
-    except OSError:
+        write_atomically(path, data, _kept[folder][1])
+    except (OSError, FileRefused):  # StoreError too: the file changed since it was read in
+        with _lock:
+            _unsaved = True
         return
     with _lock:
-        _kept[folder] = _stat_of(path)
+        _kept[folder] = (_stat_of(path), hashlib.sha256(data).hexdigest())
 
 
 def _stat_of(path: Path) -> Signature | None:

@@ -2,6 +2,7 @@
 edit is seen, even one that keeps the size and the mtime."""
 
 import hashlib
+import json
 import os
 
 import pytest
@@ -116,3 +117,26 @@ def test_a_damaged_memo_file_is_ignored(tmp_path, monkeypatch):
     _restart(monkeypatch)
     filehash.remember_in(cache)
     assert filehash._memo == {}
+
+
+def test_a_memo_written_by_another_process_during_the_write_is_kept_and_merged_next_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(filehash, "RACY_SECONDS", 0.0)
+    cache, one = tmp_path / "cache", tmp_path / "one.csv"
+    one.write_bytes(b"1")
+    os.utime(one, (OLD, OLD))
+    theirs = {str(tmp_path / "two.csv"): [[1, 2, 3, 4], "00" * 32]}
+    _restart(monkeypatch)
+    filehash.remember_in(cache)
+    file_digest(one, LIMIT)
+    real_write = filehash.write_atomically
+
+    def another_process_writes_first(path, data, expected):
+        path.write_text(json.dumps(theirs))  # after this process read the memo in, before it replaces it
+        real_write(path, data, expected)
+
+    monkeypatch.setattr(filehash, "write_atomically", another_process_writes_first)
+    filehash.persist(cache)
+    assert json.loads((cache / filehash.MEMO_FILE).read_text()) == theirs
+    monkeypatch.setattr(filehash, "write_atomically", real_write)
+    filehash.persist(cache)  # the next call reads theirs in and keeps both
+    assert set(json.loads((cache / filehash.MEMO_FILE).read_text())) == {str(one), *theirs}
