@@ -10,6 +10,7 @@ a size no curated file comes near.
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import os
 import re
@@ -78,17 +79,42 @@ class Confinement:
         self._folders: dict[str, str] = {}
 
     def __call__(self, relative: str) -> str:
-        check_relative(relative, fix=self.fix)
-        folder, name = os.path.split(os.path.normpath(os.path.join(self._base, relative)))
+        target = self._in_folder(relative)
+        if os.path.islink(target):
+            target = self._inside_or_refused(os.path.realpath(target), relative)
+        return target
+
+    def with_stat(self, relative: str) -> tuple[str, os.stat_result]:
+        """self(relative) and the os.stat of that file, in one lstat when it is not a symlink (the
+        dashboard stats every source file on each rerun); OSError when it cannot be stat'ed."""
+        target = self._in_folder(relative)
+        status = os.lstat(target)
+        if stat.S_ISLNK(status.st_mode):
+            target = self._inside_or_refused(os.path.realpath(target), relative)
+            status = os.stat(target)
+        return target, status
+
+    def _in_folder(self, relative: str) -> str:
+        """The path of `relative` in its resolved folder, refused when that folder is outside."""
+        folder, name = _folder_and_name(self._base, relative, self.fix)
         resolved = self._folders.get(folder)
         if resolved is None:
             resolved = self._folders[folder] = os.path.realpath(folder)
-        target = os.path.join(resolved, name)
-        if os.path.islink(target):
-            target = os.path.realpath(target)
+        return self._inside_or_refused(os.path.join(resolved, name), relative)
+
+    def _inside_or_refused(self, target: str, relative: str) -> str:
         if target != self._resolved_base and not target.startswith(self._inside):
             raise _outside(self.base / relative, self.base, self.fix)
         return target
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _folder_and_name(base: str, relative: str, fix: str) -> tuple[str, str]:
+    """The folder and name of the plain relative path `relative` joined to `base` (FileRefused
+    unless it is one): the same strings on every call, so worked out once per path."""
+    check_relative(relative, fix=fix)
+    folder, name = os.path.split(os.path.normpath(os.path.join(base, relative)))
+    return folder, name
 
 
 def within(path: Path, base: Path, *, fix: str) -> Path:

@@ -36,10 +36,12 @@ _kept: dict[Path, tuple[Signature | None, str | None]] = {}
 _unsaved = False  # digests added since the memo was last kept
 
 
-def file_digest(path: Path | str, max_bytes: int) -> bytes:
+def file_digest(path: Path | str, max_bytes: int, status: os.stat_result | None = None) -> bytes:
     """The sha256 digest of the regular file `path` of at most `max_bytes`; raises as
-    files.read_regular does (FileNotFoundError, FileRefused, OSError)."""
-    status = os.stat(path)
+    files.read_regular does (FileNotFoundError, FileRefused, OSError). `status`: its os.stat
+    when the caller has just taken it."""
+    if status is None:
+        status = os.stat(path)
     signature: Signature = (status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino)
     key = str(path)
     with _lock:

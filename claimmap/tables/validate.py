@@ -175,7 +175,8 @@ def data_fingerprint(data_dir: Path) -> str:
     for base, relative, limit in files:
         digest.update(f"{base.base}\0{relative}\0".encode())
         try:
-            digest.update(file_digest(base(relative), limit))
+            target, status = base.with_stat(relative)
+            digest.update(file_digest(target, limit, status))
         except (OSError, FileRefused) as err:  # what is wrong is reported by the load; only its kind counts here
             digest.update(f"({type(err).__name__})".encode())
     if kept_in is not None:

@@ -125,3 +125,28 @@ def test_many_paths_are_confined_as_one_path_is(tmp_path):
         with pytest.raises(FileRefused) as one_at_a_time:
             confined(root, relative, fix="keep it inside")
         assert (refused.value.message, refused.value.code) == (one_at_a_time.value.message, one_at_a_time.value.code)
+        with pytest.raises(FileRefused):
+            confine.with_stat(relative)
+
+
+def test_with_stat_gives_the_confined_file_and_its_stat_and_sees_a_symlink_put_in_later(tmp_path):
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.txt").write_text("a")
+    (root / "seeds" / "b.txt").write_text("bb")
+    (root / "seeds" / "link.txt").symlink_to(root / "seeds" / "b.txt")
+    (tmp_path / "secret.txt").write_text("secret")
+    confine = Confinement(root, fix="keep it inside")
+    for relative, shown in [("seeds/a.txt", "a.txt"), ("seeds/link.txt", "b.txt")]:
+        target, status = confine.with_stat(relative)
+        assert target == os.fspath(root / "seeds" / shown)
+        assert (status.st_ino, status.st_size) == (os.stat(target).st_ino, os.stat(target).st_size)
+    with pytest.raises(FileNotFoundError):
+        confine.with_stat("seeds/none.txt")
+    (root / "seeds" / "a.txt").unlink()  # the same path, now a symlink leading outside
+    (root / "seeds" / "a.txt").symlink_to(tmp_path / "secret.txt")
+    for again in (confine, Confinement(root, fix="keep it inside")):
+        with pytest.raises(FileRefused):
+            again.with_stat("seeds/a.txt")
+        with pytest.raises(FileRefused):
+            again("seeds/a.txt")
