@@ -125,6 +125,14 @@ def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
     return load_dataset_stored(Path(data_dir), fingerprint)
 
 
+def curate_view(dataset: Dataset, data_dir: Path) -> None:
+    """claimmap.page.curate.curate_view, imported when the view is first shown: its modules
+    (merging, intake, saved pages) are needed nowhere else on the page."""
+    from claimmap.page.curate import curate_view as view
+
+    view(dataset, data_dir)
+
+
 def show_problems(problems: list) -> None:
     errors = [p for p in problems if p.is_error]
     if not problems:
@@ -736,8 +744,6 @@ def day_and_view(
     elif view == "reader":
         article_reader(dataset, claims, span[1])
     elif view == "curate":
-        from claimmap.page.curate import curate_view  # its modules are needed only here
-
         curate_view(dataset, data_dir)
     else:
         map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)
