@@ -313,6 +313,25 @@ def test_among_a_view_leaves_out_the_claims_filtered_away():
     assert view.pairs[["claim_a", "claim_b"]].values.tolist() == [["c001", "c003"]]
 
 
+def test_a_panels_narrow_provenance_among_all_claims_keeps_support_and_clashes_from_outside_it():
+    claims = claims_frame(
+        {"claim_id": "c001", "claimant": "gur"},
+        {"claim_id": "c002", "claimant": "rybar", "valid_to": "2024-12-05"},  # backs c001 up until the 5th
+        {"claim_id": "c003", "actor_id": "opposition", "valid_from": "2024-12-03"},  # contradicts it from the 3rd
+        *({"claim_id": f"c{n:03d}", "place_id": f"town{n}"} for n in range(4, 30)),  # many claims elsewhere
+    )
+    everything = provenance(claims, SPEAKERS)
+    narrow = everything.of_claims(pd.Series(["c001"]))  # what place_dossier keeps of c001's provenance
+    for day in (None, "2024-12-01", "2024-12-04", "2024-12-06"):
+        whole, part = everything.among(claims, day), narrow.among(claims, day)
+        about_c001 = (whole.pairs["claim_a"] == "c001") | (whole.pairs["claim_b"] == "c001")
+        assert part.pairs.values.tolist() == whole.pairs[about_c001].values.tolist()
+        assert part.links.values.tolist() == whole.links[whole.links["claim_id"] == "c001"].values.tolist()
+    assert narrow.among(claims, "2024-12-04").links["supporter"].tolist() == ["c002"]
+    assert narrow.among(claims, "2024-12-04").pairs[["claim_a", "claim_b"]].values.tolist() == [["c001", "c003"]]
+    assert narrow.among(claims, "2024-12-06").links.empty
+
+
 # --- contested: one definition ------------------------------------------------------------------
 
 
