@@ -716,19 +716,18 @@ def day_and_view(
     claims: pd.DataFrame,
     span: tuple[dt.date, dt.date],
     played: tuple[bool, float],
+    counts: str,
 ) -> None:
     """The date row, the view shown and its exports. Run as a fragment: a day chosen on the
     slider, by playback or in a view reruns only this part, not the loading and the filters.
-    `played` is whether playback was on, and its step, when the page last ran in full."""
+    `played` is whether playback was on, and its step, when the page last ran in full; `counts`
+    the caption of what the filters let through (the same for every day)."""
     session = st.session_state
     stopped = take_playback_step(session, span[1], time.monotonic())
     if stopped or played != (bool(session.get(PLAYING_KEY)), play_step_seconds(session)):
         st.rerun()  # Play, Pause, a new speed or the last day: the timer changes with a full run
     day = date_row(span, cached_claims_per_day(dataset, fingerprint, claim_filter, span))
-    st.caption(
-        f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
-        f"from {len(dataset.tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
-    )
+    st.caption(counts)
 
     # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
     view = (
@@ -818,8 +817,12 @@ def main() -> None:
     claims = claim_filter.apply(dataset.claims)
     played = (bool(st.session_state.get(PLAYING_KEY)), play_step_seconds(st.session_state))
     # While playing, the fragment reruns itself once per step; only a full run sets its timer.
+    counts = (
+        f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
+        f"from {len(dataset.tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
+    )
     st.fragment(day_and_view, run_every=played[1] if played[0] else None)(
-        dataset, fingerprint, data_dir, claim_filter, claims, span, played
+        dataset, fingerprint, data_dir, claim_filter, claims, span, played, counts
     )
 
 
