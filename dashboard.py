@@ -46,7 +46,7 @@ from claimmap.page.state import (
     VIEWS,
     PageState,
     filter_key,
-    play_step_seconds,
+    playback_timer,
     restart_playback_clock,
     seed_session,
     set_selected_claim,
@@ -169,6 +169,7 @@ def filter_widgets(choices: Mapping[str, list[str]], names: Mapping[str, Mapping
 
 
 def speed_words(days_per_second: int) -> str:
+    """The speed box's words for a speed: '1 day/s', '4 days/s'."""
     return f"{days_per_second} day{'s' if days_per_second > 1 else ''}/s"
 
 
@@ -715,16 +716,16 @@ def day_and_view(
     claim_filter: ClaimFilter,
     claims: pd.DataFrame,
     span: tuple[dt.date, dt.date],
-    played: tuple[bool, float],
+    timer: float | None,
     counts: str,
 ) -> None:
     """The date row, the view shown and its exports. Run as a fragment: a day chosen on the
     slider, by playback or in a view reruns only this part, not the loading and the filters.
-    `played` is whether playback was on, and its step, when the page last ran in full; `counts`
-    the caption of what the filters let through (the same for every day)."""
+    `timer` is the playback timer (playback_timer) the page's last full run set; `counts` the
+    caption of what the filters let through (the same for every day)."""
     session = st.session_state
     stopped = take_playback_step(session, span[1], time.monotonic())
-    if stopped or played != (bool(session.get(PLAYING_KEY)), play_step_seconds(session)):
+    if stopped or timer != playback_timer(session):
         st.rerun()  # Play, Pause, a new speed or the last day: the timer changes with a full run
     day = date_row(span, cached_claims_per_day(dataset, fingerprint, claim_filter, span))
     st.caption(counts)
@@ -815,14 +816,14 @@ def main() -> None:
         st.header("Filters")
         claim_filter = filter_widgets(dataset.filter_choices, dataset.names)
     claims = claim_filter.apply(dataset.claims)
-    played = (bool(st.session_state.get(PLAYING_KEY)), play_step_seconds(st.session_state))
-    # While playing, the fragment reruns itself once per step; only a full run sets its timer.
     counts = (
         f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
         f"from {len(dataset.tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
     )
-    st.fragment(day_and_view, run_every=played[1] if played[0] else None)(
-        dataset, fingerprint, data_dir, claim_filter, claims, span, played, counts
+    # While playing, the fragment reruns itself once per step; only a full run sets its timer.
+    timer = playback_timer(st.session_state)
+    st.fragment(day_and_view, run_every=timer)(
+        dataset, fingerprint, data_dir, claim_filter, claims, span, timer, counts
     )
 
 

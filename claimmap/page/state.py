@@ -146,6 +146,11 @@ def play_step_seconds(session: Session) -> float:
     return 1.0 / (speed if speed in PLAY_SPEEDS else PLAY_SPEEDS[0])
 
 
+def playback_timer(session: Session) -> float | None:
+    """How often the day's fragment reruns itself: a step's seconds while playing, else never."""
+    return play_step_seconds(session) if session.get(PLAYING_KEY) else None
+
+
 def start_playback(session: Session, span: tuple[dt.date, dt.date], now: float) -> None:
     """Play from the day shown, or from the first day when the last one is shown."""
     first, last = span

@@ -18,6 +18,7 @@ from claimmap.page.state import (
     VIEW_KEY,
     PageState,
     filter_key,
+    playback_timer,
     restart_playback_clock,
     seed_session,
     set_selected_claim,
@@ -169,6 +170,13 @@ def test_playback_stops_after_the_last_day_has_been_shown_for_a_step():
     assert take_playback_step(session, day(9), 1.5) is False and session[PLAYING_KEY]
     assert take_playback_step(session, day(9), 2.0) is True
     assert session[DAY_KEY] == day(9) and not session[PLAYING_KEY] and PLAY_CLOCK_KEY not in session
+
+
+def test_the_fragment_reruns_itself_at_the_chosen_step_only_while_playing():
+    session = playing_from(3, speed=4)
+    assert playback_timer(session) == 0.25
+    stop_playback(session)
+    assert playback_timer(session) is None
 
 
 def test_after_pause_a_late_tick_moves_nothing():
