@@ -1,4 +1,5 @@
-"""claimmap: `streamlit run dashboard.py [-- --data DIR]`.
+"""claimmap's page: `streamlit run serve.py [-- --data DIR]` serves it and reads the data as it starts
+(claimmap.page.warm); `streamlit run dashboard.py [-- --data DIR]` serves it without that.
 
 Layout and widget wiring only; loading, validation, the state as of a date, filters, map layers,
 the panel, the timeline and the reader come from functions in claimmap/ and geo/ that the tests
@@ -31,7 +32,6 @@ from claimmap.analysis.asof import (
 )
 from claimmap.analysis.dataset import ClaimPlaces, Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
-from claimmap.analysis.stored import load_dataset_stored
 from claimmap.analysis.viewport import MAX_MARKERS, Viewport, on_screen
 from claimmap.config import resolve_data_dir
 from claimmap.page.state import (
@@ -56,6 +56,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
+from claimmap.page.warm import cached_dataset
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.columns import member_of
 from claimmap.tables.validate import data_fingerprint
@@ -113,16 +114,6 @@ HEDGE_BADGE: dict[str, BadgeColor] = {
 def _assets_installed() -> bool:
     install_map_assets()
     return True
-
-
-@st.cache_resource(show_spinner="Loading and validating the tables…", max_entries=4)
-def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
-    """The fingerprint (a hash of every data file) is part of the cache key, so edits show up.
-
-    A shared resource rather than cache_data: every rerun would otherwise unpickle a fresh copy
-    of all the tables. Nothing downstream modifies a Dataset. After a server restart the
-    validated dataset is read from disk when no file changed (claimmap.analysis.stored)."""
-    return load_dataset_stored(Path(data_dir), fingerprint)
 
 
 def curate_view(dataset: Dataset, data_dir: Path) -> None:

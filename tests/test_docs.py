@@ -17,7 +17,7 @@ def test_every_cli_command_is_in_the_readme():
 
 def test_the_two_fresh_machine_commands_and_the_ci_test_command_agree():
     assert "scripts/run" in README and "scripts/test" in README
-    assert "streamlit run dashboard.py" in (REPO / "scripts" / "run").read_text()
+    assert "streamlit run serve.py" in (REPO / "scripts" / "run").read_text()
     assert re.search(r"^exec scripts/test\b", (REPO / ".ci" / "run").read_text(), re.M)
 
 

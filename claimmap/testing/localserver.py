@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[2]
 DASHBOARD = REPO / "dashboard.py"
+SERVER = REPO / "serve.py"  # how the app is run: dashboard.py, with the data read as it starts
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -56,7 +57,7 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(
-    script: Path = DASHBOARD,
+    script: Path = SERVER,
     *app_args: str,
     cwd: Path = REPO,
     data_dir: Path | None = None,

@@ -24,12 +24,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 @contextmanager
 def dashboard_server(*app_args: str, cwd: Path = REPO) -> Iterator[str]:
-    """Run `streamlit run dashboard.py [-- APP_ARGS]` from `cwd` on the fixture data (a `--data`
-    in APP_ARGS wins); yield its base URL."""
+    """Run `streamlit run serve.py [-- APP_ARGS]` (the dashboard as scripts/run starts it) from
+    `cwd` on the fixture data (a `--data` in APP_ARGS wins); yield its base URL."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     try:
-        with streamlit_server(cwd / "dashboard.py", *app_args, cwd=cwd, data_dir=BUNDLED_DATA) as (url, _process):
+        with streamlit_server(cwd / "serve.py", *app_args, cwd=cwd, data_dir=BUNDLED_DATA) as (url, _process):
             yield url
     except RuntimeError as err:
         pytest.fail(str(err))

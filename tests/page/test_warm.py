@@ -1,0 +1,73 @@
+"""Reading the dataset as the server starts (claimmap.page.warm): the page then finds it cached."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from pathlib import Path
+
+import pytest
+
+import claimmap.page.warm as warm
+from claimmap.tables.validate import data_fingerprint
+from fixture_data import BUNDLED_DATA
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The data folders the dataset's cache computes (its cache emptied first)."""
+    computed: list[Path] = []
+    real = warm.load_dataset_stored
+
+    def counted(data_dir: Path, fingerprint: str):
+        computed.append(data_dir)
+        return real(data_dir, fingerprint)
+
+    monkeypatch.setattr(warm, "load_dataset_stored", counted)
+    warm.cached_dataset.clear()
+    yield computed
+    warm.cached_dataset.clear()
+
+
+def test_after_the_warm_up_the_page_finds_the_dataset_of_its_data_folder_cached(loads: list[Path]):
+    warm.warm_up(["--data", str(BUNDLED_DATA)], {})
+    assert loads == [BUNDLED_DATA]
+    dataset = warm.cached_dataset(str(BUNDLED_DATA), data_fingerprint(BUNDLED_DATA))  # as the page asks
+    assert loads == [BUNDLED_DATA] and len(dataset.claims) > 0
+
+
+def test_the_warm_up_resolves_the_data_folder_as_the_page_does(loads: list[Path]):
+    warm.warm_up([], {"CLAIMMAP_DATA": str(BUNDLED_DATA)})
+    assert loads == [BUNDLED_DATA]
+
+
+def test_a_warm_up_that_fails_leaves_the_error_to_the_page(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    def broken(data_dir: Path, fingerprint: str):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(warm, "load_dataset_stored", broken)
+    warm.cached_dataset.clear()
+    with caplog.at_level(logging.ERROR, logger=warm.__name__):
+        warm.warm_up(["--data", str(BUNDLED_DATA)], {})  # no exception
+    assert "the first page will read it" in caplog.text and "disk gone" in caplog.text
+
+
+def test_the_server_starts_answering_before_the_warm_up_is_done(monkeypatch: pytest.MonkeyPatch):
+    release, done = threading.Event(), threading.Event()
+
+    def slow_warm_up(argv, environ) -> None:
+        release.wait(10)
+        done.set()
+
+    monkeypatch.setattr(warm, "warm_up", slow_warm_up)
+
+    async def start_server() -> bool:
+        async with warm.warm_at_start(None):
+            return done.is_set()  # the lifespan has handed over to the server
+
+    assert asyncio.run(start_server()) is False
+    release.set()
+    assert done.wait(10)
