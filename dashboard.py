@@ -124,6 +124,9 @@ def curate_view(dataset: Dataset, data_dir: Path) -> None:
     view(dataset, data_dir)
 
 
+PROBLEMS_BOX_KEY = "problems_box"
+
+
 def show_problems(problems: list) -> None:
     errors = [p for p in problems if p.is_error]
     if not problems:
@@ -134,8 +137,10 @@ def show_problems(problems: list) -> None:
         else f"{problem_count(problems)} warning(s) about the data."
     )
     (st.error if errors else st.info)(label, icon="⚠️")
-    with st.expander("Show every problem (FILE:ROW: column: message)"):
-        st.code("\n".join(terminal_text(str(p)) for p in problems), language=None)
+    box = st.expander("Show every problem (FILE:ROW: column: message)", key=PROBLEMS_BOX_KEY, on_change="rerun")
+    if box.open:  # drawn once opened: at 100k claims the list held up the first map by ~0.5 s in the browser
+        with box:
+            st.code("\n".join(terminal_text(str(p)) for p in problems), language=None)
 
 
 def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
