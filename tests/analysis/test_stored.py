@@ -110,13 +110,13 @@ def test_an_edited_source_text_is_validated_again(data_dir, tmp_path, validation
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda entry: (entry / "claims.parquet").write_bytes((entry / "claims.parquet").read_bytes()[:-100]),
-        lambda entry: (entry / "places.parquet").write_bytes(b"PAR1 not a parquet file PAR1"),
+        lambda entry: (entry / "claims.arrow").write_bytes((entry / "claims.arrow").read_bytes()[:-100]),
+        lambda entry: (entry / "places.arrow").write_bytes(b"ARROW1\0\0 not an Arrow file ARROW1"),
         lambda entry: (entry / stored.MANIFEST).write_text("{not json"),
         lambda entry: (entry / stored.MANIFEST).write_text('{"format": 1, "key": "someone else\'s", "files": {}}'),
-        lambda entry: (entry / "chains.parquet").unlink(),
+        lambda entry: (entry / "chains.arrow").unlink(),
     ],
-    ids=["truncated", "not parquet", "manifest not json", "foreign manifest", "file missing"],
+    ids=["truncated", "not arrow", "manifest not json", "foreign manifest", "file missing"],
 )
 def test_a_damaged_or_foreign_entry_is_ignored_with_a_warning(data_dir, tmp_path, validations, caplog, damage):
     cache = tmp_path / "cache"
@@ -133,11 +133,11 @@ def test_a_damaged_or_foreign_entry_is_ignored_with_a_warning(data_dir, tmp_path
     assert len(validations) == 2 and caplog.text == ""
 
 
-def test_a_parquet_file_of_the_same_size_with_other_bytes_is_refused(data_dir, tmp_path, validations, caplog):
+def test_a_stored_file_of_the_same_size_with_other_bytes_is_refused(data_dir, tmp_path, validations, caplog):
     cache = tmp_path / "cache"
     load_dataset_stored(data_dir, cache_dir=cache)
     (entry,) = entries(cache)
-    path = entry / "claims.parquet"
+    path = entry / "claims.arrow"
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
