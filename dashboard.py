@@ -26,9 +26,6 @@ from claimmap.analysis.asof import (
     claims_per_day,
     claims_started,
     day_holding,
-    facility_status,
-    governorate_control,
-    place_states,
 )
 from claimmap.analysis.dataset import ClaimPlaces, Dataset
 from claimmap.analysis.filters import FACETS, ClaimFilter
@@ -56,7 +53,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
-from claimmap.page.warm import cached_dataset
+from claimmap.page.warm import cached_dataset, day_map, day_markers
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.columns import member_of
 from claimmap.tables.validate import data_fingerprint
@@ -76,8 +73,6 @@ from claimmap.views.mapview import (
     bounds_viewport,
     claim_bounds,
     governorate_layer,
-    governorate_layer_data,
-    marker_table,
     newly_clicked_place_id,
     place_layer,
     place_layer_data,
@@ -326,37 +321,6 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Call
                     for card in cards:
                         if card.claim_id != chosen:
                             claim_line(card, select_claim)
-
-
-def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:
-    """What the map draws on `day`: one row per place (mapview.marker_table); the state export
-    uses the same rows, so the file says what the map shows. All claims: read from the day states
-    worked out with the dataset, when it has them."""
-    if dataset.day_states is not None and len(claims) == len(dataset.claims):
-        states, statuses = dataset.day_states.on(day)
-    else:
-        on_day = dataset.provenance.among(claims, day)
-        corroborated = on_day.corroborated_claims()
-        states = place_states(claims, day, contested=on_day.contested_places(), corroborated=corroborated)
-        statuses = facility_status(claims, dataset.places, day, dataset.chains["voice"])
-    return marker_table(states, dataset.places, dataset.tables.actors, statuses)
-
-
-# Marker tables kept, for days (and filters) seen last; at a million claims one is ~100,000 rows.
-MARKER_TABLES_KEPT = 8
-
-
-@st.cache_resource(max_entries=MARKER_TABLES_KEPT, show_spinner=False)
-def day_map(_dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date) -> tuple[str, pd.DataFrame]:
-    """The governorate layer's JSON and the marker table (day_markers) of a day, once per version
-    of the data, filter and day. Shared, not copied: nothing modifies them. (`fingerprint` stands
-    for the dataset.)"""
-    claims = claim_filter.apply(_dataset.claims)
-    control = governorate_control(claims, _dataset.places, day)
-    return (
-        governorate_layer_data(control, _dataset.tables.actors, _dataset.names["places"]),
-        day_markers(_dataset, claims, day),
-    )
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)

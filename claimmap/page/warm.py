@@ -1,15 +1,17 @@
-"""The dataset the page reads, and reading it as the server starts rather than when the first
-visitor comes.
+"""The dataset the page reads and a day's map of it, and working both out as the server starts
+rather than when the first visitor comes.
 
 `serve.py` runs dashboard.py with `warm_at_start` as the server's lifespan: while the server
-already answers, a thread imports the page's modules and puts the data folder's dataset into
-`cached_dataset`, the cache every page run reads it from. A visitor who comes before it is done
+already answers, a thread imports the page's modules, puts the data folder's dataset into
+`cached_dataset`, the cache every page run reads it from, and the map of the first page (the last
+day, no filter) into `day_map`. A visitor who comes before it is done
 waits for that same computation (Streamlit's cache computes a key once, under a lock), not for a
 second one. After a restart with unchanged data that is the stored copy (analysis.stored).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import sys
@@ -18,12 +20,16 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from claimmap.analysis.asof import claim_date_span, facility_status, governorate_control, place_states
 from claimmap.analysis.dataset import Dataset
+from claimmap.analysis.filters import ClaimFilter
 from claimmap.analysis.stored import load_dataset_stored
 from claimmap.config import resolve_data_dir
 from claimmap.tables.validate import data_fingerprint
+from claimmap.views.mapview import governorate_layer_data, marker_table
 
 log = logging.getLogger(__name__)
 THREAD_NAME = "claimmap-warm"
@@ -46,17 +52,52 @@ def cached_dataset(data_dir: str, fingerprint: str) -> Dataset:
     return load_dataset_stored(Path(data_dir), fingerprint)
 
 
+def day_markers(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """What the map draws on `day`: one row per place (mapview.marker_table); the state export
+    uses the same rows, so the file says what the map shows. All claims: read from the day states
+    worked out with the dataset, when it has them."""
+    if dataset.day_states is not None and len(claims) == len(dataset.claims):
+        states, statuses = dataset.day_states.on(day)
+    else:
+        on_day = dataset.provenance.among(claims, day)
+        corroborated = on_day.corroborated_claims()
+        states = place_states(claims, day, contested=on_day.contested_places(), corroborated=corroborated)
+        statuses = facility_status(claims, dataset.places, day, dataset.chains["voice"])
+    return marker_table(states, dataset.places, dataset.tables.actors, statuses)
+
+
+# Marker tables kept, for days (and filters) seen last; at a million claims one is ~100,000 rows.
+MARKER_TABLES_KEPT = 8
+
+
+@st.cache_resource(max_entries=MARKER_TABLES_KEPT, show_spinner=False)
+def day_map(_dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date) -> tuple[str, pd.DataFrame]:
+    """The governorate layer's JSON and the marker table (day_markers) of a day, once per version
+    of the data, filter and day. Shared, not copied: nothing modifies them. (`fingerprint` stands
+    for the dataset.)"""
+    claims = claim_filter.apply(_dataset.claims)
+    control = governorate_control(claims, _dataset.places, day)
+    return (
+        governorate_layer_data(control, _dataset.tables.actors, _dataset.names["places"]),
+        day_markers(_dataset, claims, day),
+    )
+
+
 def warm_up(argv: Sequence[str], environ: Mapping[str, str]) -> None:
-    """Import what the page's first run imports and read the dataset the page will ask for (the
-    data folder of `argv`, as the page resolves it). Never raises: a failure here is the page's
-    to report, when it loads the data itself."""
+    """Import what the page's first run imports, read the dataset the page will ask for (the
+    data folder of `argv`, as the page resolves it) and work out its first map. Never raises: a
+    failure here is the page's to report, when it loads the data itself."""
     try:
-        # The page's heaviest import after pandas (which the dataset brings). Not streamlit_folium:
-        # a component declared outside a page run is never registered, and its frame gets a 404.
-        import claimmap.views.mapview  # noqa: F401
+        # Imported by set_page_config for the page's icon (0.16 s). Not streamlit_folium: a
+        # component declared outside a page run is never registered, and its frame gets a 404.
+        import streamlit.emojis  # noqa: F401
 
         data_dir = resolve_data_dir(list(argv), environ)
-        cached_dataset(str(data_dir), data_fingerprint(data_dir))
+        fingerprint = data_fingerprint(data_dir)
+        dataset = cached_dataset(str(data_dir), fingerprint)
+        span = claim_date_span(dataset.claims)
+        if span is not None:  # a link without a date opens on the last day, unfiltered
+            day_map(dataset, fingerprint, ClaimFilter(), span[1])
     except Exception:
         log.exception("reading the dataset as the server started failed; the first page will read it")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import threading
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 import claimmap.page.warm as warm
+from claimmap.analysis.asof import claim_date_span
+from claimmap.analysis.filters import FACETS, ClaimFilter
 from claimmap.tables.validate import data_fingerprint
 from fixture_data import BUNDLED_DATA
 
@@ -35,6 +38,27 @@ def test_after_the_warm_up_the_page_finds_the_dataset_of_its_data_folder_cached(
     assert loads == [BUNDLED_DATA]
     dataset = warm.cached_dataset(str(BUNDLED_DATA), data_fingerprint(BUNDLED_DATA))  # as the page asks
     assert loads == [BUNDLED_DATA] and len(dataset.claims) > 0
+
+
+def test_after_the_warm_up_the_first_pages_map_is_worked_out(loads: list[Path], monkeypatch: pytest.MonkeyPatch):
+    days: list[dt.date] = []
+    real = warm.day_markers
+
+    def counted(dataset, claims, day):
+        days.append(day)
+        return real(dataset, claims, day)
+
+    monkeypatch.setattr(warm, "day_markers", counted)
+    warm.day_map.clear()
+    warm.warm_up(["--data", str(BUNDLED_DATA)], {})
+    fingerprint = data_fingerprint(BUNDLED_DATA)
+    dataset = warm.cached_dataset(str(BUNDLED_DATA), fingerprint)
+    last_day = claim_date_span(dataset.claims)[1]
+    assert days == [last_day]
+    unfiltered = ClaimFilter({facet.key: [] for facet in FACETS})  # as the sidebar gives it, nothing picked
+    warm.day_map(dataset, fingerprint, unfiltered, last_day)
+    assert days == [last_day]
+    warm.day_map.clear()
 
 
 def test_the_warm_up_resolves_the_data_folder_as_the_page_does(loads: list[Path]):
