@@ -14,11 +14,11 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
 
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
+import streamlit.components.v2 as components_v2
 from streamlit_folium import st_folium
 
 from claimmap.analysis.asof import (
@@ -78,14 +78,13 @@ from claimmap.views.mapview import (
     place_layer_data,
 )
 from claimmap.views.panel import (
-    ClaimCard,
+    PANEL_FRONTEND,
     Dossier,
-    highlighted,
     markdown_text,
+    panel_data,
     place_box_options,
     place_dossier,
     place_search_labels,
-    type_words,
 )
 from claimmap.views.reader import READER_FRONTEND, article_paragraphs, reader_payload
 from claimmap.views.timeline import selected_claim, timeline_chart, timeline_frame
@@ -95,14 +94,15 @@ from geo import MAP_CREDITS
 MAP_KEY = "claimmap_map"
 article_reader_component = components.declare_component("article_reader", path=str(READER_FRONTEND))
 TIMELINE_ROWS = 300  # a taller chart is unreadable and slow to draw
-BadgeColor = Literal["green", "blue", "orange", "red", "violet", "gray"]
-HEDGE_BADGE: dict[str, BadgeColor] = {
-    "stated": "green",
-    "reported": "blue",
-    "alleged": "orange",
-    "presumed": "orange",
-    "rumored": "red",
-}
+PANEL_KEY = "place_dossier"
+# One element for the whole panel below its heading (panel_frontend/panel.js): Streamlit's own
+# elements, a few hundred of them, kept the browser busy long enough to delay the map's redraw.
+panel_component = components_v2.component(
+    "claimmap_panel",
+    css=(PANEL_FRONTEND / "panel.css").read_text(encoding="utf-8"),
+    js=(PANEL_FRONTEND / "panel.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # in the page's own tree, where contrast checks and readers find it
+)
 
 
 @st.cache_resource
@@ -209,118 +209,24 @@ def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
     return day
 
 
-def show_card(card: ClaimCard, select_claim: Callable[[str], None], selected: bool = False) -> None:
-    """A claim with its evidence: what it says, its badges, the quote, the chain and its support;
-    its id and each claim contradicting it are buttons that select that claim. The selected
-    claim's card also shows the quote's whole paragraph, the report day, the hedge words and the
-    grade in words. Few elements per card: Streamlit spaces every element apart."""
-    meta = markdown_text(f"{type_words(card.claim_type)} · actor: {card.actor} · {card.validity}")
-    with st.container(border=True, key=f"card_{card.claim_id}{'_selected' if selected else ''}"):
-        badges = [(f"hedge: {card.hedge}", HEDGE_BADGE.get(card.hedge, "gray"))]
-        if card.words_doubt_more:
-            badges.append((f"words suggest: {card.detected_hedge}", "orange"))
-        badges.append((f"grade {card.grade.split(':')[0]} of {card.graded}", "violet"))
-        if card.against_interest:
-            badges.append(("against interest", "green"))
-        if card.contradicted_by:
-            badges.append(("⚔️ contested", "red"))
-        # One element for the row: each Streamlit element costs the browser a render on every rerun.
-        st.markdown(" ".join(f":{color}-badge[{markdown_text(label)}]" for label, color in badges))
-        if selected:
-            hedge = f"{card.hedge} (curated)" + (
-                f"; hedging words in the quote: {card.hedge_cues}" if card.hedge_cues else ""
-            )
-            lines = [
-                ("Chain", card.chain),
-                ("Reported", card.reported),
-                ("Hedge", hedge),
-                (
-                    f"Grade of {card.graded} (the claimant, first link of the chain)",
-                    card.grade + ("; speaks against its own side's interest" if card.against_interest else ""),
-                ),
-                *card.corroboration_lines,
-            ]
-            heading = f"**▶ Selected claim `{card.claim_id}`:** {markdown_text(card.statement)}"
-            quote = markdown_text(card.before) + highlighted(card.quote) + markdown_text(card.after)
-        else:
-            lines = [("Chain", card.chain), ("Corroboration", card.supporting)]
-            heading = f"**{markdown_text(card.statement)}**"
-            quote = highlighted(card.quote)
-        details = "  \n".join(f"**{markdown_text(label)}:** {markdown_text(text)}" for label, text in lines)
-        st.markdown(f"{heading}  \n{meta}\n\n> {quote}\n\n{details}")
-        with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-            if not selected:
-                st.button(
-                    f"Select {card.claim_id}",
-                    key=f"open_{card.claim_id}",
-                    type="tertiary",
-                    help=f"Select claim {card.claim_id}: its whole evidence, here and on every view",
-                    on_click=select_claim,
-                    args=(card.claim_id,),
-                )
-            if card.contradicted_by:
-                claim_buttons("Contradicted by", card.contradicted_by, select_claim, f"{card.claim_id}_{selected}")
-
-
-def claim_line(card: ClaimCard, select_claim: Callable[[str], None]) -> None:
-    """A claim in one line: its id (a button that selects it), what it says and when."""
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.button(
-            card.claim_id,
-            key=f"line_{card.claim_id}",
-            type="tertiary",
-            help=f"Select claim {card.claim_id}",
-            on_click=select_claim,
-            args=(card.claim_id,),
-        )
-        st.markdown(f"{markdown_text(card.statement)} · {markdown_text(card.validity)}")
-
-
-def claim_buttons(label: str, claim_ids: Sequence[str], select_claim: Callable[[str], None], key: str) -> None:
-    """Claim ids as small buttons after `label`; a click selects that claim everywhere."""
-    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.markdown(f"**{markdown_text(label)}:**")
-        for other in claim_ids:
-            st.button(
-                other,
-                key=f"goto_{key}_{other}",
-                type="tertiary",
-                help=f"Show claim {other}",
-                on_click=select_claim,
-                args=(other,),
-            )
-
-
 def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Callable[[str], None]) -> None:
-    """The panel: the place, its claimed status, a summary of who disagrees (each claim once), the
-    selected claim, then the claims holding on the day; earlier and later ones folded."""
+    """The panel: the place, then what panel_data gives, drawn by one component (a click on a
+    claim id there selects that claim)."""
     st.subheader(f"Sourcing: {markdown_text(place['name'])}")
     st.caption(
         markdown_text(f"{place['kind']} · position: {place['position_source']} · precision: {place['precision']}")
     )
-    if dossier.status:
-        st.markdown(f"**Status claimed on {day.isoformat()}:** {markdown_text(dossier.status)}")
-    if dossier.sides:
-        st.markdown("#### Sources disagree")
-        for i, side in enumerate(dossier.sides):
-            claim_buttons(side.line, side.claim_ids, select_claim, f"side{i}")
-        st.markdown("**Why they conflict:** " + markdown_text("; ".join(dossier.reasons)))
-    chosen = st.session_state.get(CLAIM_KEY)
-    every = {c.claim_id: c for c in dossier.holding + dossier.earlier + dossier.later}
-    if chosen in every:
-        show_card(every[chosen], select_claim, selected=True)
-    holding = [c for c in dossier.holding if c.claim_id != chosen]
-    st.markdown(f"#### Claims holding on {day.isoformat()} ({len(dossier.holding)})")
-    for card in holding:
-        show_card(card, select_claim)
-    for title, cards in (("Earlier claims", dossier.earlier), ("Later claims", dossier.later)):
-        if cards:
-            folded = st.expander(f"{title} ({len(cards)})", key=f"fold_{title.split()[0]}", on_change="rerun")
-            if folded.open:  # drawn once opened: a folded list costs the browser nothing on each slider step
-                with folded:
-                    for card in cards:
-                        if card.claim_id != chosen:
-                            claim_line(card, select_claim)
+
+    def select_from_panel() -> None:
+        claim_id = (st.session_state.get(PANEL_KEY) or {}).get("select")
+        if isinstance(claim_id, str):
+            select_claim(claim_id)
+
+    panel_component(
+        key=PANEL_KEY,
+        data=panel_data(dossier, day, st.session_state.get(CLAIM_KEY)),
+        on_select_change=select_from_panel,
+    )
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)

@@ -1,6 +1,7 @@
 """What the sourcing panel shows for one place: every claim about it, with its evidence.
 
-Pure data for the dashboard to lay out; `markdown_text` makes table text safe for st.markdown.
+Pure data for the dashboard to lay out: `panel_data` is what the panel's component draws (as text,
+never as markup); `markdown_text` makes table text safe for st.markdown elsewhere on the page.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +21,8 @@ from claimmap.problems import without_bidi_controls
 from claimmap.sources.anchors import paragraph_around
 from claimmap.sources.hedging import EFFECTIVE_HEDGE, detect_hedge_cues, strongest_hedge
 from claimmap.tables.schema import FACILITY_KINDS
+
+PANEL_FRONTEND = Path(__file__).parent / "panel_frontend"  # the panel's component: panel.js, panel.css
 
 RELIABILITY = {
     "A": "completely reliable",
@@ -130,16 +134,6 @@ def place_box_options(
     else:
         listed = list(islice(in_view, cap + 1))
     return ([selected] if selected else []) + [p for p in listed if p != selected][: cap - bool(selected)]
-
-
-def highlighted(value: str, color: str = "orange") -> str:
-    """Literal text shown bold on a colored background; surrounding spaces stay outside the bold
-    markers, where Markdown needs them."""
-    core = value.strip()
-    if not core:
-        return markdown_text(value)
-    lead, trail = value[: len(value) - len(value.lstrip())], value[len(value.rstrip()) :]
-    return f"{markdown_text(lead)}:{color}-background[**{markdown_text(core)}**]{markdown_text(trail)}"
 
 
 @dataclass(frozen=True)
@@ -374,3 +368,83 @@ def _sides(competing: list[tuple[ClaimCard, ClaimCard, str]]) -> list[Side]:
 
 def _id_order(card: ClaimCard) -> tuple[int, str]:
     return (len(card.claim_id), card.claim_id)
+
+
+# The tone of a hedge's badge: the firmer the wording, the calmer the colour.
+HEDGE_TONE = {"stated": "green", "reported": "blue", "alleged": "orange", "presumed": "orange", "rumored": "red"}
+
+
+def _plain(value: object) -> str:
+    """Table text as the panel shows it: a string without reordering controls."""
+    return without_bidi_controls(str(value))
+
+
+def card_data(card: ClaimCard, selected: bool = False) -> dict:
+    """One claim's card for the panel: what it says, its badges, the quote, the chain and its
+    support. The selected claim's card also has the quote's whole paragraph, the report day,
+    the hedge words and the grade in words."""
+    badges = [(f"hedge: {card.hedge}", HEDGE_TONE.get(card.hedge, "gray"))]
+    if card.words_doubt_more:
+        badges.append((f"words suggest: {card.detected_hedge}", "orange"))
+    badges.append((f"grade {card.grade.split(':')[0]} of {card.graded}", "violet"))
+    if card.against_interest:
+        badges.append(("against interest", "green"))
+    if card.contradicted_by:
+        badges.append(("⚔ contested", "red"))
+    if selected:
+        hedge = f"{card.hedge} (curated)" + (
+            f"; hedging words in the quote: {card.hedge_cues}" if card.hedge_cues else ""
+        )
+        lines = [
+            ("Chain", card.chain),
+            ("Reported", card.reported),
+            ("Hedge", hedge),
+            (
+                f"Grade of {card.graded} (the claimant, first link of the chain)",
+                card.grade + ("; speaks against its own side's interest" if card.against_interest else ""),
+            ),
+            *card.corroboration_lines,
+        ]
+    else:
+        lines = [("Chain", card.chain), ("Corroboration", card.supporting)]
+    return {
+        "id": _plain(card.claim_id),
+        "selected": selected,
+        "statement": _plain(card.statement),
+        "meta": _plain(f"{type_words(card.claim_type)} · actor: {card.actor} · {card.validity}"),
+        "badges": [[_plain(label), tone] for label, tone in badges],
+        "before": _plain(card.before) if selected else "",
+        "quote": _plain(card.quote),
+        "after": _plain(card.after) if selected else "",
+        "lines": [[_plain(label), _plain(text)] for label, text in lines],
+        "contradicted_by": [_plain(other) for other in card.contradicted_by],
+    }
+
+
+def panel_data(dossier: Dossier, day: Day, chosen: str | None) -> dict:
+    """What the panel's component draws below the place's heading, as JSON-ready data: the
+    claimed status, a summary of who disagrees (each claim once), the selected claim `chosen`,
+    then the claims holding on `day`; earlier and later ones as one line each, folded."""
+    every = {c.claim_id: c for c in dossier.holding + dossier.earlier + dossier.later}
+    day_text = as_timestamp(day).date().isoformat()
+    return {
+        "day": day_text,
+        "status": _plain(dossier.status),
+        "sides": [{"line": _plain(side.line), "ids": [_plain(i) for i in side.claim_ids]} for side in dossier.sides],
+        "reasons": _plain("; ".join(dossier.reasons)),
+        "selected": card_data(every[chosen], selected=True) if chosen in every else None,
+        "holding_total": len(dossier.holding),
+        "holding": [card_data(c) for c in dossier.holding if c.claim_id != chosen],
+        "folded": [
+            {
+                "title": f"{title} ({len(cards)})",
+                "lines": [
+                    {"id": _plain(c.claim_id), "text": _plain(f"{c.statement} · {c.validity}")}
+                    for c in cards
+                    if c.claim_id != chosen
+                ],
+            }
+            for title, cards in (("Earlier claims", dossier.earlier), ("Later claims", dossier.later))
+            if cards
+        ],
+    }

@@ -74,6 +74,11 @@ def sourcing_heading(page, name: str):
     return page.get_by_role("heading", name=f"Sourcing: {name}")
 
 
+def claim_card(page, claim_id: str, selected: bool = False):
+    """A claim's card in the panel: the selected claim's (with its whole evidence) or another's."""
+    return page.locator(f".cm-card{'.selected' if selected else ':not(.selected)'}[data-claim='{claim_id}']")
+
+
 def date_slider(page):
     """The slider's thumb (Streamlit 1.67 renders it as a react-aria <input type=range>)."""
     return page.locator("[data-testid='stSlider']").get_by_role("slider")

@@ -8,7 +8,14 @@ import re
 
 import pytest
 
-from tests.browser.test_dashboard_browser import APP_IDLE, MARKER_TIMEOUT, map_frame, open_app, sourcing_heading
+from tests.browser.test_dashboard_browser import (
+    APP_IDLE,
+    MARKER_TIMEOUT,
+    claim_card,
+    map_frame,
+    open_app,
+    sourcing_heading,
+)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -65,7 +72,7 @@ def panel(page):
 
 def test_sources_disagree_names_each_claim_once_with_its_side_and_reasons_in_words(page, app_server):
     open_tartus(page, app_server)
-    sides = page.locator("[class*='st-key-goto_side'] button:visible")
+    sides = page.locator(".cm-side button")
     expect(sides).to_have_count(5)
     assert sorted(sides.all_inner_texts()) == ["c011", "c012", "c013", "c021", "c027"]  # each once, none repeated
     expect(page.get_by_text(re.compile(r"^3 claims say withdrawal \(Russia\), from 3 origins"))).to_be_visible()
@@ -79,24 +86,24 @@ def test_sources_disagree_names_each_claim_once_with_its_side_and_reasons_in_wor
 
 def test_a_contradicting_claim_id_selects_that_claim(page, app_server):
     open_tartus(page, app_server)
-    card = page.locator(".st-key-card_c012")
+    card = claim_card(page, "c012")
     expect(card).to_contain_text("Contradicted by:")
-    card.locator("[class*='st-key-goto_c012_'] button:visible", has_text="c021").click()
-    selected = page.locator(".st-key-card_c021_selected")
+    card.locator(".cm-contradicted").get_by_role("button", name="c021", exact=True).click()
+    selected = claim_card(page, "c021", selected=True)
     expect(selected).to_contain_text("Selected claim c021")
     expect(selected).to_contain_text("Grade of")  # the whole evidence
-    expect(page.locator(".st-key-card_c021")).to_have_count(0)  # shown once, as the selected claim
+    expect(claim_card(page, "c021")).to_have_count(0)  # shown once, as the selected claim
 
 
 def test_the_grade_badge_says_whom_it_grades(page, app_server):
     open_tartus(page, app_server)
-    expect(page.locator(".st-key-card_c012")).to_contain_text("grade C3 of Main Intelligence Directorate of Ukraine")
+    expect(claim_card(page, "c012")).to_contain_text("grade C3 of Main Intelligence Directorate of Ukraine")
 
 
 def test_no_text_in_the_panel_is_below_4_5_to_1_contrast(page, app_server):
     open_tartus(page, app_server)
-    page.locator(".st-key-card_c012 [class*='st-key-goto_c012_'] button:visible", has_text="c021").click()
-    expect(page.locator(".st-key-card_c021_selected")).to_be_visible()
+    claim_card(page, "c012").locator(".cm-contradicted").get_by_role("button", name="c021", exact=True).click()
+    expect(claim_card(page, "c021", selected=True)).to_be_visible()
     assert panel(page).evaluate(LOW_CONTRAST) == []
 
 
@@ -125,11 +132,11 @@ def test_back_undoes_the_last_choice_and_forward_redoes_it(page, app_server):
     expect(sourcing_heading(page, "Tartus")).to_be_visible(timeout=30_000)
 
 
-def test_a_folded_list_is_drawn_once_opened_and_its_claim_ids_select(page, app_server):
+def test_a_folded_list_opens_and_its_claim_ids_select(page, app_server):
     open_app(page, app_server, "?place=syria&date=2024-11-25")
     expect(sourcing_heading(page, "Syria")).to_be_visible()
-    line = page.locator(".st-key-line_c032")
-    expect(line).to_have_count(0)  # folded: not sent, so a slider step does not redraw it
+    line = page.locator(".cm-claim-line[data-claim='c032']")
+    expect(line).to_be_hidden()  # folded
     page.get_by_text("Later claims (7)").click()
-    line.locator("button:visible").first.click()
-    expect(page.locator(".st-key-card_c032_selected")).to_contain_text("Selected claim c032")
+    line.get_by_role("button", name="c032").click()
+    expect(claim_card(page, "c032", selected=True)).to_contain_text("Selected claim c032")

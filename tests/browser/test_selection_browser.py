@@ -8,7 +8,14 @@ import re
 
 import pytest
 
-from tests.browser.test_dashboard_browser import APP_IDLE, MARKER_TIMEOUT, map_frame, open_app, sourcing_heading
+from tests.browser.test_dashboard_browser import (
+    APP_IDLE,
+    MARKER_TIMEOUT,
+    claim_card,
+    map_frame,
+    open_app,
+    sourcing_heading,
+)
 from tests.browser.test_workflow_browser import switch_view
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -84,7 +91,7 @@ def expect_selected_everywhere(page, claim_id: str, place_name: str, place_id: s
     expect(page).to_have_url(re.compile(rf"[?&]claim={claim_id}(&|$)"))
     expect(page).to_have_url(re.compile(rf"[?&]place={place_id}(&|$)"))
     expect(sourcing_heading(page, place_name)).to_be_visible(timeout=30_000)
-    expect(page.locator(f".st-key-card_{claim_id}_selected")).to_contain_text(f"Selected claim {claim_id}")
+    expect(claim_card(page, claim_id, selected=True)).to_contain_text(f"Selected claim {claim_id}")
     expect(map_frame(page).locator(f".place-{place_id}.selected")).to_be_visible(timeout=MARKER_TIMEOUT)
     idle(page)
     page.locator(TABLE).scroll_into_view_if_needed()
@@ -173,7 +180,7 @@ def test_a_quote_of_one_claim_selects_it_without_a_chooser(page, app_server):
 def test_back_undoes_a_selection(page, app_server):
     open_map(page, app_server, "?date=2024-12-09&place=tartus_naval_base&claim=c021")
     expect_selected_everywhere(page, "c021", "Tartus naval facility", "tartus_naval_base")  # a shared link
-    page.locator(".st-key-open_c012 button:visible").click()
+    claim_card(page, "c012").get_by_role("button", name="Select c012").click()
     expect_selected_everywhere(page, "c012", "Tartus naval facility", "tartus_naval_base")
     page.go_back()
     expect_selected_everywhere(page, "c021", "Tartus naval facility", "tartus_naval_base")

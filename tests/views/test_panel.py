@@ -1,4 +1,5 @@
 import re
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -7,8 +8,8 @@ from claimmap.analysis.dataset import load_dataset
 from claimmap.analysis.filters import ClaimFilter
 from claimmap.views.panel import (
     PLACE_BOX_MAX,
-    highlighted,
     markdown_text,
+    panel_data,
     place_box_options,
     place_dossier,
     place_search_labels,
@@ -133,16 +134,43 @@ def test_a_facility_dossier_says_its_claimed_status(bundled):
     assert place_dossier(bundled, "tartus", "2024-12-09").status == ""  # a city has no facility status
 
 
-@pytest.mark.parametrize(
-    "raw, expected",
-    [
-        ("the base", ":orange-background[**the base**]"),
-        ("whose leaders have ", ":orange-background[**whose leaders have**] "),  # '** ' would not close the bold
-        ("  ", "  "),
-    ],
-)
-def test_highlighted_keeps_spaces_outside_the_bold_markers(raw, expected):
-    assert highlighted(raw) == expected
+def test_panel_data_shows_the_selected_claim_once_with_its_paragraph(bundled):
+    dossier = place_dossier(bundled, "tartus_naval_base", "2024-12-09")
+    data = panel_data(dossier, "2024-12-09", "c021")
+    assert data["selected"]["id"] == "c021" and data["selected"]["selected"]
+    assert "c021" not in [c["id"] for c in data["holding"]]
+    assert data["holding_total"] == len(dossier.holding) == len(data["holding"]) + 1
+    selected = data["selected"]
+    assert selected["before"] + selected["quote"] + selected["after"] in bundled.source_texts["src000"]
+    assert selected["before"] and all(c["before"] == c["after"] == "" for c in data["holding"])
+    assert any(label.startswith("Grade of ") for label, _ in selected["lines"])
+    assert [label for label, _ in data["holding"][0]["lines"]] == ["Chain", "Corroboration"]
+
+
+def test_panel_data_badges_say_the_hedge_whom_the_grade_is_of_and_a_contest(bundled):
+    cards = panel_data(place_dossier(bundled, "tartus_naval_base", "2024-12-09"), "2024-12-09", None)["holding"]
+    c012 = next(c for c in cards if c["id"] == "c012")
+    assert ["hedge: reported", "blue"] in c012["badges"]
+    assert ["grade C3 of Main Intelligence Directorate of Ukraine (GUR)", "violet"] in c012["badges"]
+    assert ["⚔ contested", "red"] in c012["badges"] and "c021" in c012["contradicted_by"]
+
+
+def test_panel_data_keeps_no_reordering_controls(bundled):
+    dossier = place_dossier(bundled, "tartus_naval_base", "2024-12-09")
+    card = dossier.holding[0]
+    hostile = replace(card, statement="\u202eevil\u2066 text", quote="a\u2067b")
+    data = panel_data(replace(dossier, holding=[hostile]), "2024-12-09", None)
+    shown = data["holding"][0]
+    assert shown["statement"] == "<U+202E>evil<U+2066> text"  # a visible mark, not a reordering
+    assert not set("\u202e\u2066\u2067") & set(shown["statement"] + shown["quote"])
+
+
+def test_panel_data_folds_earlier_and_later_claims_as_lines_without_the_selected_one(bundled):
+    dossier = place_dossier(bundled, "syria", "2024-11-25")
+    chosen = dossier.later[0].claim_id
+    (later,) = [f for f in panel_data(dossier, "2024-11-25", chosen)["folded"] if f["title"].startswith("Later")]
+    assert later["title"] == f"Later claims ({len(dossier.later)})"
+    assert [line["id"] for line in later["lines"]] == [c.claim_id for c in dossier.later[1:]]
 
 
 def test_panel_filter_and_map_share_one_effective_hedge(data_dir, edit):
