@@ -53,7 +53,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
-from claimmap.page.warm import cached_dataset, day_map, day_markers
+from claimmap.page.warm import FILTER_HASH, cached_dataset, day_map, day_markers
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.columns import member_of
 from claimmap.tables.validate import data_fingerprint
@@ -164,9 +164,9 @@ def speed_words(days_per_second: int) -> str:
     return f"{days_per_second} day{'s' if days_per_second > 1 else ''}/s"
 
 
-def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
+def date_row(span: tuple[dt.date, dt.date], strip_for: Callable[[dt.date], str]) -> dt.date:
     """The date slider with Play (Pause while playing) and the speed beside it, and under it the
-    claims begun per day (`per_day`); on a phone they stack, above the map."""
+    claims begun per day (`strip_for(day)`, its HTML); on a phone they stack, above the map."""
     session = st.session_state
 
     def toggle_playback() -> None:
@@ -205,7 +205,7 @@ def date_row(span: tuple[dt.date, dt.date], per_day: pd.Series) -> dt.date:
             label_visibility="collapsed",
             width=120,
         )
-    st.columns([6, 2])[0].html(day_strip_html(per_day, day))
+    st.columns([6, 2])[0].html(strip_for(day))
     return day
 
 
@@ -229,7 +229,7 @@ def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Call
     )
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+@st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=FILTER_HASH)
 def map_layers(
     _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date
 ) -> tuple[str, str, int, int]:
@@ -240,7 +240,7 @@ def map_layers(
     return areas, place_layer_data(markers), len(markers), int(markers["contested"].sum())
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=FILTER_HASH)
 def cached_claims_per_day(
     _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, span: tuple[dt.date, dt.date]
 ) -> pd.Series:
@@ -248,7 +248,15 @@ def cached_claims_per_day(
     return claims_per_day(claim_filter.apply(_dataset.claims), span)
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False, hash_funcs=FILTER_HASH)
+def cached_day_strip(
+    _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, span: tuple[dt.date, dt.date], day: dt.date
+) -> str:
+    """The claims-per-day strip's HTML with `day` marked, once per day: a slider step reuses it."""
+    return day_strip_html(cached_claims_per_day(_dataset, fingerprint, claim_filter, span), day)
+
+
+@st.cache_data(max_entries=1024, show_spinner=False, hash_funcs=FILTER_HASH)
 def cached_dossier(
     _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, place_id: str, day: dt.date
 ) -> Dossier:
@@ -306,7 +314,7 @@ def cached_claims_table(_dataset: Dataset, fingerprint: str) -> pd.DataFrame:
     return claims_table(_dataset)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=FILTER_HASH)
 def table_rows(
     _dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day: dt.date, query: str, selected: str | None
 ) -> tuple[pd.DataFrame, int]:
@@ -593,7 +601,7 @@ def day_and_view(
     stopped = take_playback_step(session, span[1], time.monotonic())
     if stopped or timer != playback_timer(session):
         st.rerun()  # Play, Pause, a new speed or the last day: the timer changes with a full run
-    day = date_row(span, cached_claims_per_day(dataset, fingerprint, claim_filter, span))
+    day = date_row(span, lambda day: cached_day_strip(dataset, fingerprint, claim_filter, span, day))
     st.caption(counts)
 
     # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.

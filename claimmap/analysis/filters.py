@@ -9,6 +9,7 @@ widget, the URL and the filtering all follow from it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -72,6 +73,10 @@ class ClaimFilter:
             raise ValueError(f"no facet {', '.join(sorted(unknown))}; the facets are {[f.key for f in self.facets]}")
         # Normalised, so that equal choices compare equal whether an unused facet is given or not.
         object.__setattr__(self, "allowed", {k: tuple(v) for k, v in self.allowed.items() if v})
+
+    def cache_key(self) -> str:
+        """The filter in a few bytes, equal for equal filters: its facets' keys and its choices."""
+        return json.dumps([[f.key for f in self.facets], sorted(self.allowed.items())])
 
     def mask(self, claims: pd.DataFrame) -> pd.Series:
         """Boolean mask of the claims that pass every facet."""

@@ -23,7 +23,8 @@ from typing import Any
 
 import folium
 import pandas as pd
-from branca.element import MacroElement
+import xyzservices
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from claimmap.analysis.asof import FACILITY_STATUS_WORDS, NEUTRAL_COLOR
@@ -129,7 +130,30 @@ def css_token(value: str) -> str:
     return re.sub(r"[^a-z0-9_-]", "-", str(value).lower())
 
 
-class _Script(MacroElement):
+class _Text(Element):
+    """Text that goes into the page as it is."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _ScriptElement(MacroElement):
+    """A map element made of one script macro. branca's render would compile each rendered script
+    as a new Jinja template, on every rerun: slow for a large data literal (the places), and data
+    is no template code. This adds the script as text. (streamlit-folium reads the macro itself.)"""
+
+    def render(self, **kwargs: Any) -> str:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "a map element renders inside a Figure"
+        figure.script.add_child(_Text(self._template.module.script(self, kwargs)), name=self.get_name())
+        return ""
+
+
+class _Script(_ScriptElement):
     """One call into claimmap-map.js, `claimmap.FUNCTION(parent, data)`, for the element it is
     added to; `data` is a JSON literal from `script_json`."""
 
@@ -160,7 +184,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 """)
 
 
-class Legend(MacroElement):
+class Legend(_ScriptElement):
     """A legend box in a map corner, folded until opened; `html_text` must already be escaped."""
 
     def __init__(self, html_text: str):
@@ -214,7 +238,7 @@ def claim_bounds(places: pd.DataFrame) -> list[list[float]]:
     return [[round(lat0, 4), round(lon0, 4)], [round(lat1, 4), round(lon1, 4)]]
 
 
-class _Credit(MacroElement):
+class _Credit(_ScriptElement):
     """The basemap's credit line in Leaflet's attribution box; `text` must already be escaped."""
 
     _template = Template("""
@@ -249,7 +273,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     m.default_css = MAP_CSS + CLAIMMAP_CSS
     _Script("basemap", script_json({"base": BASEMAP_URL, "files": BASEMAP_NAMES})).add_to(m)
     folium.TileLayer(
-        "OpenStreetMap",
+        xyzservices.providers.OpenStreetMap.Mapnik,  # by name, folium searches every provider (~5 ms)
         name="OpenStreetMap tiles (online only)",
         attr=OSM_ATTRIBUTION,
         overlay=True,

@@ -61,3 +61,11 @@ def test_choices_list_every_value_once():
     assert choices["relay"] == ["osint", "tass"]
     assert choices["hedge"] == ["reported", "rumored"]  # in order of doubt, not alphabetical
     assert "" not in choices["actor"]
+
+
+def test_the_cache_key_is_equal_for_equal_filters_and_differs_for_other_choices():
+    key = ClaimFilter({"actor": ["russia", "sy_opposition"]}).cache_key()
+    assert key == ClaimFilter({"actor": ["russia", "sy_opposition"], "hedge": []}).cache_key()
+    assert key != ClaimFilter({"actor": ["russia"]}).cache_key()
+    assert key != ClaimFilter({"claimant": ["russia", "sy_opposition"]}).cache_key()
+    assert key != ClaimFilter({"actor": ["russia", "sy_opposition"]}, facets=FACETS[:2]).cache_key()

@@ -127,6 +127,15 @@ def test_hostile_names_reach_the_rendered_map_only_escaped():
     assert "Khmeimim &lt;img" in out.replace("\\u0026", "&")  # the legend's HTML, as text
 
 
+@pytest.mark.parametrize("name", ["{{ 7*7 }}", "{% broken", "{# open"])
+def test_names_that_look_like_jinja_reach_the_map_as_text(name):
+    # branca compiles a rendered script as a template again: '{{ 7*7 }}' became 49, '{%' raised.
+    m = base_map(ACTORS.assign(name=name), MAP_CREDITS)
+    place_layer(place_layer_data(markers(name=name))).add_to(m)
+    (call,) = re.findall(r"claimmap\.places\(.*", rendered(m))
+    assert json.dumps(name)[1:-1] in call  # as written, not evaluated
+
+
 @pytest.mark.parametrize("text", [HOSTILE, '\\"', "a\\u0041", "line\u2028break", "tab\there"])
 def test_script_json_keeps_the_value_and_nothing_that_ends_a_script_or_template(text):
     literal = script_json({"name": text})
