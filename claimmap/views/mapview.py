@@ -141,19 +141,42 @@ class _Text(Element):
         return self.text
 
 
-class _ScriptElement(MacroElement):
-    """A map element made of one script macro. branca's render would compile each rendered script
-    as a new Jinja template, on every rerun: slow for a large data literal (the places), and data
-    is no template code. This adds the script as text. (streamlit-folium reads the macro itself.)"""
+class _RenderedAsText(MacroElement):
+    """branca's MacroElement.render, except that each rendered macro (header, html, script) goes
+    into the page as text: branca compiles it as a new Jinja template on every rerun, which is slow
+    (a few ms a map, more for a large data literal such as the places) and reads table text as
+    template code ('{%' in a name raised). Put before folium's class in the bases of a subclass, it
+    ends that class's chain of render calls. (streamlit-folium reads the script macros itself.)"""
 
     def render(self, **kwargs: Any) -> str:
         figure = self.get_root()
         assert isinstance(figure, Figure), "a map element renders inside a Figure"
-        figure.script.add_child(_Text(self._template.module.script(self, kwargs)), name=self.get_name())
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Text(macros[part](self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
         return ""
 
 
-class _Script(_ScriptElement):
+class _Map(folium.Map, _RenderedAsText):
+    pass
+
+
+class _TileLayer(folium.TileLayer, _RenderedAsText):
+    pass
+
+
+class _LayerControl(folium.LayerControl, _RenderedAsText):
+    pass
+
+
+class _FeatureGroup(folium.FeatureGroup, _RenderedAsText):
+    pass
+
+
+class _Script(_RenderedAsText):
     """One call into claimmap-map.js, `claimmap.FUNCTION(parent, data)`, for the element it is
     added to; `data` is a JSON literal from `script_json`."""
 
@@ -184,7 +207,7 @@ var {{ this.get_name() }} = L.control({position: "bottomright"});
 """)
 
 
-class Legend(_ScriptElement):
+class Legend(_RenderedAsText):
     """A legend box in a map corner, folded until opened; `html_text` must already be escaped."""
 
     def __init__(self, html_text: str):
@@ -238,7 +261,7 @@ def claim_bounds(places: pd.DataFrame) -> list[list[float]]:
     return [[round(lat0, 4), round(lon0, 4)], [round(lat1, 4), round(lon1, 4)]]
 
 
-class _Credit(_ScriptElement):
+class _Credit(_RenderedAsText):
     """The basemap's credit line in Leaflet's attribution box; `text` must already be escaped."""
 
     _template = Template("""
@@ -257,7 +280,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     """The date-independent map: fitted to `bounds`, the offline basemap (fetched by the browser),
     optional OSM tiles, the legend, local JS/CSS."""
     (south, west), (north, east) = bounds
-    m = folium.Map(
+    m = _Map(
         location=((south + north) / 2, (west + east) / 2),
         zoom_start=MAP_ZOOM,
         min_zoom=4,
@@ -272,7 +295,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     m.default_js = MAP_JS + CLAIMMAP_JS
     m.default_css = MAP_CSS + CLAIMMAP_CSS
     _Script("basemap", script_json({"base": BASEMAP_URL, "files": BASEMAP_NAMES})).add_to(m)
-    folium.TileLayer(
+    _TileLayer(
         xyzservices.providers.OpenStreetMap.Mapnik,  # by name, folium searches every provider (~5 ms)
         name="OpenStreetMap tiles (online only)",
         attr=OSM_ATTRIBUTION,
@@ -281,7 +304,7 @@ def base_map(actors: pd.DataFrame, attribution: str, bounds: list[list[float]] =
     ).add_to(m)
     _Credit(map_text(attribution)).add_to(m)
     Legend(legend_html(actors)).add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
+    _LayerControl(collapsed=True).add_to(m)
     return m
 
 
@@ -426,7 +449,7 @@ def place_layer(data: str, selected: str | None = None) -> folium.FeatureGroup:
     named, fanned out where they overlap, clustered where they crowd; places beyond the basemap
     are listed in a corner box. The `selected` place is drawn above the others, ringed, its name
     placed first."""
-    group = folium.FeatureGroup(name="Places as claimed")
+    group = _FeatureGroup(name="Places as claimed")
     _Script("places", data + ", " + script_json(map_text(selected) if selected else None)).add_to(group)
     return group
 
@@ -476,7 +499,7 @@ def governorate_layer_data(control: pd.DataFrame, actors: pd.DataFrame, names: M
 def governorate_layer(data: str) -> folium.FeatureGroup:
     """Shaded governorates (`data` from governorate_layer_data), one layer; the shapes are taken
     from the basemap already in the browser."""
-    group = folium.FeatureGroup(name="Governorates as claimed")
+    group = _FeatureGroup(name="Governorates as claimed")
     _Script("areas", data).add_to(group)
     return group
 
