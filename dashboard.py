@@ -164,9 +164,10 @@ def speed_words(days_per_second: int) -> str:
     return f"{days_per_second} day{'s' if days_per_second > 1 else ''}/s"
 
 
-def date_row(span: tuple[dt.date, dt.date], strip_for: Callable[[dt.date], str]) -> dt.date:
+def date_row(span: tuple[dt.date, dt.date], strip: str) -> None:
     """The date slider with Play (Pause while playing) and the speed beside it, and under it the
-    claims begun per day (`strip_for(day)`, its HTML); on a phone they stack, above the map."""
+    claims begun per day (`strip`, its HTML); on a phone they stack, above the map. The day is
+    the slider's value in the session (DAY_KEY)."""
     session = st.session_state
 
     def toggle_playback() -> None:
@@ -180,7 +181,7 @@ def date_row(span: tuple[dt.date, dt.date], strip_for: Callable[[dt.date], str])
 
     slider_col, controls_col = st.columns([6, 2], vertical_alignment="bottom")
     with slider_col:
-        day = st.slider(
+        st.slider(
             "Situation as claimed on",
             min_value=span[0],
             max_value=span[1],
@@ -205,8 +206,7 @@ def date_row(span: tuple[dt.date, dt.date], strip_for: Callable[[dt.date], str])
             label_visibility="collapsed",
             width=120,
         )
-    st.columns([6, 2])[0].html(strip_for(day))
-    return day
+    st.columns([6, 2])[0].html(strip)
 
 
 def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Callable[[str], None]) -> None:
@@ -601,16 +601,10 @@ def day_and_view(
     stopped = take_playback_step(session, span[1], time.monotonic())
     if stopped or timer != playback_timer(session):
         st.rerun()  # Play, Pause, a new speed or the last day: the timer changes with a full run
-    day = date_row(span, lambda day: cached_day_strip(dataset, fingerprint, claim_filter, span, day))
-    st.caption(counts)
-
-    # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
-    view = (
-        st.segmented_control(
-            "View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW_KEY, label_visibility="collapsed"
-        )
-        or DEFAULT_VIEW
-    )
+    day, view = session[DAY_KEY], session.get(VIEW_KEY) or DEFAULT_VIEW
+    # The view leaves for the browser first (a slider step waits for the map); the date row and the
+    # view switch stand above it in a container filled after it: their values are in the session.
+    controls = st.container()
     sync_url(st.query_params, page_state(day, view, claim_filter), st.session_state)
     with_claims = dataset.places_with_claims
     if view == "timeline":
@@ -621,6 +615,13 @@ def day_and_view(
         curate_view(dataset, data_dir)
     else:
         map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)
+    with controls:
+        date_row(span, cached_day_strip(dataset, fingerprint, claim_filter, span, day))
+        st.caption(counts)
+        # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
+        st.segmented_control(
+            "View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW_KEY, label_visibility="collapsed"
+        )
 
     export_buttons(dataset, claims, day)
 
