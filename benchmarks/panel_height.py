@@ -22,7 +22,7 @@ PLACES = {"khmeimim": "Khmeimim Air Base", "tartus_naval_base": "Tartus naval fa
 MEASURE = """name => {
     const heading = [...document.querySelectorAll("h3")].find(h => h.textContent.trim() === "Sourcing: " + name);
     const column = heading.closest("[data-testid='stColumn']");
-    const cards = column.querySelectorAll("[class*='st-key-card_']");
+    const cards = column.querySelectorAll(".cm-card");
     return {height: Math.round(column.getBoundingClientRect().height), cards: cards.length};
 }"""
 
