@@ -11,7 +11,9 @@ second one. After a restart with unchanged data that is the stored copy (analysi
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import importlib
 import logging
 import os
 import sys
@@ -34,6 +36,9 @@ from claimmap.views.mapview import governorate_layer_data, marker_table
 
 log = logging.getLogger(__name__)
 THREAD_NAME = "claimmap-warm"
+PAGE = Path(__file__).resolve().parents[2] / "dashboard.py"
+# Declared when imported, a component is registered only inside a page run (else its frame gets a 404).
+DECLARE_COMPONENTS = ("streamlit_folium",)
 
 
 class _OutsidePageRun(logging.Filter):
@@ -88,14 +93,22 @@ def day_map(_dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day:
     )
 
 
+def page_imports(page: Path = PAGE) -> list[str]:
+    """The modules `page` imports at its top, but those that declare a component."""
+    tree = ast.parse(page.read_text(encoding="utf-8"))
+    names = [alias.name for node in tree.body if isinstance(node, ast.Import) for alias in node.names]
+    names += [node.module for node in tree.body if isinstance(node, ast.ImportFrom) and node.module and not node.level]
+    return [name for name in names if name.split(".")[0] not in DECLARE_COMPONENTS]
+
+
 def warm_up(argv: Sequence[str], environ: Mapping[str, str]) -> None:
     """Import what the page's first run imports, read the dataset the page will ask for (the
     data folder of `argv`, as the page resolves it) and work out its first map. Never raises: a
     failure here is the page's to report, when it loads the data itself."""
     try:
-        # Imported by set_page_config for the page's icon (0.16 s). Not streamlit_folium: a
-        # component declared outside a page run is never registered, and its frame gets a 404.
-        import streamlit.emojis  # noqa: F401
+        for module in page_imports():  # ~0.25 s of the page's first run at a start
+            importlib.import_module(module)
+        import streamlit.emojis  # noqa: F401  (set_page_config's, for the page's icon: 0.16 s)
 
         data_dir = resolve_data_dir(list(argv), environ)
         fingerprint = data_fingerprint(data_dir)

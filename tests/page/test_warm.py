@@ -61,6 +61,12 @@ def test_after_the_warm_up_the_first_pages_map_is_worked_out(loads: list[Path], 
     warm.day_map.clear()
 
 
+def test_the_warm_up_imports_the_pages_modules_but_those_that_declare_a_component():
+    modules = warm.page_imports()
+    assert {"pandas", "streamlit", "claimmap.views.panel", "claimmap.page.state"} <= set(modules)
+    assert "streamlit_folium" not in modules
+
+
 def test_the_warm_up_resolves_the_data_folder_as_the_page_does(loads: list[Path]):
     warm.warm_up([], {"CLAIMMAP_DATA": str(BUNDLED_DATA)})
     assert loads == [BUNDLED_DATA]
