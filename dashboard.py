@@ -53,7 +53,7 @@ from claimmap.page.state import (
     sync_url,
     take_playback_step,
 )
-from claimmap.page.warm import FILTER_HASH, cached_dataset, day_map, day_markers
+from claimmap.page.warm import FILTER_HASH, cached_dataset, day_map, day_markers, heap_frozen
 from claimmap.problems import problem_count, terminal_text, without_bidi_controls
 from claimmap.tables.columns import member_of
 from claimmap.tables.validate import data_fingerprint
@@ -669,6 +669,7 @@ def main() -> None:
     data_dir = resolve_data_dir(sys.argv[1:], os.environ)
     fingerprint = data_fingerprint(data_dir)
     dataset = cached_dataset(str(data_dir), fingerprint)
+    heap_frozen(fingerprint)
 
     st.title("claimmap")
     st.caption("Who claims what, where, when, and on whose word: every claim traced to its source's exact words.")

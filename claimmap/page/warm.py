@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 import importlib
 import logging
 import os
@@ -93,6 +94,19 @@ def day_map(_dataset: Dataset, fingerprint: str, claim_filter: ClaimFilter, day:
     )
 
 
+@st.cache_resource(max_entries=1, show_spinner=False)
+def heap_frozen(fingerprint: str) -> bool:
+    """Keep what the server holds for a version of the data out of Python's full garbage
+    collections: with the page's modules and tables loaded, one took ~90 ms, every third slider
+    step or so (measured), and held up the page's run. Collected once, then frozen (gc.freeze);
+    later full collections walk only what runs create. Once per version of the data: the previous
+    version's objects are unfrozen and collected first."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return True
+
+
 def page_imports(page: Path = PAGE) -> list[str]:
     """The modules `page` imports at its top, but those that declare a component."""
     tree = ast.parse(page.read_text(encoding="utf-8"))
@@ -116,6 +130,7 @@ def warm_up(argv: Sequence[str], environ: Mapping[str, str]) -> None:
         span = claim_date_span(dataset.claims)
         if span is not None:  # a link without a date opens on the last day, unfiltered
             day_map(dataset, fingerprint, ClaimFilter(), span[1])
+        heap_frozen(fingerprint)
     except Exception:
         log.exception("reading the dataset as the server started failed; the first page will read it")
 

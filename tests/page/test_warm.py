@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +33,26 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     warm.cached_dataset.clear()
     yield computed
     warm.cached_dataset.clear()
+
+
+@pytest.fixture(autouse=True)
+def heap_left_unfrozen():
+    """The warm-up freezes the heap (warm.heap_frozen); the tests after these must not inherit it."""
+    warm.heap_frozen.clear()
+    yield
+    gc.unfreeze()
+    warm.heap_frozen.clear()
+
+
+def test_the_heap_is_frozen_once_per_version_of_the_data():
+    gc.unfreeze()
+    warm.heap_frozen("version-1")
+    assert gc.get_freeze_count() > 0
+    made_since = [[]]  # made after the freeze: still walked by the collector
+    warm.heap_frozen("version-1")  # the same data: nothing done again
+    assert any(o is made_since for o in gc.get_objects())
+    warm.heap_frozen("version-2")  # new data: collected and frozen anew, with what was made since
+    assert not any(o is made_since for o in gc.get_objects())
 
 
 def test_after_the_warm_up_the_page_finds_the_dataset_of_its_data_folder_cached(loads: list[Path]):
