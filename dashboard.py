@@ -206,7 +206,7 @@ def date_row(span: tuple[dt.date, dt.date], strip: str) -> None:
             label_visibility="collapsed",
             width=120,
         )
-    st.columns([6, 2])[0].html(strip)
+    st.html(strip)  # as wide as the slider's column (PAGE_CSS): columns of its own cost 3 more elements a step
 
 
 def show_dossier(dossier: Dossier, place: dict, day: dt.date, select_claim: Callable[[str], None]) -> None:
@@ -274,10 +274,10 @@ if (panel && panel.getBoundingClientRect().top > page.innerHeight * 0.5) panel.s
 PANEL_TAPS_KEY = "panel_taps"
 
 
-# Claim ids that select a claim look like links (fixed CSS, no data in it).
+# Fixed CSS, no data in it. The strip under the date row is as wide as the slider's column (6 of
+# 8 parts, less the gap) while the row's columns stand side by side (Streamlit stacks them below 640px).
 PAGE_CSS = """<style>
-[class*="st-key-goto_"] button p, [class*="st-key-open_"] button p, [class*="st-key-line_"] button p {
-  color: #0b4fa8 !important; text-decoration: underline; font-family: monospace; }
+@media (min-width: 640px) { .day-strip { width: calc(75% - 1.5rem); } }
 </style>"""
 
 
@@ -446,7 +446,6 @@ def map_and_panel(
         bubbled = int(shown.clusters["n_places"].sum())
     else:
         areas, markers, n_places, n_contested = map_layers(dataset, fingerprint, claim_filter, day)
-    sync_url(st.query_params, page_state(day, "map", claim_filter), st.session_state)  # the selection may change
     map_col, panel_col = st.columns([5, 4], gap="medium")
     with map_col:
         st_folium(
@@ -458,6 +457,7 @@ def map_and_panel(
             on_change=select_clicked_place,
             feature_group_to_add=[governorate_layer(areas), place_layer(markers, selected)],
         )
+        sync_url(st.query_params, page_state(day, "map", claim_filter), st.session_state)  # a click selects
         st.caption(
             f"{n_places} places with claims by {day.isoformat()}; {n_contested} "
             "contested. Click a marker, or choose a place on the right."
@@ -591,12 +591,10 @@ def day_and_view(
     claims: pd.DataFrame,
     span: tuple[dt.date, dt.date],
     timer: float | None,
-    counts: str,
 ) -> None:
     """The date row, the view shown and its exports. Run as a fragment: a day chosen on the
     slider, by playback or in a view reruns only this part, not the loading and the filters.
-    `timer` is the playback timer (playback_timer) the page's last full run set; `counts` the
-    caption of what the filters let through (the same for every day)."""
+    `timer` is the playback timer (playback_timer) the page's last full run set."""
     session = st.session_state
     stopped = take_playback_step(session, span[1], time.monotonic())
     if stopped or timer != playback_timer(session):
@@ -605,7 +603,6 @@ def day_and_view(
     # The view leaves for the browser first (a slider step waits for the map); the date row and the
     # view switch stand above it in a container filled after it: their values are in the session.
     controls = st.container()
-    sync_url(st.query_params, page_state(day, view, claim_filter), st.session_state)
     with_claims = dataset.places_with_claims
     if view == "timeline":
         timeline(dataset, claims, day, span)
@@ -615,9 +612,10 @@ def day_and_view(
         curate_view(dataset, data_dir)
     else:
         map_and_panel(dataset, fingerprint, claim_filter, day, with_claims)
+    # After the view: the browser's history step (pushState) then does not hold up the map's redraw.
+    sync_url(st.query_params, page_state(day, view, claim_filter), st.session_state)
     with controls:
         date_row(span, cached_day_strip(dataset, fingerprint, claim_filter, span, day))
-        st.caption(counts)
         # A switch rather than st.tabs: tabs compute every view on every rerun, this only the one shown.
         st.segmented_control(
             "View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW_KEY, label_visibility="collapsed"
@@ -626,15 +624,23 @@ def day_and_view(
     export_buttons(dataset, claims, day)
 
 
+EXPORT_BOX_KEY = "export_box"
+
+
 def export_buttons(dataset: Dataset, claims: pd.DataFrame, day: dt.date) -> None:
     """Downloads of the claims begun by `day` (after the filters) and of the map's state on it."""
 
     def exported() -> pd.DataFrame:
         return view_claims_table(dataset, claims_started(claims, day), day)
 
-    st.subheader("Export this view")
-    # Built only when clicked: exporting 10,000 claims on every rerun would slow every slider move.
-    with st.container(horizontal=True):
+    # Folded, and its buttons drawn only while it is open: five elements fewer on each slider step.
+    # A file is built only when its button is clicked (10,000 claims on every rerun would slow each step).
+    box = st.expander(
+        "Export this view: the claims as CSV or GeoJSON, the map's state", key=EXPORT_BOX_KEY, on_change="rerun"
+    )
+    if not box.open:
+        return
+    with box, st.container(horizontal=True):
         st.download_button(
             "Claims as CSV",
             lambda: to_csv_bytes(exported()),
@@ -692,15 +698,14 @@ def main() -> None:
         st.header("Filters")
         claim_filter = filter_widgets(dataset.filter_choices, dataset.names)
     claims = claim_filter.apply(dataset.claims)
-    counts = (
+    # What the filters let through, the same on every day: drawn by the full run, not on each step.
+    st.caption(
         f"Showing {len(claims)} of {len(dataset.claims)} claims about {claims['place_id'].nunique()} places "
         f"from {len(dataset.tables.sources)} source(s) · data: {markdown_text(str(data_dir))}"
     )
     # While playing, the fragment reruns itself once per step; only a full run sets its timer.
     timer = playback_timer(st.session_state)
-    st.fragment(day_and_view, run_every=timer)(
-        dataset, fingerprint, data_dir, claim_filter, claims, span, timer, counts
-    )
+    st.fragment(day_and_view, run_every=timer)(dataset, fingerprint, data_dir, claim_filter, claims, span, timer)
 
 
 main()

@@ -101,6 +101,7 @@ def test_on_a_phone_play_is_beside_the_slider_and_from_the_last_day_plays_the_st
 
 def test_exports_load_as_one_feature_per_claim_and_the_state_of_the_day(page, app_server):
     open_app(page, app_server, "?date=2024-12-05")
+    page.locator(".st-key-export_box summary").click()  # folded until opened
     with page.expect_download() as claims_download:
         page.get_by_role("button", name="Claims as GeoJSON").click()
     claims = json.loads(Path(claims_download.value.path()).read_text(encoding="utf-8"))
