@@ -25,18 +25,14 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from claimmap.sources.anchors import read_source_texts  # noqa: E402
+from claimmap.sources.anchors import first_two, read_source_texts  # noqa: E402
 
 # Per source: its text and distinct quotes -> {quote: (first start, second start)}, -1 for none.
 Search = Callable[[str, list[str]], dict[str, tuple[int, int]]]
 
 
 def with_find(text: str, quotes: list[str]) -> dict[str, tuple[int, int]]:
-    found = {}
-    for quote in quotes:
-        first = text.find(quote)
-        found[quote] = (first, text.find(quote, first + 1) if first >= 0 else -1)
-    return found
+    return {quote: first_two(text, quote) for quote in quotes}
 
 
 def _first_two(quotes: list[str], starts: dict[int, list[int]]) -> dict[str, tuple[int, int]]:
@@ -96,7 +92,8 @@ def main() -> None:
         result = {s: search(texts[s], q) for s, q in quotes.items()}
         seconds = time.perf_counter() - start
         same = "" if reference is None else (", same positions" if result == reference else ", DIFFERENT positions")
-        reference = reference or result
+        if reference is None:
+            reference = result
         print(f"{label}: {seconds:.2f} s{same}")
 
 

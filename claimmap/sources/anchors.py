@@ -140,6 +140,12 @@ def occurrences(text: str, quote: str, limit: int | None = None) -> list[int]:
     return found
 
 
+def first_two(text: str, quote: str) -> tuple[int, int]:
+    """Where `quote` first occurs in `text` and where it occurs next (overlapping counts); -1 for none."""
+    found = occurrences(text, quote, 2) + [-1, -1]
+    return found[0], found[1]
+
+
 def anchor_quote(text: str, quote: str) -> Anchor | None:
     """The first verbatim occurrence of `quote`, or None."""
     found = occurrences(text, quote)

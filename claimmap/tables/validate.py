@@ -28,6 +28,7 @@ from claimmap.sources.anchors import (
     MAX_OCCURRENCES,
     SELECTOR_COLUMNS,
     Anchor,
+    first_two,
     missing_quote_message,
     occurrences,
     prefix_at,
@@ -369,14 +370,13 @@ def _check_quotes(tables: Tables, texts: dict[str, str]) -> tuple[list[Flag], pd
     moved: list[Anchor] = []
     for source_id, rows in checked.groupby("source_id", sort=False).indices.items():
         text, source = texts[source_id], paths[source_id]
-        first_two: dict[str, tuple[int, int]] = {}  # per distinct quote: where it is first, then second (-1: not)
+        first_and_second: dict[str, tuple[int, int]] = {}  # per distinct quote: first_two
         found: dict[str, list[int]] = {}  # per distinct quote needing the full check: every occurrence
         for i in rows:
             quote, start, end = quotes[i], starts[i], ends[i]
-            if quote not in first_two:
-                first = text.find(quote) if quote else -1
-                first_two[quote] = (first, text.find(quote, first + 1) if first >= 0 else -1)
-            first, second = first_two[quote]
+            if quote not in first_and_second:
+                first_and_second[quote] = first_two(text, quote)
+            first, second = first_and_second[quote]
             if (
                 0 <= first == start
                 and second < 0

@@ -12,6 +12,7 @@ from claimmap.sources.anchors import (
     anchor_claims,
     anchor_quote,
     find_near_quote,
+    first_two,
     occurrences,
     paragraph_around,
     read_source_text,
@@ -233,3 +234,10 @@ def test_near_match_of_a_quote_with_sixteen_spaced_dashes_is_found_and_not_found
     assert find_near_quote(text, dashes + " x") is None  # the regular expression took minutes here
     found = find_near_quote("before " + dashes.replace(" - ", " — ") + " after", dashes + " after")
     assert found is not None and found.exact.endswith("after")
+
+
+def test_first_two_counts_an_overlapping_second_occurrence_and_says_none_with_minus_one():
+    assert first_two("aaa", "aa") == (0, 1)  # the quote check must see the second, overlapping one
+    assert first_two("one quote here", "quote") == (4, -1)
+    assert first_two("no such words", "quote") == (-1, -1)
+    assert first_two("any text", "") == (-1, -1)
